@@ -1,0 +1,178 @@
+// cipher/envelope.hpp: the versioned JSON envelope of one file entry, its strict reader, and the
+// associated data that binds a ciphertext to its version, cipher, service and key.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <exception>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <botan/base64.h>
+#include <nlohmann/json.hpp>
+
+#include <securestore/cipher/kdf.hpp>
+#include <securestore/detail/concat.hpp>
+#include <securestore/error.hpp>
+
+namespace securestore {
+
+inline constexpr int envelope_version = 1;
+/// Largest value a file entry holds (the keyring backends hold far less).
+inline constexpr std::size_t max_file_value_bytes = 1024 * 1024;
+
+/// One sealed entry, as stored in `<fallback_dir>/<escaped key>.enc`:
+/// {"v":1,"key":"...","aead":"aes-256-gcm","kdf":{"name":"root","kid":"..."},
+///  "salt":"<base64 16 B>","nonce":"<base64>","ct":"<base64 ciphertext || tag>"}
+/// The key name is stored so that list() can name entries whose file name is a hash; it is
+/// also bound into the associated data, so a file copied onto another key's name fails.
+struct envelope {
+  std::string key;
+  std::string aead;
+  kdf_params kdf;
+  std::vector<std::uint8_t> salt;    ///< HKDF salt of this entry's key (kdf_salt_bytes)
+  std::vector<std::uint8_t> nonce;   ///< the AEAD nonce (the cipher's nonce_bytes)
+  std::vector<std::uint8_t> sealed;  ///< ciphertext || tag
+};
+
+/// Associated data: "securestore" NUL, version, then length-prefixed aead, service and key, so
+/// no two (aead, service, key) triples share one encoding.
+[[nodiscard]] inline std::vector<std::uint8_t> envelope_aad(std::string_view aead, std::string_view service,
+                                                            std::string_view key) {
+  std::vector<std::uint8_t> aad{
+      's', 'e', 'c', 'u', 'r', 'e', 's', 't', 'o', 'r', 'e', 0, static_cast<std::uint8_t>(envelope_version)};
+  for (const auto part : {aead, service, key}) {
+    const auto n = static_cast<std::uint32_t>(part.size());
+    for (int shift = 24; shift >= 0; shift -= 8) aad.push_back(static_cast<std::uint8_t>(n >> shift));
+    aad.insert(aad.end(), part.begin(), part.end());
+  }
+  return aad;
+}
+
+/// The envelope as compact JSON.
+[[nodiscard]] inline std::string encode_envelope(const envelope& e) {
+  auto b64 = [](const std::vector<std::uint8_t>& bytes) { return Botan::base64_encode(bytes); };
+  nlohmann::json kdf;
+  if (const auto* root = std::get_if<root_kdf>(&e.kdf)) {
+    kdf = {{"name", "root"}, {"kid", root->kid}};
+  } else if (const auto* s = std::get_if<scrypt_kdf>(&e.kdf)) {
+    kdf = {{"name", "scrypt"}, {"n", s->n}, {"r", s->r}, {"p", s->p}, {"salt", b64(s->salt)}};
+  } else {
+    const auto& a = std::get<argon2id_kdf>(e.kdf);
+    kdf = {{"name", "argon2id"}, {"m", a.memory_kib}, {"t", a.iterations}, {"p", a.parallelism}, {"salt", b64(a.salt)}};
+  }
+  const nlohmann::json doc = {{"v", envelope_version}, {"key", e.key},          {"aead", e.aead},     {"kdf", kdf},
+                              {"salt", b64(e.salt)},   {"nonce", b64(e.nonce)}, {"ct", b64(e.sealed)}};
+  return doc.dump();
+}
+
+namespace detail {
+
+class envelope_reader {
+ public:
+  explicit envelope_reader(std::string_view where) : where_{where} {}
+
+  [[nodiscard]] error corrupt(std::string_view what) const {
+    return error{errc::corrupt, concat(where_, ": ", what, "; delete the entry and store it again")};
+  }
+
+  // Each getter throws `error` on a mismatch; decode() catches it once.
+  const nlohmann::json& member(const nlohmann::json& obj, const char* name) const {
+    const auto it = obj.find(name);
+    if (it == obj.end()) throw corrupt(concat("the field \"", name, "\" is missing"));
+    return *it;
+  }
+  std::string text(const nlohmann::json& obj, const char* name, std::size_t max_len) const {
+    const auto& v = member(obj, name);
+    if (!v.is_string() || v.get_ref<const std::string&>().size() > max_len) {
+      throw corrupt(concat("the field \"", name, "\" is not a string of at most ", max_len, " bytes"));
+    }
+    return v.get<std::string>();
+  }
+  std::size_t number(const nlohmann::json& obj, const char* name) const {
+    const auto& v = member(obj, name);
+    if (!v.is_number_unsigned()) throw corrupt(concat("the field \"", name, "\" is not a non-negative integer"));
+    return v.get<std::size_t>();
+  }
+  std::vector<std::uint8_t> bytes(const nlohmann::json& obj, const char* name, std::size_t min_len,
+                                  std::size_t max_len) const {
+    // Base64 of max_len bytes is at most 4 * ceil(max_len / 3) characters: reject longer text
+    // before decoding it.
+    const auto encoded = text(obj, name, 4 * ((max_len + 2) / 3));
+    std::vector<std::uint8_t> out;
+    try {
+      const auto decoded = Botan::base64_decode(encoded);
+      out.assign(decoded.begin(), decoded.end());
+    } catch (const std::exception&) {
+      throw corrupt(concat("the field \"", name, "\" is not valid base64"));
+    }
+    if (out.size() < min_len || out.size() > max_len) {
+      throw corrupt(concat("the field \"", name, "\" has ", out.size(), " bytes, expected ",
+                           min_len == max_len ? concat(min_len) : concat(min_len, " to ", max_len)));
+    }
+    return out;
+  }
+
+ private:
+  std::string_view where_;
+};
+
+}  // namespace detail
+
+/// Parses and validates an envelope: every field present with the right type and exact length
+/// (nonce_bytes; tag_bytes at least), no unknown fields, version 1, KDF costs within bounds.
+/// Anything else is errc::corrupt with `where` (the file) in the message. Decryption is the
+/// caller's next step; this does not touch key material.
+[[nodiscard]] inline result<envelope> decode_envelope(std::string_view json, std::string_view where,
+                                                      std::size_t nonce_bytes, std::size_t tag_bytes) {
+  const detail::envelope_reader in{where};
+  try {
+    const auto doc = nlohmann::json::parse(json, nullptr, /*allow_exceptions=*/false);
+    if (doc.is_discarded()) return in.corrupt("not valid JSON (truncated or overwritten)");
+    if (!doc.is_object()) return in.corrupt("not a JSON object");
+    const auto& v = in.member(doc, "v");
+    if (!v.is_number_integer()) return in.corrupt("the version is not an integer");
+    if (v.get<std::int64_t>() != envelope_version) {
+      return error{errc::corrupt,
+                   detail::concat(where, ": envelope version ", v.dump(),
+                                  " is not supported by this securestore (it reads version ", envelope_version,
+                                  "); upgrade securestore, or delete the "
+                                  "entry and store it again")};
+    }
+    for (const auto& [name, value] : doc.items()) {
+      static constexpr std::string_view known[] = {"v", "key", "aead", "kdf", "salt", "nonce", "ct"};
+      if (std::find(std::begin(known), std::end(known), name) == std::end(known)) {
+        return in.corrupt(detail::concat("the field \"", name, "\" is unknown"));
+      }
+    }
+
+    envelope e;
+    e.key = in.text(doc, "key", 1024);
+    e.aead = in.text(doc, "aead", 64);
+    const auto& kdf = in.member(doc, "kdf");
+    if (!kdf.is_object()) return in.corrupt("the field \"kdf\" is not an object");
+    const auto kdf_name = in.text(kdf, "name", 32);
+    if (kdf_name == "root") {
+      e.kdf = root_kdf{in.text(kdf, "kid", 16)};
+    } else if (kdf_name == "scrypt") {
+      e.kdf = scrypt_kdf{in.number(kdf, "n"), in.number(kdf, "r"), in.number(kdf, "p"),
+                         in.bytes(kdf, "salt", kdf_salt_bytes, kdf_salt_bytes)};
+    } else if (kdf_name == "argon2id") {
+      e.kdf = argon2id_kdf{in.number(kdf, "m"), in.number(kdf, "t"), in.number(kdf, "p"),
+                           in.bytes(kdf, "salt", kdf_salt_bytes, kdf_salt_bytes)};
+    } else {
+      return in.corrupt(detail::concat("the key derivation \"", kdf_name, "\" is unknown"));
+    }
+    if (auto bounded = detail::check_kdf_bounds(e.kdf); !bounded) return bounded.error();
+    e.salt = in.bytes(doc, "salt", kdf_salt_bytes, kdf_salt_bytes);
+    e.nonce = in.bytes(doc, "nonce", nonce_bytes, nonce_bytes);
+    e.sealed = in.bytes(doc, "ct", tag_bytes, max_file_value_bytes + tag_bytes);
+    return e;
+  } catch (const error& failure) {
+    return failure;
+  }
+}
+
+}  // namespace securestore

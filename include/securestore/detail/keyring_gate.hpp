@@ -1,0 +1,140 @@
+// detail/keyring_gate.hpp: decides whether a store may call its keyring: a probe round trip
+// cached for a TTL, invalidated by a timeout, and a latch that turns the keyring off for the
+// process after the first locked or denied answer (one warning, no prompt storms).
+#pragma once
+
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <botan/hex.h>
+
+#include <securestore/concepts.hpp>
+#include <securestore/detail/concat.hpp>
+#include <securestore/detail/key_source.hpp>
+#include <securestore/error.hpp>
+#include <securestore/store_options.hpp>
+
+namespace securestore::detail {
+
+/// Accounts with this prefix are the store's own: never listed, never accepted as user keys.
+inline constexpr std::string_view reserved_prefix = "__securestore_";
+inline constexpr std::string_view probe_prefix = "__securestore_probe__";
+
+/// The cached answer to "may the keyring be called?". Thread-safe; one probe runs at a time.
+template <keyring_policy Keyring, clock_policy Clock>
+class keyring_gate {
+ public:
+  keyring_gate(Keyring& keyring, Clock& clock, std::chrono::seconds ttl)
+      : keyring_{keyring}, clock_{clock}, ttl_{ttl} {}
+
+  /// Whether the keyring answered a probe within the TTL. Probes when the answer is stale.
+  /// `on_probe` receives the probe's outcome for logging.
+  template <class OnProbe>
+  [[nodiscard]] bool usable(std::string_view service, OnProbe&& on_probe) {
+    {
+      std::lock_guard lock{mutex_};
+      if (fresh()) return state_ == keyring_state::available;
+    }
+    std::lock_guard probing{probe_mutex_};
+    {
+      std::lock_guard lock{mutex_};
+      if (fresh()) return state_ == keyring_state::available;  // another thread just probed
+    }
+    auto outcome = probe(service);
+    on_probe(outcome);
+    std::lock_guard lock{mutex_};
+    if (outcome) {
+      record(keyring_state::available, std::nullopt);
+    } else if (outcome.error().code() == errc::locked || outcome.error().code() == errc::denied) {
+      latch(outcome.error());
+    } else {
+      record(outcome.error().code() == errc::timeout ? keyring_state::busy : keyring_state::absent, outcome.error());
+    }
+    return state_ == keyring_state::available;
+  }
+
+  /// Learns from a failed keyring call: a timeout makes the next call probe again; locked or
+  /// denied latch the keyring off; unavailable marks it absent for the TTL.
+  /// Returns true when this failure latched the keyring (the caller warns once).
+  bool note_failure(const error& e) {
+    std::lock_guard lock{mutex_};
+    switch (e.code()) {
+      case errc::timeout: checked_.reset(); return false;
+      case errc::locked:
+      case errc::denied: return latch(e);
+      case errc::unavailable: record(keyring_state::absent, e); return false;
+      default: return false;
+    }
+  }
+
+  /// The error that latched the keyring off, if it is latched.
+  [[nodiscard]] std::optional<error> latched() const {
+    std::lock_guard lock{mutex_};
+    return latched_;
+  }
+
+  /// Why the keyring is not usable: the latch, the probe's failure, or nothing.
+  [[nodiscard]] keyring_status status(std::string_view backend) const {
+    std::lock_guard lock{mutex_};
+    keyring_status out{.state = state_, .backend = std::string{backend}, .reason = {}};
+    if (latched_)
+      out.reason = latched_->message();
+    else if (reason_)
+      out.reason = reason_->message();
+    return out;
+  }
+
+ private:
+  bool fresh() const {
+    if (latched_) return true;
+    return checked_ && clock_.now() - *checked_ < ttl_;
+  }
+
+  void record(keyring_state state, std::optional<error> reason) {
+    state_ = state;
+    reason_ = std::move(reason);
+    checked_ = clock_.now();
+  }
+
+  bool latch(const error& e) {
+    const bool first = !latched_;
+    if (first) {
+      latched_ = error{e.code(), concat(e.message(),
+                                        " (the keyring is now off for this process, so no "
+                                        "further prompts appear; restart after unlocking it)")};
+    }
+    state_ = keyring_state::absent;
+    return first;
+  }
+
+  // set -> get -> compare -> remove of a random reserved account. The remove runs whenever the
+  // set succeeded, so a failed probe leaves nothing behind when the keyring allows it.
+  result<void> probe(std::string_view service) {
+    const auto account = concat(probe_prefix, Botan::hex_encode(random_bytes(8), false));
+    const auto value = Botan::hex_encode(random_bytes(16), false);
+    if (auto set = keyring_.set(service, account, value); !set) return set.error();
+    auto got = keyring_.get(service, account);
+    auto removed = keyring_.remove(service, account);
+    if (!got) return got.error();
+    if (!removed) return removed.error();
+    if (!(got.value() == std::string_view{value})) {
+      return error{errc::unavailable, "keyring: the probe read back a different value; check the keyring daemon"};
+    }
+    return success();
+  }
+
+  Keyring& keyring_;
+  Clock& clock_;
+  std::chrono::seconds ttl_;
+
+  mutable std::mutex mutex_;
+  std::mutex probe_mutex_;
+  keyring_state state_ = keyring_state::absent;
+  std::optional<typename Clock::time_point> checked_;
+  std::optional<error> reason_;
+  std::optional<error> latched_;
+};
+
+}  // namespace securestore::detail

@@ -1,0 +1,150 @@
+// keyring/memory.hpp: an in-process keyring for tests of the store's logic, which can be told
+// to fail with any error code or to hang past its timeout. Not a substitute for a real backend.
+#pragma once
+
+#include <algorithm>
+#include <chrono>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include <securestore/concepts.hpp>
+#include <securestore/detail/concat.hpp>
+#include <securestore/error.hpp>
+#include <securestore/secret.hpp>
+
+namespace securestore {
+
+/// A keyring held in memory. Copies share one backing state, so a test keeps a handle after
+/// handing a copy to a store. Meets keyring_policy; thread-safe.
+class memory_keyring {
+ public:
+  struct options {
+    std::size_t max_value_bytes = 64 * 1024;  ///< chosen to match the common real backends
+    std::size_t max_name_bytes = 4096;
+    std::chrono::milliseconds timeout{2000};  ///< a hang longer than this is errc::timeout
+  };
+
+  memory_keyring() : memory_keyring(options{}) {}
+  explicit memory_keyring(options opts) : state_{std::make_shared<state>()} { state_->opts = opts; }
+
+  [[nodiscard]] keyring_capabilities capabilities() const noexcept {
+    return {.backend = "memory",
+            .max_value_bytes = state_->opts.max_value_bytes,
+            .max_name_bytes = state_->opts.max_name_bytes,
+            .survives_reboot = false,
+            .nul_in_names = true};
+  }
+
+  /// Every later call fails with `code` until heal().
+  void fail_with(errc code) {
+    std::lock_guard lock{state_->mutex};
+    state_->failure = code;
+  }
+  /// Every later call waits `delay`; past the timeout it returns errc::timeout. Until heal().
+  void hang_for(std::chrono::milliseconds delay) {
+    std::lock_guard lock{state_->mutex};
+    state_->hang = delay;
+  }
+  /// Ends fail_with() and hang_for().
+  void heal() {
+    std::lock_guard lock{state_->mutex};
+    state_->failure.reset();
+    state_->hang = std::chrono::milliseconds::zero();
+  }
+  /// A copy of every (service, account) -> value held, for assertions.
+  [[nodiscard]] std::map<std::pair<std::string, std::string>, std::string> entries() const {
+    std::lock_guard lock{state_->mutex};
+    return state_->items;
+  }
+  /// How many calls reached this keyring (get, set, remove, list), for assertions about gating.
+  [[nodiscard]] std::size_t calls() const {
+    std::lock_guard lock{state_->mutex};
+    return state_->calls;
+  }
+
+  [[nodiscard]] result<secret> get(std::string_view service, std::string_view account) {
+    if (auto failed = enter(); !failed) return failed.error();
+    std::lock_guard lock{state_->mutex};
+    auto it = state_->items.find({std::string{service}, std::string{account}});
+    if (it == state_->items.end()) {
+      return error{errc::not_found, detail::concat("memory: no entry for '", account, "'; store it first")};
+    }
+    return secret{it->second};
+  }
+
+  [[nodiscard]] result<void> set(std::string_view service, std::string_view account, std::string_view value) {
+    if (auto failed = enter(); !failed) return failed.error();
+    std::lock_guard lock{state_->mutex};
+    if (value.size() > state_->opts.max_value_bytes) {
+      return error{errc::invalid_argument,
+                   detail::concat("memory: value of ", value.size(), " bytes exceeds the limit of ",
+                                  state_->opts.max_value_bytes, " bytes; store a smaller value")};
+    }
+    state_->items[{std::string{service}, std::string{account}}] = std::string{value};
+    return success();
+  }
+
+  [[nodiscard]] result<bool> remove(std::string_view service, std::string_view account) {
+    if (auto failed = enter(); !failed) return failed.error();
+    std::lock_guard lock{state_->mutex};
+    return state_->items.erase({std::string{service}, std::string{account}}) > 0;
+  }
+
+  [[nodiscard]] result<std::vector<std::string>> list(std::string_view service) {
+    if (auto failed = enter(); !failed) return failed.error();
+    std::lock_guard lock{state_->mutex};
+    std::vector<std::string> names;
+    for (const auto& [id, value] : state_->items) {
+      if (id.first == service) names.push_back(id.second);
+    }
+    return names;
+  }
+
+ private:
+  struct state {
+    std::mutex mutex;
+    options opts;
+    std::map<std::pair<std::string, std::string>, std::string> items;
+    std::optional<errc> failure;
+    std::chrono::milliseconds hang{0};
+    std::size_t calls = 0;
+  };
+
+  // Counts the call and plays any injected failure or hang.
+  result<void> enter() {
+    std::optional<errc> failure;
+    std::chrono::milliseconds hang{0};
+    std::chrono::milliseconds timeout{0};
+    {
+      std::lock_guard lock{state_->mutex};
+      ++state_->calls;
+      failure = state_->failure;
+      hang = state_->hang;
+      timeout = state_->opts.timeout;
+    }
+    if (hang > std::chrono::milliseconds::zero()) {
+      std::this_thread::sleep_for(std::min(hang, timeout));
+      if (hang >= timeout) {
+        return error{errc::timeout, detail::concat("memory: no answer within ", timeout.count(),
+                                                   " ms; retry, or set SECURESTORE_BACKEND=file")};
+      }
+    }
+    if (failure) {
+      return error{*failure, detail::concat("memory: injected failure (", make_error_code(*failure).message(),
+                                            "); call heal() to end it")};
+    }
+    return success();
+  }
+
+  std::shared_ptr<state> state_;
+};
+static_assert(keyring_policy<memory_keyring>);
+
+}  // namespace securestore

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages securestore needs to build, test and benchmark.
+# Idempotent: does nothing when every package is already installed.
+set -euo pipefail
+
+packages=(
+  build-essential cmake pkg-config git
+  libbotan-2-dev libboost-dev nlohmann-json3-dev   # the core
+  catch2 libbenchmark-dev                          # tests and benchmarks
+  clang libclang-rt-14-dev                         # fuzzers and sanitizers
+  libsecret-1-dev libkeyutils-dev keyutils         # Linux keyring backends
+  gnome-keyring dbus dbus-x11 libglib2.0-bin       # a real Secret Service for tests
+  pass gnupg                                       # the pass backend
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
