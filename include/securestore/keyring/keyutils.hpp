@@ -1,0 +1,269 @@
+// keyring/keyutils.hpp: the Linux kernel keyring (keyctl) as a keyring policy.
+// Including it requires libkeyutils (CMake target securestore::keyutils).
+#pragma once
+
+#include <errno.h>
+#include <keyutils.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <botan/secmem.h>
+
+#include <securestore/concepts.hpp>
+#include <securestore/detail/concat.hpp>
+#include <securestore/error.hpp>
+#include <securestore/secret.hpp>
+
+namespace securestore {
+
+namespace detail {
+
+/// Maps an errno from a keyctl/add_key call on a key to the taxonomy.
+/// ENOKEY also means "no such keyring"; the keyring is resolved first, so here it proves absence.
+/// An expired or revoked key can never be read again: its value is gone, so that is absence too.
+[[nodiscard]] constexpr errc classify_keyctl_errno(int e) noexcept {
+  switch (e) {
+    case ENOKEY:
+    case EKEYEXPIRED:
+    case EKEYREVOKED: return errc::not_found;
+    case EACCES:
+    case EPERM: return errc::denied;
+    case EINVAL:
+    case E2BIG: return errc::invalid_argument;  // payload over the type's limit, bad description
+    default: return errc::unavailable;          // EDQUOT, ENOMEM, ENOSYS, EOPNOTSUPP, ...
+  }
+}
+
+/// Escapes '%', ':' and NUL as %XX, so "securestore:<service>:<account>" is injective and a C string.
+[[nodiscard]] inline std::string keyutils_escape(std::string_view name) {
+  static constexpr char hex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(name.size());
+  for (const char c : name) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (c == '%' || c == ':' || c == '\0') {
+      out += '%';
+      out += hex[byte >> 4U];
+      out += hex[byte & 0xFU];
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+/// The inverse of keyutils_escape; nullopt for text it cannot have produced.
+[[nodiscard]] inline std::optional<std::string> keyutils_unescape(std::string_view text) {
+  auto nibble = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == ':' || text[i] == '\0') return std::nullopt;
+    if (text[i] != '%') {
+      out += text[i];
+      continue;
+    }
+    if (i + 2 >= text.size()) return std::nullopt;
+    const int hi = nibble(text[i + 1]);
+    const int lo = nibble(text[i + 2]);
+    if (hi < 0 || lo < 0) return std::nullopt;
+    const auto c = static_cast<char>((hi << 4) | lo);
+    if (c != '%' && c != ':' && c != '\0') return std::nullopt;  // keep the encoding canonical
+    out += c;
+    i += 2;
+  }
+  return out;
+}
+
+/// The description of the key that holds (service, account): "securestore:<service>:<account>",
+/// each part escaped by keyutils_escape.
+[[nodiscard]] inline std::string keyutils_description(std::string_view service, std::string_view account) {
+  return concat("securestore:", keyutils_escape(service), ":", keyutils_escape(account));
+}
+
+/// The account of a key description that belongs to `service`, or nullopt for any other key.
+[[nodiscard]] inline std::optional<std::string> keyutils_account_of(std::string_view description,
+                                                                    std::string_view service) {
+  const auto prefix = concat("securestore:", keyutils_escape(service), ":");
+  if (description.substr(0, prefix.size()) != prefix) return std::nullopt;
+  return keyutils_unescape(description.substr(prefix.size()));
+}
+
+}  // namespace detail
+
+/// Secrets as "user" keys in the kernel keyring: fast, per user, gone after a reboot (the
+/// persistent keyring also expires after /proc/sys/kernel/keys/persistent_keyring_expiry seconds
+/// of disuse, 3 days by default). Each secret is one key of type "user" whose description is
+/// "securestore:<service>:<account>", with '%', ':' and NUL in either part escaped as %XX.
+/// Meets keyring_policy. Copies share the keyring; every call is one or a few syscalls, which the
+/// kernel answers without blocking, and is thread-safe.
+class keyutils_keyring {
+ public:
+  /// Which kernel keyring holds the keys.
+  enum class keyring_kind {
+    user,        ///< the user keyring (@u): shared by the user's processes until reboot
+    persistent,  ///< the user's persistent keyring: survives logout, expires after disuse
+  };
+  /// How the keyring is chosen.
+  struct options {
+    keyring_kind kind = keyring_kind::user;
+  };
+
+  keyutils_keyring() : keyutils_keyring(options{}) {}
+  /// Uses the keyring named by `opts`; a persistent keyring is resolved on first use.
+  explicit keyutils_keyring(options opts) : opts_{opts} {}
+
+  [[nodiscard]] keyring_capabilities capabilities() const noexcept {
+    return {.backend = "keyutils",
+            .max_value_bytes = 32767,  // "user" key payload limit, keyrings(7)
+            // A description is < 4096 bytes with its NUL (add_key(2)); the scheme adds 13 bytes, and
+            // escaping may triple each byte of service + account.
+            .max_name_bytes = (4095 - 13) / 3,
+            .survives_reboot = false};
+  }
+
+  /// The value under (service, account). errc::not_found if there is no such key,
+  /// errc::denied if the key may not be read, errc::unavailable if the keyring cannot be used.
+  [[nodiscard]] result<secret> get(std::string_view service, std::string_view account) {
+    BOOST_OUTCOME_TRY(ring, keyring());
+    const auto description = detail::keyutils_description(service, account);
+    const long id = ::keyctl_search(ring, "user", description.c_str(), 0);
+    if (id < 0) return failure("find", account, errno);
+    void* raw = nullptr;
+    const int length = ::keyctl_read_alloc(static_cast<key_serial_t>(id), &raw);
+    if (length < 0) return failure("read", account, errno);
+    // Copy the payload into zeroizing memory, then wipe and free the library's buffer.
+    const std::unique_ptr<void, void (*)(void*)> owned{raw, std::free};
+    auto* bytes = static_cast<std::uint8_t*>(raw);
+    Botan::secure_vector<std::uint8_t> value(bytes, bytes + length);
+    Botan::secure_scrub_memory(raw, static_cast<std::size_t>(length));
+    return secret{std::move(value)};
+  }
+
+  /// Stores `value` under (service, account), replacing any previous value atomically (add_key
+  /// updates a key with the same type and description in place). errc::invalid_argument for an
+  /// empty value or one over 32767 bytes; errc::unavailable when the user's key quota is full.
+  [[nodiscard]] result<void> set(std::string_view service, std::string_view account, std::string_view value) {
+    if (value.empty() || value.size() > capabilities().max_value_bytes) {
+      return error{errc::invalid_argument,
+                   detail::concat("keyutils: a value must hold 1 to ", capabilities().max_value_bytes,
+                                  " bytes, this one has ", value.size(), "; store it in the file fallback")};
+    }
+    BOOST_OUTCOME_TRY(ring, keyring());
+    const auto description = detail::keyutils_description(service, account);
+    const key_serial_t id = ::add_key("user", description.c_str(), value.data(), value.size(), ring);
+    if (id < 0) return failure("store", account, errno);
+    // Possession is lost in sessions whose session keyring does not link the user keyring (some
+    // ssh and systemd logins); granting the owning user the same rights as the possessor keeps the
+    // key readable there. Other users get nothing.
+    (void)::keyctl_setperm(id, KEY_POS_ALL | KEY_USR_VIEW | KEY_USR_READ | KEY_USR_WRITE | KEY_USR_SEARCH |
+                                   KEY_USR_LINK | KEY_USR_SETATTR);
+    return success();
+  }
+
+  /// Removes the key under (service, account): true if there was one, false if not.
+  [[nodiscard]] result<bool> remove(std::string_view service, std::string_view account) {
+    BOOST_OUTCOME_TRY(ring, keyring());
+    const auto description = detail::keyutils_description(service, account);
+    const long id = ::keyctl_search(ring, "user", description.c_str(), 0);
+    if (id < 0) {
+      if (detail::classify_keyctl_errno(errno) == errc::not_found) return false;
+      return failure("find", account, errno);
+    }
+    // Invalidation removes the key from every keyring at once; unlinking is the fallback on
+    // kernels before 3.5.
+    if (::keyctl_invalidate(static_cast<key_serial_t>(id)) < 0) {
+      const int invalidate_errno = errno;
+      if (invalidate_errno == ENOKEY || invalidate_errno == EKEYREVOKED) return false;
+      if (::keyctl_unlink(static_cast<key_serial_t>(id), ring) < 0) return failure("remove", account, errno);
+    }
+    return true;
+  }
+
+  /// The accounts of `service`, read from the keyring's list of keys and their descriptions
+  /// (never their payloads). Keys that vanish while listing are skipped.
+  [[nodiscard]] result<std::vector<std::string>> list(std::string_view service) {
+    BOOST_OUTCOME_TRY(ring, keyring());
+    void* raw = nullptr;
+    const int length = ::keyctl_read_alloc(ring, &raw);
+    if (length < 0) return failure("list", "", errno);
+    const std::unique_ptr<void, void (*)(void*)> owned{raw, std::free};
+    const auto* ids = static_cast<const key_serial_t*>(raw);
+    std::vector<std::string> names;
+    for (std::size_t i = 0; i < static_cast<std::size_t>(length) / sizeof(key_serial_t); ++i) {
+      char* text = nullptr;
+      if (::keyctl_describe_alloc(ids[i], &text) < 0) continue;  // gone, or not ours to see
+      const std::unique_ptr<char, void (*)(void*)> owned_text{text, std::free};
+      // "type;uid;gid;perm;description": the description is the rest after the fourth ';'.
+      std::string_view view{text};
+      if (view.substr(0, 5) != "user;") continue;
+      std::size_t cut = 0;
+      for (int field = 0; field < 4 && cut != std::string_view::npos; ++field) {
+        cut = view.find(';', cut);
+        if (cut != std::string_view::npos) ++cut;
+      }
+      if (cut == std::string_view::npos) continue;
+      if (auto account = detail::keyutils_account_of(view.substr(cut), service)) {
+        names.push_back(std::move(*account));
+      }
+    }
+    return names;
+  }
+
+ private:
+  // The keyring's serial: the special id of @u, or the resolved persistent keyring.
+  [[nodiscard]] result<key_serial_t> keyring() const {
+    if (opts_.kind == keyring_kind::user) return KEY_SPEC_USER_KEYRING;
+    // keyctl_get_persistent also renews the keyring's expiry timer, so call it on every use; it
+    // links the keyring into this process's keyring only, leaving the session untouched.
+    const long id = ::keyctl_get_persistent(static_cast<uid_t>(-1), KEY_SPEC_PROCESS_KEYRING);
+    if (id < 0) {
+      const int e = errno;
+      return error{errc::unavailable,
+                   detail::concat("keyutils: the persistent keyring cannot be used (errno ", e,
+                                  "); use the user keyring, or a kernel with CONFIG_PERSISTENT_KEYRINGS")};
+    }
+    return static_cast<key_serial_t>(id);
+  }
+
+  // An error for a failed syscall, with a message that names the account but never the value.
+  [[nodiscard]] static error failure(std::string_view what, std::string_view account, int e) {
+    const errc code = detail::classify_keyctl_errno(e);
+    if (e == EDQUOT) {
+      return error{code, detail::concat("keyutils: cannot ", what, " '", account,
+                                        "': the user's kernel key quota is full (see /proc/sys/kernel/keys/"
+                                        "maxkeys and /proc/sys/kernel/keys/maxbytes, 200 keys and 20000 bytes "
+                                        "for non-root users by default); remove keys, raise the quota with "
+                                        "sysctl kernel.keys.maxbytes, or use the file fallback")};
+    }
+    switch (code) {
+      case errc::not_found: return error{code, detail::concat("keyutils: no key for '", account, "'; store it first")};
+      case errc::denied:
+        return error{code, detail::concat("keyutils: permission denied to ", what, " '", account, "' (errno ", e,
+                                          "); run as the user who stored it")};
+      case errc::invalid_argument:
+        return error{code, detail::concat("keyutils: the kernel refused to ", what, " '", account, "' (errno ", e,
+                                          "); use a shorter name or a value of at most 32767 bytes")};
+      default:
+        return error{code, detail::concat("keyutils: cannot ", what, " '", account, "' (errno ", e,
+                                          "); check that the kernel keyring is enabled, or use the file "
+                                          "fallback")};
+    }
+  }
+
+  options opts_;
+};
+static_assert(keyring_policy<keyutils_keyring>);
+
+}  // namespace securestore

@@ -1,0 +1,222 @@
+// contract/keyring_contract_test.cpp: the keyring_policy contract, one body per behaviour, run
+// over every keyring policy (the in-memory double and each real Linux backend).
+#include "contract/make_keyring.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <string>
+#include <vector>
+
+#include "support/names.hpp"
+
+namespace securestore::test {
+namespace {
+
+TEMPLATE_LIST_TEST_CASE("a keyring returns what was set and forgets what was removed", "[contract][keyring]",
+                        contract_keyrings) {
+  auto keyring = make_keyring<TestType>();
+  if (!backend_ready(keyring)) return;
+  const auto service = unique_service_name();
+  const service_cleanup cleanup{keyring, service};
+  REQUIRE(keyring.set(service, "api", canary));
+
+  SECTION("get returns the value that was set") {
+    auto got = keyring.get(service, "api");
+    REQUIRE(got);
+    CHECK(got.value() == std::string_view{canary});
+  }
+  SECTION("list names the account") { CHECK(keyring.list(service).value() == std::vector<std::string>{"api"}); }
+  SECTION("remove is true once, then false, and get then says not_found") {
+    CHECK(keyring.remove(service, "api").value());
+    CHECK_FALSE(keyring.remove(service, "api").value());
+    auto got = keyring.get(service, "api");
+    REQUIRE_FALSE(got);
+    CHECK(got.error().code() == errc::not_found);
+    CHECK(keyring.list(service).value().empty());
+  }
+}
+
+TEMPLATE_LIST_TEST_CASE("overwriting an entry replaces its value and keeps one entry", "[contract][keyring]",
+                        contract_keyrings) {
+  auto keyring = make_keyring<TestType>();
+  if (!backend_ready(keyring)) return;
+  const auto service = unique_service_name();
+  const service_cleanup cleanup{keyring, service};
+  REQUIRE(keyring.set(service, "token", "first-value"));
+  REQUIRE(keyring.set(service, "token", "second"));
+
+  auto got = keyring.get(service, "token");
+  REQUIRE(got);
+  CHECK(got.value() == std::string_view{"second"});
+  CHECK(keyring.list(service).value() == std::vector<std::string>{"token"});
+}
+
+TEMPLATE_LIST_TEST_CASE("a name never set is not_found and removing it is false", "[contract][keyring]",
+                        contract_keyrings) {
+  auto keyring = make_keyring<TestType>();
+  if (!backend_ready(keyring)) return;
+  const auto service = unique_service_name();
+  const service_cleanup cleanup{keyring, service};
+
+  auto got = keyring.get(service, "never-set");
+  REQUIRE_FALSE(got);
+  CHECK(got.error().code() == errc::not_found);
+  CHECK(got.error().message().find("never-set") != std::string::npos);
+  auto removed = keyring.remove(service, "never-set");
+  REQUIRE(removed);
+  CHECK_FALSE(removed.value());
+}
+
+TEMPLATE_LIST_TEST_CASE("the list of an unused service is empty", "[contract][keyring]", contract_keyrings) {
+  auto keyring = make_keyring<TestType>();
+  if (!backend_ready(keyring)) return;
+  auto names = keyring.list(unique_service_name());
+  REQUIRE(names);
+  CHECK(names.value().empty());
+}
+
+TEMPLATE_LIST_TEST_CASE("names with spaces, slashes, colons, unicode and 256 bytes round-trip", "[contract][keyring]",
+                        contract_keyrings) {
+  auto keyring = make_keyring<TestType>();
+  if (!backend_ready(keyring)) return;
+  const auto service = unique_service_name();
+  const service_cleanup cleanup{keyring, service};
+  const std::string name =
+      GENERATE(std::string{"with space"}, std::string{"a/b/../c"}, std::string{"/"}, std::string{"x:y::z"},
+               std::string{"100%25%"}, std::string{".hidden"}, std::string{"-rf"}, std::string{"a; rm -rf ~"},
+               std::string{"ключ-密钥-🔑"}, std::string{"name.gpg"}, std::string(256, 'n'),
+               std::string(64, 'x') + std::string(48, '/') + "\xc3\xa9" + std::string(142, ':'));
+  CAPTURE(name);
+  REQUIRE(keyring.set(service, name, "value-for-an-odd-name"));
+
+  auto got = keyring.get(service, name);
+  REQUIRE(got);
+  CHECK(got.value() == std::string_view{"value-for-an-odd-name"});
+  CHECK(keyring.list(service).value() == std::vector<std::string>{name});
+  CHECK(keyring.remove(service, name).value());
+  CHECK(keyring.list(service).value().empty());
+}
+
+TEMPLATE_LIST_TEST_CASE("values of 1 byte, 2 KiB and 64 KiB round-trip whole, or are refused past the limit",
+                        "[contract][keyring]", contract_keyrings) {
+  auto keyring = make_keyring<TestType>();
+  if (!backend_ready(keyring)) return;
+  const auto service = unique_service_name();
+  const service_cleanup cleanup{keyring, service};
+  const std::size_t limit = keyring.capabilities().max_value_bytes;
+  const std::size_t size = GENERATE(std::size_t{1}, std::size_t{2048}, std::size_t{65536});
+  CAPTURE(size, limit);
+  std::string value(size, '\0');
+  for (std::size_t i = 0; i < size; ++i) value[i] = static_cast<char>('a' + i % 26);
+
+  auto stored = keyring.set(service, "sized", value);
+  if (size > limit) {
+    REQUIRE_FALSE(stored);
+    CHECK(stored.error().code() == errc::invalid_argument);
+    CHECK(keyring.get(service, "sized").error().code() == errc::not_found);
+  } else {
+    REQUIRE(stored);
+    auto got = keyring.get(service, "sized");
+    REQUIRE(got);
+    CHECK(got.value().size() == size);
+    CHECK(got.value() == std::string_view{value});
+  }
+}
+
+TEMPLATE_LIST_TEST_CASE("a value one byte past the documented limit is invalid_argument and stores nothing",
+                        "[contract][keyring]", contract_keyrings) {
+  auto keyring = make_keyring<TestType>();
+  if (!backend_ready(keyring)) return;
+  const auto service = unique_service_name();
+  const service_cleanup cleanup{keyring, service};
+  const std::size_t limit = keyring.capabilities().max_value_bytes;
+  REQUIRE(limit > 0);
+  REQUIRE(limit <= 16 * 1024 * 1024);
+  REQUIRE(keyring.set(service, "limit", "previous"));
+
+  auto stored = keyring.set(service, "limit", std::string(limit + 1, 'v'));
+  REQUIRE_FALSE(stored);
+  CHECK(stored.error().code() == errc::invalid_argument);
+  CHECK(keyring.get(service, "limit").value() == std::string_view{"previous"});
+}
+
+TEMPLATE_LIST_TEST_CASE("values with NUL and newline bytes round-trip exactly", "[contract][keyring]",
+                        contract_keyrings) {
+  auto keyring = make_keyring<TestType>();
+  if (!backend_ready(keyring)) return;
+  const auto service = unique_service_name();
+  const service_cleanup cleanup{keyring, service};
+  using namespace std::string_literals;
+  const std::string value = GENERATE("a\0b"s, "\0"s, "line one\nline two\n"s, "\n\n"s, "\r\n\0\xff\x01 tail "s);
+  CAPTURE(value.size());
+
+  REQUIRE(keyring.set(service, "binary", value));
+  auto got = keyring.get(service, "binary");
+  REQUIRE(got);
+  CHECK(got.value().size() == value.size());
+  CHECK(got.value() == std::string_view{value});
+}
+
+TEMPLATE_LIST_TEST_CASE("two services that share account names stay separate", "[contract][keyring]",
+                        contract_keyrings) {
+  auto keyring = make_keyring<TestType>();
+  if (!backend_ready(keyring)) return;
+  const auto first = unique_service_name();
+  const auto second = unique_service_name();
+  const service_cleanup cleanup_first{keyring, first};
+  const service_cleanup cleanup_second{keyring, second};
+  REQUIRE(keyring.set(first, "shared", "value-of-first"));
+  REQUIRE(keyring.set(second, "shared", "value-of-second"));
+  REQUIRE(keyring.set(first, "only-first", "x"));
+
+  CHECK(keyring.get(first, "shared").value() == std::string_view{"value-of-first"});
+  CHECK(keyring.get(second, "shared").value() == std::string_view{"value-of-second"});
+  CHECK(sorted(keyring.list(first).value()) == std::vector<std::string>{"only-first", "shared"});
+  CHECK(keyring.list(second).value() == std::vector<std::string>{"shared"});
+  REQUIRE(keyring.remove(first, "shared").value());
+  CHECK(keyring.get(second, "shared").value() == std::string_view{"value-of-second"});
+}
+
+TEMPLATE_LIST_TEST_CASE("a service whose name is a prefix of another lists only its own entries", "[contract][keyring]",
+                        contract_keyrings) {
+  auto keyring = make_keyring<TestType>();
+  if (!backend_ready(keyring)) return;
+  const auto service = unique_service_name();
+  const auto longer = service + ":x";
+  const service_cleanup cleanup{keyring, service};
+  const service_cleanup cleanup_longer{keyring, longer};
+  REQUIRE(keyring.set(service, "x:a", "1"));
+  REQUIRE(keyring.set(longer, "a", "2"));
+
+  CHECK(keyring.list(service).value() == std::vector<std::string>{"x:a"});
+  CHECK(keyring.list(longer).value() == std::vector<std::string>{"a"});
+  CHECK(keyring.get(longer, "a").value() == std::string_view{"2"});
+}
+
+TEMPLATE_LIST_TEST_CASE("a copy of a keyring sees what the original stored", "[contract][keyring]", contract_keyrings) {
+  auto keyring = make_keyring<TestType>();
+  if (!backend_ready(keyring)) return;
+  const auto service = unique_service_name();
+  const service_cleanup cleanup{keyring, service};
+  auto copy = keyring;
+  REQUIRE(keyring.set(service, "shared-state", "seen"));
+  CHECK(copy.get(service, "shared-state").value() == std::string_view{"seen"});
+  CHECK(copy.list(service).value() == std::vector<std::string>{"shared-state"});
+}
+
+TEMPLATE_LIST_TEST_CASE("no error message holds the value", "[contract][keyring]", contract_keyrings) {
+  auto keyring = make_keyring<TestType>();
+  if (!backend_ready(keyring)) return;
+  const auto service = unique_service_name();
+  const service_cleanup cleanup{keyring, service};
+  const std::size_t limit = keyring.capabilities().max_value_bytes;
+  std::string oversized = canary;
+  oversized.resize(limit + 1, 'z');
+
+  auto stored = keyring.set(service, "leak-check", oversized);
+  REQUIRE_FALSE(stored);
+  CHECK(stored.error().message().find(canary) == std::string::npos);
+}
+
+}  // namespace
+}  // namespace securestore::test
