@@ -295,23 +295,27 @@ class basic_secure_store {
 
   bool keyring_usable() {
     if (m_->forced_file || m_->config_error) return false;
-    return m_->gate.usable(m_->service, [&](const result<void>& outcome) {
+    return m_->gate.usable(m_->service, [&](const result<void>& outcome, bool latched_now) {
       emit("probe", {}, outcome ? std::nullopt : std::optional<errc>{outcome.error().code()},
            std::chrono::microseconds{0});
+      if (latched_now) warn_latched(outcome.error().code());
     });
   }
 
   void note_keyring_failure(const error& e) {
-    if (m_->gate.note_failure(e)) {
-      static constexpr std::string_view note =
-          "the keyring is locked or refused access; securestore has turned it off for this process "
-          "(unlock it and restart, or set SECURESTORE_BACKEND=file)";
-      if (m_->options.log) {
-        m_->options.log(log_event{
-            .operation = "latch", .backend = keyring_name(), .outcome = e.code(), .warning = true, .note = note});
-      } else {
-        std::fprintf(stderr, "securestore: %.*s\n", static_cast<int>(note.size()), note.data());
-      }
+    if (m_->gate.note_failure(e)) warn_latched(e.code());
+  }
+
+  // The one warning of a latch: through the log sink, else on stderr.
+  void warn_latched(errc code) {
+    static constexpr std::string_view note =
+        "the keyring is locked or refused access; securestore has turned it off for this process "
+        "(unlock it and restart, or set SECURESTORE_BACKEND=file)";
+    if (m_->options.log) {
+      m_->options.log(
+          log_event{.operation = "latch", .backend = keyring_name(), .outcome = code, .warning = true, .note = note});
+    } else {
+      std::fprintf(stderr, "securestore: %.*s\n", static_cast<int>(note.size()), note.data());
     }
   }
 

@@ -30,7 +30,8 @@ class keyring_gate {
       : keyring_{keyring}, clock_{clock}, ttl_{ttl} {}
 
   /// Whether the keyring answered a probe within the TTL. Probes when the answer is stale.
-  /// `on_probe` receives the probe's outcome for logging.
+  /// `on_probe(outcome, latched_now)` receives the probe's outcome, and whether it latched the
+  /// keyring off (the caller warns once).
   template <class OnProbe>
   [[nodiscard]] bool usable(std::string_view service, OnProbe&& on_probe) {
     {
@@ -43,16 +44,21 @@ class keyring_gate {
       if (fresh()) return state_ == keyring_state::available;  // another thread just probed
     }
     auto outcome = probe(service);
-    on_probe(outcome);
-    std::lock_guard lock{mutex_};
-    if (outcome) {
-      record(keyring_state::available, std::nullopt);
-    } else if (outcome.error().code() == errc::locked || outcome.error().code() == errc::denied) {
-      latch(outcome.error());
-    } else {
-      record(outcome.error().code() == errc::timeout ? keyring_state::busy : keyring_state::absent, outcome.error());
+    bool latched_now = false;
+    bool available = false;
+    {
+      std::lock_guard lock{mutex_};
+      if (outcome) {
+        record(keyring_state::available, std::nullopt);
+      } else if (outcome.error().code() == errc::locked || outcome.error().code() == errc::denied) {
+        latched_now = latch(outcome.error());
+      } else {
+        record(outcome.error().code() == errc::timeout ? keyring_state::busy : keyring_state::absent, outcome.error());
+      }
+      available = state_ == keyring_state::available;
     }
-    return state_ == keyring_state::available;
+    on_probe(outcome, latched_now);
+    return available;
   }
 
   /// Learns from a failed keyring call: a timeout makes the next call probe again; locked or
@@ -113,7 +119,7 @@ class keyring_gate {
   // set succeeded, so a failed probe leaves nothing behind when the keyring allows it.
   result<void> probe(std::string_view service) {
     const auto account = concat(probe_prefix, Botan::hex_encode(random_bytes(8), false));
-    const auto value = Botan::hex_encode(random_bytes(16), false);
+    const auto value = Botan::hex_encode(random_bytes(4), false);  // small: fits any keyring
     if (auto set = keyring_.set(service, account, value); !set) return set.error();
     auto got = keyring_.get(service, account);
     auto removed = keyring_.remove(service, account);

@@ -1,0 +1,276 @@
+// Tests of basic_secure_store's logic over the in-memory keyring: keyring first, the fallback
+// policy, the two stores never disagreeing, the probe and its latch, capabilities, names.
+#include <securestore/basic_secure_store.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "support/names.hpp"
+#include "support/stores.hpp"
+
+using securestore::errc;
+using securestore::fallback_policy;
+using securestore::location;
+using securestore::test::canary;
+using securestore::test::memory_rig;
+
+TEST_CASE("set writes the keyring when it is usable, and no file", "[store][keyring]") {
+  memory_rig rig;
+  auto store = rig.make();
+  REQUIRE(store.set("api", canary));
+  CHECK(rig.keyring.entries().at({"svc", "api"}) == canary);
+  CHECK_FALSE(std::filesystem::exists(rig.file_of("api")));
+  CHECK(store.locate("api").value() == location::keyring);
+  CHECK(store.get("api").value() == std::string_view{canary});
+}
+
+TEST_CASE("set falls back to the file when the keyring is unavailable and the policy allows", "[store][fallback]") {
+  memory_rig rig;
+  rig.keyring.fail_with(GENERATE(errc::unavailable, errc::timeout));
+  auto store = rig.make();
+  REQUIRE(store.set("api", canary));
+  CHECK(std::filesystem::exists(rig.file_of("api")));
+  CHECK(rig.keyring.entries().empty());
+  CHECK(store.get("api").value() == std::string_view{canary});
+  CHECK(store.locate("api").value() == location::file);
+}
+
+TEST_CASE("with the fallback denied, an unusable keyring makes set fail with unavailable and write nothing",
+          "[store][fallback]") {
+  memory_rig rig;
+  rig.keyring.fail_with(errc::unavailable);
+  auto store = rig.make(fallback_policy::deny);
+  auto stored = store.set("api", canary);
+  REQUIRE_FALSE(stored);
+  CHECK(stored.error().code() == errc::unavailable);
+  CHECK(stored.error().message().find("deny") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(rig.file_of("api")));
+}
+
+TEST_CASE("a locked or denied keyring is surfaced, never a silent move to the file", "[store][latch]") {
+  memory_rig rig;
+  auto store = rig.make();
+  REQUIRE(store.keyring_available());
+  const auto refusal = GENERATE(errc::locked, errc::denied);
+  rig.keyring.fail_with(refusal);
+  std::vector<securestore::log_event> events;
+  auto options = securestore::test::options_in(rig.dir);
+  options.log = [&](const securestore::log_event& e) { events.push_back(e); };
+  auto logged = rig.make(options);
+
+  auto stored = logged.set("api", canary);
+  REQUIRE_FALSE(stored);
+  CHECK(stored.error().code() == refusal);
+  CHECK_FALSE(std::filesystem::exists(rig.file_of("api")));
+
+  SECTION("and then latches the keyring off: no more calls, one warning, the same answer") {
+    rig.keyring.heal();
+    const auto calls = rig.keyring.calls();
+    CHECK(logged.set("api", canary).error().code() == refusal);
+    CHECK(logged.get("api").error().code() == refusal);  // hidden, not absent
+    CHECK(logged.list().error().code() == refusal);
+    CHECK_FALSE(logged.keyring_available());
+    CHECK(rig.keyring.calls() == calls);
+    const auto warnings = std::count_if(events.begin(), events.end(), [](auto& e) { return e.warning; });
+    CHECK(warnings == 1);
+    CHECK(logged.diagnose().state == securestore::keyring_state::absent);
+  }
+}
+
+TEST_CASE("after an outage the value written to the file wins over the keyring's older one", "[store][outage]") {
+  memory_rig rig;
+  auto store = rig.make();
+  REQUIRE(store.set("api", "V1"));  // in the keyring
+  rig.keyring.fail_with(errc::unavailable);
+  REQUIRE(store.set("api", "V2"));  // the outage: to the file
+  CHECK(std::filesystem::exists(rig.file_of("api")));
+  rig.keyring.heal();
+  rig.clock.advance(std::chrono::minutes{2});  // past the probe TTL: the keyring is back
+
+  CHECK(store.get("api").value() == std::string_view{"V2"});
+  SECTION("and the read moves V2 into the keyring and removes the file") {
+    CHECK(rig.keyring.entries().at({"svc", "api"}) == "V2");
+    CHECK_FALSE(std::filesystem::exists(rig.file_of("api")));
+    CHECK(store.get("api").value() == std::string_view{"V2"});
+  }
+  SECTION("a later keyring write removes the file so it cannot resurface") {
+    REQUIRE(store.set("api", "V3"));
+    CHECK_FALSE(std::filesystem::exists(rig.file_of("api")));
+    rig.keyring.fail_with(errc::unavailable);
+    rig.clock.advance(std::chrono::minutes{2});
+    CHECK(store.get("api").error().code() == errc::not_found);  // never the stale V2
+  }
+}
+
+TEST_CASE("the probe is cached for its TTL and gates real keyring I/O", "[store][probe]") {
+  memory_rig rig;
+  rig.keyring.fail_with(errc::unavailable);
+  auto store = rig.make();
+  CHECK_FALSE(store.keyring_available());
+  const auto calls_after_probe = rig.keyring.calls();
+  REQUIRE(store.set("api", "v"));
+  REQUIRE(store.get("api"));
+  REQUIRE(store.list());
+  CHECK(rig.keyring.calls() == calls_after_probe);  // a known-unavailable keyring is not asked again
+
+  rig.keyring.heal();
+  rig.clock.advance(std::chrono::seconds{59});
+  CHECK_FALSE(store.keyring_available());  // still within the TTL
+  rig.clock.advance(std::chrono::seconds{2});
+  CHECK(store.keyring_available());  // re-probed
+}
+
+TEST_CASE("a timeout invalidates the probe at once, and a hanging probe is not waited on again",
+          "[store][probe][timeout]") {
+  memory_rig rig;
+  securestore::memory_keyring keyring{{.timeout = std::chrono::milliseconds{20}}};
+  rig.keyring = keyring;
+  auto store = rig.make();
+  REQUIRE(store.keyring_available());
+  keyring.hang_for(std::chrono::milliseconds{50});
+  auto stored = store.set("api", "v");  // times out, then falls back to the file
+  REQUIRE(stored);
+  const auto calls = keyring.calls();
+  CHECK_FALSE(store.keyring_available());  // re-probed at once (no clock advance): busy
+  CHECK(keyring.calls() > calls);
+  const auto after_probe = keyring.calls();
+  CHECK(store.diagnose().state == securestore::keyring_state::busy);
+  CHECK(store.locate("api").value() == location::file);
+  CHECK(store.get("other").error().code() == errc::timeout);  // busy keyring: absence unproven
+  CHECK(keyring.calls() == after_probe);
+}
+
+TEST_CASE("probe entries never show in list, and a failed probe leaves none behind", "[store][probe]") {
+  memory_rig rig;
+  auto store = rig.make();
+  REQUIRE(store.set("api", "v"));
+  CHECK(store.list().value() == std::vector<std::string>{"api"});
+  for (const auto& [id, value] : rig.keyring.entries()) CHECK(id.second == "api");
+
+  SECTION("the reserved prefix is refused as a user key") {
+    CHECK(store.set("__securestore_probe__x", "v").error().code() == errc::invalid_argument);
+  }
+}
+
+TEST_CASE("a value the keyring cannot hold goes to the file when allowed, never truncated", "[store][capabilities]") {
+  memory_rig rig;
+  securestore::memory_keyring small{{.max_value_bytes = 16}};
+  rig.keyring = small;
+  const std::string big(17, 'x');
+  SECTION("allow: the file") {
+    auto store = rig.make();
+    REQUIRE(store.set("big", big));
+    CHECK(store.locate("big").value() == location::file);
+    CHECK(store.get("big").value() == std::string_view{big});
+    CHECK(small.entries().empty());
+    SECTION("and a read does not try to promote it into a keyring that cannot hold it") {
+      CHECK(store.locate("big").value() == location::file);
+    }
+  }
+  SECTION("deny: invalid_argument naming the limit") {
+    auto store = rig.make(fallback_policy::deny);
+    auto stored = store.set("big", big);
+    REQUIRE_FALSE(stored);
+    CHECK(stored.error().code() == errc::invalid_argument);
+    CHECK(stored.error().message().find("16") != std::string::npos);
+  }
+}
+
+TEST_CASE("get says not_found only when absence is proven", "[store][not-found]") {
+  memory_rig rig;
+  auto store = rig.make();
+  CHECK(store.get("missing").error().code() == errc::not_found);
+  CHECK_FALSE(store.has("missing").value());
+  CHECK(store.locate("missing").error().code() == errc::not_found);
+}
+
+TEST_CASE("remove takes a key out of both stores", "[store][remove]") {
+  memory_rig rig;
+  auto store = rig.make();
+  REQUIRE(store.set("api", "V1"));
+  SECTION("from the keyring") {
+    CHECK(store.remove("api").value());
+    CHECK_FALSE(store.remove("api").value());
+    CHECK(rig.keyring.entries().empty());
+  }
+  SECTION("a keyring failure during remove is reported, and the file is gone already") {
+    rig.keyring.fail_with(errc::unavailable);
+    REQUIRE(store.set("api", "V2"));  // outage: V2 to the file
+    rig.keyring.heal();
+    rig.clock.advance(std::chrono::minutes{2});
+    REQUIRE(store.keyring_available());
+    rig.keyring.fail_with(errc::timeout);
+    auto removed = store.remove("api");
+    REQUIRE_FALSE(removed);
+    CHECK(removed.error().code() == errc::timeout);
+    CHECK_FALSE(std::filesystem::exists(rig.file_of("api")));
+  }
+}
+
+TEST_CASE("list merges both stores, once each, sorted byte-wise", "[store][list]") {
+  memory_rig rig;
+  auto store = rig.make();
+  REQUIRE(store.set("b", "1"));
+  REQUIRE(store.set("B", "1"));
+  rig.keyring.fail_with(errc::unavailable);
+  REQUIRE(store.set("a", "2"));  // file
+  REQUIRE(store.set("b", "3"));  // file too, and still in the keyring until promoted
+  rig.keyring.heal();
+  rig.clock.advance(std::chrono::minutes{2});
+  CHECK(store.list().value() == std::vector<std::string>{"B", "a", "b"});
+}
+
+TEST_CASE("SECURESTORE_BACKEND=file forces the file store and never touches the keyring", "[store][env]") {
+  securestore::test::scoped_env forced{"SECURESTORE_BACKEND", "file"};
+  memory_rig rig;
+  auto store = rig.make();
+  REQUIRE(store.set("api", "v"));
+  CHECK(store.locate("api").value() == location::file);
+  CHECK_FALSE(store.keyring_available());
+  CHECK(rig.keyring.calls() == 0);
+  CHECK(store.diagnose().reason.find("SECURESTORE_BACKEND") != std::string::npos);
+  SECTION("an unknown value is a clear error, not a silent default") {
+    securestore::test::scoped_env typo{"SECURESTORE_BACKEND", "fiel"};
+    auto other = rig.make();
+    CHECK(other.set("api", "v").error().code() == errc::invalid_argument);
+  }
+}
+
+TEST_CASE("bad keys and values are invalid_argument and change nothing", "[store][validation]") {
+  memory_rig rig;
+  auto store = rig.make();
+  REQUIRE(store.set("api", "V1"));
+  CHECK(store.set("", "v").error().code() == errc::invalid_argument);
+  CHECK(store.set(std::string(257, 'k'), "v").error().code() == errc::invalid_argument);
+  CHECK(store.set("api", "").error().code() == errc::invalid_argument);
+  CHECK(store.get("").error().code() == errc::invalid_argument);
+  CHECK(store.get("api").value() == std::string_view{"V1"});
+  SECTION("an empty service name is reported by the first operation") {
+    securestore::test::memory_store nameless{"", securestore::test::options_in(rig.dir), rig.keyring};
+    CHECK(nameless.get("api").error().code() == errc::invalid_argument);
+  }
+}
+
+TEST_CASE("no secret reaches a log event, an audit record or an error message", "[store][leaks]") {
+  memory_rig rig;
+  std::vector<std::string> seen;
+  auto options = securestore::test::options_in(rig.dir);
+  options.log = [&](const securestore::log_event& e) {
+    seen.emplace_back(e.key_hash);
+    seen.emplace_back(e.note);
+    CHECK(e.key_hash.find("api") == std::string::npos);
+  };
+  options.audit = [&](const securestore::audit_record& r) { seen.emplace_back(r.key); };
+  auto store = rig.make(options);
+  REQUIRE(store.set("api", canary));
+  REQUIRE(store.get("api"));
+  rig.keyring.fail_with(errc::denied);
+  auto failed = store.set("api", canary);
+  REQUIRE_FALSE(failed);
+  seen.push_back(failed.error().message());
+  CHECK(std::find(seen.begin(), seen.end(), "api") != seen.end());  // the audit names the key
+  for (const auto& text : seen) CHECK(text.find(canary) == std::string::npos);
+}

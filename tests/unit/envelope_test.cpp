@@ -1,0 +1,212 @@
+// Tests of cipher/envelope.hpp through a real file store: every malformed or tampered entry is
+// errc::corrupt with a remediation, never a crash, a hang or another key's value.
+#include <securestore/cipher/envelope.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+
+#include "support/names.hpp"
+#include "support/stores.hpp"
+#include "support/temp_dir.hpp"
+
+using securestore::errc;
+using securestore::test::canary;
+
+namespace {
+
+std::string slurp(const std::filesystem::path& path) {
+  std::ifstream in{path, std::ios::binary};
+  std::stringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+// Rewrites a file keeping its owner-only mode.
+void overwrite(const std::filesystem::path& path, const std::string& bytes) {
+  std::ofstream{path, std::ios::binary | std::ios::trunc} << bytes;
+}
+
+std::string b64_of_size(std::size_t n) { return Botan::base64_encode(std::vector<std::uint8_t>(n, 0x41)); }
+
+}  // namespace
+
+TEST_CASE("a damaged entry file reads as corrupt, with a remediation and no secret", "[envelope][corrupt]") {
+  securestore::test::temp_dir dir;
+  securestore::file_store store{"svc", securestore::test::options_in(dir)};
+  REQUIRE(store.set("api", canary));
+  const auto path = dir / "entries" / "api.enc";
+  const auto original = slurp(path);
+  auto doc = nlohmann::json::parse(original);
+
+  const auto damaged = GENERATE_REF(
+      std::string{"null"}, std::string{"42"}, std::string{"\"text\""}, std::string{"[]"}, std::string{""},
+      std::string{"{"}, original.substr(0, original.size() / 2),
+      [&] {
+        auto d = doc;
+        d["v"] = 2;
+        return d.dump();
+      }(),
+      [&] {
+        auto d = doc;
+        d["v"] = "1";
+        return d.dump();
+      }(),
+      [&] {
+        auto d = doc;
+        d.erase("nonce");
+        return d.dump();
+      }(),
+      [&] {
+        auto d = doc;
+        d["nonce"] = b64_of_size(16);
+        return d.dump();
+      }(),
+      [&] {
+        auto d = doc;
+        d["salt"] = b64_of_size(8);
+        return d.dump();
+      }(),
+      [&] {
+        auto d = doc;
+        d["ct"] = b64_of_size(15);
+        return d.dump();
+      }(),  // shorter than a tag
+      [&] {
+        auto d = doc;
+        d["ct"] = "not base64!";
+        return d.dump();
+      }(),
+      [&] {
+        auto d = doc;
+        d["aead"] = "rot13";
+        return d.dump();
+      }(),
+      [&] {
+        auto d = doc;
+        d["kdf"] = nullptr;
+        return d.dump();
+      }(),
+      [&] {
+        auto d = doc;
+        d["kdf"]["kid"] = "0000000000000000";
+        return d.dump();
+      }(),
+      [&] {
+        auto d = doc;
+        d["extra"] = 1;
+        return d.dump();
+      }(),
+      [&] {  // one flipped bit in the ciphertext
+        auto d = doc;
+        auto ct = Botan::base64_decode(d["ct"].get<std::string>());
+        ct[0] ^= 0x01;
+        d["ct"] = Botan::base64_encode(ct);
+        return d.dump();
+      }(),
+      [&] {  // the tag cut to 12 bytes
+        auto d = doc;
+        auto ct = Botan::base64_decode(d["ct"].get<std::string>());
+        ct.resize(ct.size() - 4);
+        d["ct"] = Botan::base64_encode(ct);
+        return d.dump();
+      }());
+  overwrite(path, damaged);
+
+  auto got = store.get("api");
+  INFO("file: " << damaged);
+  REQUIRE_FALSE(got);
+  CHECK(got.error().code() == errc::corrupt);
+  CHECK(got.error().message().find(path.native()) != std::string::npos);
+  CHECK_FALSE(got.error().remediation().empty());
+  CHECK(got.error().message().find(canary) == std::string::npos);
+  SECTION("has agrees with get") {
+    auto has = store.has("api");
+    REQUIRE_FALSE(has);
+    CHECK(has.error().code() == errc::corrupt);
+  }
+  SECTION("a new set replaces the damaged entry") {
+    REQUIRE(store.set("api", "fresh"));
+    CHECK(store.get("api").value() == std::string_view{"fresh"});
+  }
+}
+
+TEST_CASE("an unknown envelope version says to upgrade securestore", "[envelope][corrupt]") {
+  securestore::test::temp_dir dir;
+  securestore::file_store store{"svc", securestore::test::options_in(dir)};
+  REQUIRE(store.set("api", canary));
+  const auto path = dir / "entries" / "api.enc";
+  auto doc = nlohmann::json::parse(slurp(path));
+  doc["v"] = 7;
+  overwrite(path, doc.dump());
+  auto got = store.get("api");
+  REQUIRE_FALSE(got);
+  CHECK(got.error().code() == errc::corrupt);
+  CHECK(got.error().message().find("upgrade") != std::string::npos);
+}
+
+TEST_CASE("an entry copied onto another key's file does not decrypt as that key", "[envelope][aad]") {
+  securestore::test::temp_dir dir;
+  securestore::file_store store{"svc", securestore::test::options_in(dir)};
+  REQUIRE(store.set("alpha", "value-of-alpha"));
+  REQUIRE(store.set("beta", "value-of-beta"));
+  const auto alpha = dir / "entries" / "alpha.enc";
+  const auto beta = dir / "entries" / "beta.enc";
+
+  SECTION("copied as is") { overwrite(beta, slurp(alpha)); }
+  SECTION("copied with its recorded key name changed to match, so only the AEAD binding can catch it") {
+    auto doc = nlohmann::json::parse(slurp(alpha));
+    doc["key"] = "beta";
+    overwrite(beta, doc.dump());
+  }
+  auto got = store.get("beta");
+  REQUIRE_FALSE(got);
+  CHECK(got.error().code() == errc::corrupt);
+}
+
+TEST_CASE("an entry of one service does not open under another service", "[envelope][aad]") {
+  securestore::test::temp_dir dir;
+  auto options = securestore::test::options_in(dir);
+  securestore::file_store first{"first", options};
+  securestore::file_store second{"second", options};  // same directory, same root secret
+  REQUIRE(first.set("api", canary));
+  auto got = second.get("api");
+  REQUIRE_FALSE(got);
+  CHECK(got.error().code() == errc::corrupt);
+}
+
+TEST_CASE("huge KDF costs in a file are rejected at once, not run", "[envelope][kdf]") {
+  securestore::test::temp_dir dir;
+  auto options = securestore::test::options_in(dir);
+  options.passphrase = [] { return securestore::result<securestore::secret>{securestore::secret{"pw"}}; };
+  options.passphrase_kdf = GENERATE(securestore::passphrase_kdf::scrypt, securestore::passphrase_kdf::argon2id);
+  securestore::file_store store{"svc", options};
+  REQUIRE(store.set("api", canary));
+  const auto path = dir / "entries" / "api.enc";
+  auto doc = nlohmann::json::parse(slurp(path));
+  auto& kdf = doc["kdf"];
+  if (kdf["name"] == "scrypt") {
+    kdf[GENERATE(as<std::string>{}, "n", "r", "p")] = std::uint64_t{1} << 40U;
+  } else {
+    kdf[GENERATE(as<std::string>{}, "m", "t", "p")] = std::uint64_t{1} << 40U;
+  }
+  overwrite(path, doc.dump());
+
+  securestore::file_store fresh{"svc", options};  // nothing cached: it would have to run the KDF
+  const auto started = std::chrono::steady_clock::now();
+  auto got = fresh.get("api");
+  const auto elapsed = std::chrono::steady_clock::now() - started;
+  REQUIRE_FALSE(got);
+  CHECK(got.error().code() == errc::corrupt);
+  CHECK(elapsed < std::chrono::seconds{2});  // a bound on the failure mode, not a speed test
+}
+
+TEST_CASE("the associated data is unambiguous in service and key", "[envelope][aad]") {
+  using securestore::envelope_aad;
+  CHECK(envelope_aad("aes-256-gcm", "ab", "c") != envelope_aad("aes-256-gcm", "a", "bc"));
+  CHECK(envelope_aad("aes-256-gcm", "svc", "k") != envelope_aad("chacha20-poly1305", "svc", "k"));
+}
