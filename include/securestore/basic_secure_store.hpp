@@ -319,14 +319,21 @@ class basic_secure_store {
     }
   }
 
-  // When the keyring may hold entries it will not show (latched off, or hanging), absence
-  // cannot be proven: the answer is the keyring's error, never not_found.
+  // When the keyring may hold entries it cannot show now, absence cannot be proven, and the
+  // answer is the keyring's state, never not_found: latched off (locked/denied), hanging
+  // (timeout), or down after it worked earlier in this process (an outage: unavailable). A
+  // keyring never seen working in this process (no daemon on this host) hides nothing we know of.
   std::optional<error> keyring_hides_entries() {
     if (auto latched = m_->gate.latched()) return latched;
     const auto status = m_->gate.status(keyring_name());
     if (status.state == keyring_state::busy) {
       return error{errc::timeout, detail::concat(keyring_name(), ": the keyring did not answer (", status.reason,
                                                  "); retry, or set SECURESTORE_BACKEND=file")};
+    }
+    if (m_->gate.seen_available()) {
+      return error{errc::unavailable, detail::concat(keyring_name(), ": the keyring stopped answering (", status.reason,
+                                                     ") and may hold this entry; retry once it is "
+                                                     "back")};
     }
     return std::nullopt;
   }

@@ -101,7 +101,9 @@ TEST_CASE("after an outage the value written to the file wins over the keyring's
     CHECK_FALSE(std::filesystem::exists(rig.file_of("api")));
     rig.keyring.fail_with(errc::unavailable);
     rig.clock.advance(std::chrono::minutes{2});
-    CHECK(store.get("api").error().code() == errc::not_found);  // never the stale V2
+    auto got = store.get("api");  // the keyring holds V3 and is down: unavailable, never the stale V2
+    REQUIRE_FALSE(got);
+    CHECK(got.error().code() == errc::unavailable);
   }
 }
 
@@ -273,4 +275,19 @@ TEST_CASE("no secret reaches a log event, an audit record or an error message", 
   seen.push_back(failed.error().message());
   CHECK(std::find(seen.begin(), seen.end(), "api") != seen.end());  // the audit names the key
   for (const auto& text : seen) CHECK(text.find(canary) == std::string::npos);
+}
+
+TEST_CASE("a key held by a keyring that went down is unavailable, not not_found", "[store][outage][not-found]") {
+  memory_rig rig;
+  auto store = rig.make();
+  REQUIRE(store.set("api", "V1"));  // in the keyring
+  rig.keyring.fail_with(errc::unavailable);
+  rig.clock.advance(std::chrono::minutes{2});
+  CHECK(store.get("api").error().code() == errc::unavailable);
+  CHECK(store.remove("api").error().code() == errc::unavailable);
+  CHECK(store.list().error().code() == errc::unavailable);
+  SECTION("while a store that never saw the keyring work reports not_found") {
+    auto fresh = rig.make();
+    CHECK(fresh.get("api").error().code() == errc::not_found);
+  }
 }

@@ -81,6 +81,13 @@ class keyring_gate {
     return latched_;
   }
 
+  /// Whether the keyring has answered a probe in this process: if it is unusable now, it is an
+  /// outage, and entries written to it before may be there still.
+  [[nodiscard]] bool seen_available() const {
+    std::lock_guard lock{mutex_};
+    return seen_available_;
+  }
+
   /// Why the keyring is not usable: the latch, the probe's failure, or nothing.
   [[nodiscard]] keyring_status status(std::string_view backend) const {
     std::lock_guard lock{mutex_};
@@ -100,6 +107,7 @@ class keyring_gate {
 
   void record(keyring_state state, std::optional<error> reason) {
     state_ = state;
+    seen_available_ = seen_available_ || state == keyring_state::available;
     reason_ = std::move(reason);
     checked_ = clock_.now();
   }
@@ -141,6 +149,7 @@ class keyring_gate {
   std::optional<typename Clock::time_point> checked_;
   std::optional<error> reason_;
   std::optional<error> latched_;
+  bool seen_available_ = false;
 };
 
 }  // namespace securestore::detail
