@@ -13,20 +13,21 @@
 
 #include <securestore/keyring/keyutils.hpp>
 #include <securestore/keyring/memory.hpp>
+#include <securestore/keyring/secret_service.hpp>
 // P
 // S
 
 namespace securestore::test {
 
 /// Every keyring policy the contract suite runs over, real backends included.
-using contract_keyrings = std::tuple<memory_keyring, keyutils_keyring>;
+using contract_keyrings = std::tuple<memory_keyring, keyutils_keyring, secret_service_keyring>;
 
 /// A keyring of type K configured for tests: the real backends read their daemon's location from
 /// the environment that scripts/with-secret-service.sh and scripts/with-pass-store.sh set up.
 template <class K>
 [[nodiscard]] K make_keyring() {
-  if constexpr (false) {
-    return K{};
+  if constexpr (std::is_same_v<K, secret_service_keyring>) {
+    return secret_service_keyring{{.timeout = std::chrono::milliseconds{5000}}};
   } else {
     return K{};
   }

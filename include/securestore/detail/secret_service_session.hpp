@@ -1,0 +1,546 @@
+// detail/secret_service_session.hpp: one D-Bus connection and Secret Service session per process
+// and bus, every call bounded, and a signal-validated cache of item path -> (service, account).
+// Part of keyring/secret_service.hpp; requires libsecret (CMake target securestore::secret_service).
+#pragma once
+
+#include <gio/gio.h>
+#include <libsecret/secret.h>
+
+#include <sys/stat.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <cstdlib>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include <botan/cipher_mode.h>
+#include <botan/dh.h>
+#include <botan/dl_group.h>
+#include <botan/kdf.h>
+#include <botan/pubkey.h>
+#include <botan/secmem.h>
+#include <botan/system_rng.h>
+
+#include <securestore/detail/concat.hpp>
+#include <securestore/detail/secret_service_classify.hpp>
+#include <securestore/error.hpp>
+#include <securestore/secret.hpp>
+
+namespace securestore::detail {
+
+static_assert(static_cast<int>(gdbus_code::service_unknown) == G_DBUS_ERROR_SERVICE_UNKNOWN);
+static_assert(static_cast<int>(gdbus_code::no_reply) == G_DBUS_ERROR_NO_REPLY);
+static_assert(static_cast<int>(gdbus_code::access_denied) == G_DBUS_ERROR_ACCESS_DENIED);
+static_assert(static_cast<int>(gdbus_code::auth_failed) == G_DBUS_ERROR_AUTH_FAILED);
+static_assert(static_cast<int>(gdbus_code::timeout) == G_DBUS_ERROR_TIMEOUT);
+static_assert(static_cast<int>(gdbus_code::timed_out) == G_DBUS_ERROR_TIMED_OUT);
+static_assert(static_cast<int>(gdbus_code::invalid_args) == G_DBUS_ERROR_INVALID_ARGS);
+static_assert(static_cast<int>(gdbus_code::unknown_object) == G_DBUS_ERROR_UNKNOWN_OBJECT);
+static_assert(static_cast<int>(gdbus_code::unknown_method) == G_DBUS_ERROR_UNKNOWN_METHOD);
+static_assert(static_cast<int>(gio_code::timed_out) == G_IO_ERROR_TIMED_OUT);
+static_assert(static_cast<int>(gio_code::cancelled) == G_IO_ERROR_CANCELLED);
+static_assert(static_cast<int>(gio_code::permission_denied) == G_IO_ERROR_PERMISSION_DENIED);
+static_assert(static_cast<int>(gio_code::dbus_error) == G_IO_ERROR_DBUS_ERROR);
+static_assert(static_cast<int>(secret_code::is_locked) == SECRET_ERROR_IS_LOCKED);
+static_assert(static_cast<int>(secret_code::no_such_object) == SECRET_ERROR_NO_SUCH_OBJECT);
+
+inline constexpr const char* ss_bus_name = "org.freedesktop.secrets";
+inline constexpr const char* ss_service_path = "/org/freedesktop/secrets";
+inline constexpr const char* ss_service_iface = "org.freedesktop.Secret.Service";
+inline constexpr const char* ss_collection_iface = "org.freedesktop.Secret.Collection";
+inline constexpr const char* ss_item_iface = "org.freedesktop.Secret.Item";
+inline constexpr const char* ss_prompt_iface = "org.freedesktop.Secret.Prompt";
+inline constexpr const char* ss_properties_iface = "org.freedesktop.DBus.Properties";
+inline constexpr const char* ss_schema = "org.securestore.Secret";
+
+struct gerror_free {
+  void operator()(GError* e) const noexcept { g_error_free(e); }
+};
+using gerror_ptr = std::unique_ptr<GError, gerror_free>;
+struct gvariant_unref {
+  void operator()(GVariant* v) const noexcept { g_variant_unref(v); }
+};
+using gvariant_ptr = std::unique_ptr<GVariant, gvariant_unref>;
+struct gobject_unref {
+  void operator()(gpointer o) const noexcept { g_object_unref(o); }
+};
+template <class T>
+using gobject_ptr = std::unique_ptr<T, gobject_unref>;
+
+/// An open transfer session: its object path and the AES-128 key agreed with the service.
+struct ss_session_key {
+  std::string path;
+  Botan::secure_vector<std::uint8_t> key;
+};
+
+/// The Secret struct (oayays) that carries `value` to the service: AES-128-CBC-PKCS7 under the
+/// session key and a fresh IV. Returns a floating GVariant.
+[[nodiscard]] inline GVariant* ss_encode_secret(const ss_session_key& session, std::string_view value) {
+  Botan::System_RNG rng;
+  std::vector<std::uint8_t> iv(16);
+  rng.randomize(iv.data(), iv.size());
+  auto mode = Botan::Cipher_Mode::create_or_throw("AES-128/CBC/PKCS7", Botan::ENCRYPTION);
+  mode->set_key(session.key);
+  mode->start(iv);
+  Botan::secure_vector<std::uint8_t> bytes(value.begin(), value.end());
+  mode->finish(bytes);
+  return g_variant_new("(o@ay@ays)", session.path.c_str(),
+                       g_variant_new_fixed_array(G_VARIANT_TYPE_BYTE, iv.data(), iv.size(), 1),
+                       g_variant_new_fixed_array(G_VARIANT_TYPE_BYTE, bytes.data(), bytes.size(), 1), "text/plain");
+}
+
+/// The value inside a Secret struct (oayays) from the service; nullopt if it does not decrypt.
+[[nodiscard]] inline std::optional<secret> ss_decode_secret(const ss_session_key& session, GVariant* encoded) {
+  if (!g_variant_is_of_type(encoded, G_VARIANT_TYPE("(oayays)"))) return std::nullopt;
+  GVariant* params = g_variant_get_child_value(encoded, 1);
+  GVariant* value = g_variant_get_child_value(encoded, 2);
+  const gvariant_ptr owned_params{params};
+  const gvariant_ptr owned_value{value};
+  gsize iv_length = 0;
+  gsize length = 0;
+  const auto* iv = static_cast<const std::uint8_t*>(g_variant_get_fixed_array(params, &iv_length, 1));
+  const auto* bytes = static_cast<const std::uint8_t*>(g_variant_get_fixed_array(value, &length, 1));
+  if (iv_length != 16 || length == 0 || length % 16 != 0) return std::nullopt;
+  try {
+    auto mode = Botan::Cipher_Mode::create_or_throw("AES-128/CBC/PKCS7", Botan::DECRYPTION);
+    mode->set_key(session.key);
+    mode->start(iv, iv_length);
+    Botan::secure_vector<std::uint8_t> plain(bytes, bytes + length);
+    mode->finish(plain);
+    return secret{std::move(plain)};
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
+/// The taxonomy code of a GError from GIO or libsecret (see classify_secret_service).
+[[nodiscard]] inline errc classify_gerror(const GError* e) {
+  gerror_domain domain = gerror_domain::other;
+  if (e->domain == G_DBUS_ERROR) domain = gerror_domain::dbus;
+  if (e->domain == G_IO_ERROR) domain = gerror_domain::io;
+  if (e->domain == SECRET_ERROR) domain = gerror_domain::secret;
+  std::string remote;
+  if (gchar* name = g_dbus_error_get_remote_error(e)) {
+    remote = name;
+    g_free(name);
+  }
+  return classify_secret_service(domain, e->code, remote);
+}
+
+/// The D-Bus error name a GError carried, or its domain and code: for messages (never its text,
+/// which a service could fill with anything).
+[[nodiscard]] inline std::string describe_gerror(const GError* e) {
+  if (gchar* name = g_dbus_error_get_remote_error(e)) {
+    std::string out{name};
+    g_free(name);
+    return out;
+  }
+  return concat(g_quark_to_string(e->domain), " code ", e->code);
+}
+
+/// The session bus address: $DBUS_SESSION_BUS_ADDRESS, else $XDG_RUNTIME_DIR/bus when that socket
+/// exists. Nothing else: GIO's last resort, X11 autolaunch, would start a bus (and with it maybe a
+/// keyring whose login collection is locked) from inside a library.
+[[nodiscard]] inline std::optional<std::string> session_bus_address() {
+  if (const char* address = std::getenv("DBUS_SESSION_BUS_ADDRESS"); address != nullptr && *address != '\0') {
+    return std::string{address};
+  }
+  if (const char* runtime = std::getenv("XDG_RUNTIME_DIR"); runtime != nullptr && *runtime != '\0') {
+    const auto socket = concat(runtime, "/bus");
+    struct stat st {};
+    if (::stat(socket.c_str(), &st) == 0 && S_ISSOCK(st.st_mode)) {
+      gchar* escaped = g_dbus_address_escape_value(socket.c_str());
+      auto address = concat("unix:path=", escaped);
+      g_free(escaped);
+      return address;
+    }
+  }
+  return std::nullopt;
+}
+
+/// Runs GIO async operations on a private main context, pushed as this thread's default for the
+/// scope's life, so their callbacks run here and nowhere else (no application main loop needed).
+class ss_call_scope {
+ public:
+  ss_call_scope() : context_{g_main_context_new()} { g_main_context_push_thread_default(context_); }
+  ~ss_call_scope() {
+    g_main_context_pop_thread_default(context_);
+    g_main_context_unref(context_);
+  }
+  ss_call_scope(const ss_call_scope&) = delete;
+  ss_call_scope& operator=(const ss_call_scope&) = delete;
+
+  /// Iterates until `done()`; cancels `cancellable` (if any) when `bound` passes, then keeps
+  /// iterating until the cancelled operation reports back. True if it ended before the bound.
+  template <class Done>
+  bool run(Done&& done, std::chrono::milliseconds bound, GCancellable* cancellable = nullptr) {
+    const auto deadline = std::chrono::steady_clock::now() + bound;
+    bool expired = false;
+    while (!done()) {
+      if (!expired && std::chrono::steady_clock::now() >= deadline) {
+        expired = true;
+        if (cancellable != nullptr) g_cancellable_cancel(cancellable);
+      }
+      if (expired && cancellable == nullptr) return false;
+      // Wake up at least every 10 ms to look at the clock: no timeout source to manage.
+      GSource* tick = g_timeout_source_new(10);
+      g_source_set_callback(
+          tick, [](gpointer) -> gboolean { return G_SOURCE_REMOVE; }, nullptr, nullptr);
+      g_source_attach(tick, context_);
+      g_main_context_iteration(context_, TRUE);
+      g_source_destroy(tick);
+      g_source_unref(tick);
+    }
+    return !expired;
+  }
+
+  [[nodiscard]] GMainContext* context() const noexcept { return context_; }
+
+ private:
+  GMainContext* context_;
+};
+
+/// One asynchronous D-Bus method call and its outcome.
+struct ss_pending_call {
+  GVariant* reply = nullptr;
+  GError* error = nullptr;
+  bool done = false;
+  ~ss_pending_call() {
+    if (reply != nullptr) g_variant_unref(reply);
+    if (error != nullptr) g_error_free(error);
+  }
+  static void on_reply(GObject* source, GAsyncResult* res, gpointer data) {
+    auto* self = static_cast<ss_pending_call*>(data);
+    self->reply = g_dbus_connection_call_finish(G_DBUS_CONNECTION(source), res, &self->error);
+    self->done = true;
+  }
+};
+
+/// The attributes and owner of one item, as the cache remembers them.
+struct ss_item_names {
+  std::string service;
+  std::string account;
+};
+
+/// Everything one process shares for one bus: the connection, the Secret Service session, the
+/// default collection, and the list cache. Created once per bus address and never destroyed: GDBus
+/// delivers to our message filter from its worker thread, so the state must outlive every call.
+///
+/// Why the list cache is exact. list() sends one SearchItems (one round trip; it returns item
+/// paths, not attributes) and needs each path's account. The cache maps path -> (service,
+/// account) and is filled by this process's own CreateItem replies and attribute reads. A cached
+/// entry could go stale in three ways, each closed here:
+///  1. The item is deleted, or its attributes are changed, by anyone: the Secret Service API
+///     requires ItemDeleted / ItemChanged signals on the collection (gnome-keyring emits them
+///     before it replies to the call that made the change). We subscribe to them (AddMatch on our
+///     own private connection) and a GDBus message filter, which sees every incoming message in
+///     arrival order on the worker thread, evicts the path at once. Because one sender's messages
+///     arrive in order, every change the daemon made before answering our SearchItems has been
+///     applied to the cache before we read that answer.
+///  2. A fill races a change: the filter stamps each path it evicts with a sequence number; a fill
+///     is dropped when its path was touched after the fill's request was sent (`seq_before`).
+///     ItemCreated does not touch: a new path cannot be cached unless it was deleted first.
+///  3. The daemon restarts, and a new one reuses paths for other items: NameOwnerChanged for
+///     org.freedesktop.secrets clears the whole cache (and forces a new session); so does a new
+///     connection. Signals are never dropped by the bus for a connection that reads, and GDBus
+///     reads on its own thread.
+/// The cache holds names only, never a value, and is bounded (cleared past `max_touched` entries).
+class ss_session {
+ public:
+  explicit ss_session(std::string address) : address_{std::move(address)} {}
+  ss_session(const ss_session&) = delete;
+  ss_session& operator=(const ss_session&) = delete;
+
+  /// What one operation needs, each referenced so a concurrent reconnect cannot free it.
+  struct handle {
+    gobject_ptr<GDBusConnection> connection;
+    std::shared_ptr<const ss_session_key> session;
+    std::string collection;  ///< the default collection's object path
+  };
+
+  /// A connected bus and an open session, set up (bounded by `bound`) when missing or stale.
+  [[nodiscard]] result<handle> acquire(std::chrono::milliseconds bound, bool activate) {
+    std::lock_guard setup{setup_mutex_};
+    if (connection_ == nullptr || g_dbus_connection_is_closed(connection_)) {
+      if (auto connected = connect(bound); !connected) return connected.error();
+    }
+    if (session_ == nullptr || stale_.exchange(false)) {
+      if (auto opened = open_session(bound, activate); !opened) {
+        stale_ = true;
+        return opened.error();
+      }
+    }
+    return handle{gobject_ptr<GDBusConnection>{G_DBUS_CONNECTION(g_object_ref(connection_))}, session_, collection_};
+  }
+
+  /// Makes the next acquire() open a new session (after a failure that may mean the daemon left).
+  void invalidate() noexcept { stale_ = true; }
+
+  /// The sequence number to pass to remember() for a request sent after this call.
+  [[nodiscard]] std::uint64_t sequence() {
+    std::lock_guard lock{cache_mutex_};
+    return sequence_;
+  }
+
+  /// The cached names of an item path, if known and untouched since.
+  [[nodiscard]] std::optional<ss_item_names> lookup(const std::string& path) {
+    std::lock_guard lock{cache_mutex_};
+    auto it = names_.find(path);
+    if (it == names_.end()) return std::nullopt;
+    return it->second;
+  }
+
+  /// Caches an item's names learned from a reply to a request sent at `seq_before`, unless the
+  /// path changed (or the cache was cleared) since.
+  void remember(const std::string& path, ss_item_names names, std::uint64_t seq_before) {
+    std::lock_guard lock{cache_mutex_};
+    if (cleared_at_ > seq_before) return;
+    if (auto it = touched_.find(path); it != touched_.end() && it->second > seq_before) return;
+    names_[path] = std::move(names);
+  }
+
+  /// Waits for a prompt's Completed signal: true if completed, false if dismissed, nullopt on
+  /// timeout. Call watch_prompt() before Prompt() so the signal cannot be missed.
+  void watch_prompt(const std::string& path) {
+    std::lock_guard lock{cache_mutex_};
+    prompts_[path] = std::nullopt;
+  }
+  [[nodiscard]] std::optional<bool> wait_prompt(const std::string& path, std::chrono::milliseconds bound) {
+    std::unique_lock lock{cache_mutex_};
+    prompt_done_.wait_for(lock, bound, [&] { return prompts_[path].has_value(); });
+    auto outcome = prompts_[path];
+    prompts_.erase(path);
+    return outcome;
+  }
+
+ private:
+  static constexpr std::size_t max_touched = 4096;
+
+  [[nodiscard]] result<void> connect(std::chrono::milliseconds bound) {
+    drop_connection();
+    ss_call_scope scope;
+    gobject_ptr<GCancellable> cancel{g_cancellable_new()};
+    struct outcome {
+      GDBusConnection* connection = nullptr;
+      GError* error = nullptr;
+      bool done = false;
+    } out;
+    g_dbus_connection_new_for_address(
+        address_.c_str(),
+        static_cast<GDBusConnectionFlags>(G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
+                                          G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION),
+        nullptr, cancel.get(),
+        [](GObject*, GAsyncResult* res, gpointer data) {
+          auto* o = static_cast<outcome*>(data);
+          o->connection = g_dbus_connection_new_for_address_finish(res, &o->error);
+          o->done = true;
+        },
+        &out);
+    scope.run([&] { return out.done; }, bound, cancel.get());
+    gerror_ptr error{out.error};
+    if (out.connection == nullptr) {
+      const errc code = classify_gerror(error.get());
+      return securestore::error{
+          code, concat("secret_service: cannot connect to the session bus (", describe_gerror(error.get()),
+                       "); start a desktop session or a D-Bus session bus, or set "
+                       "SECURESTORE_BACKEND=file")};
+    }
+    // A private connection must not end the process when the bus goes away (g_bus_get's would).
+    g_dbus_connection_set_exit_on_close(out.connection, FALSE);
+    connection_ = out.connection;
+    filter_id_ = g_dbus_connection_add_filter(connection_, &ss_session::filter, this, nullptr);
+    clear_cache();
+    for (const char* rule :
+         {"type='signal',sender='org.freedesktop.secrets',interface='org.freedesktop.Secret.Collection'",
+          "type='signal',sender='org.freedesktop.secrets',interface='org.freedesktop.Secret.Prompt'",
+          "type='signal',sender='org.freedesktop.DBus',interface='org.freedesktop.DBus',"
+          "member='NameOwnerChanged',arg0='org.freedesktop.secrets'"}) {
+      GError* raw = nullptr;
+      GVariant* reply = g_dbus_connection_call_sync(
+          connection_, "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus", "AddMatch",
+          g_variant_new("(s)", rule), nullptr, G_DBUS_CALL_FLAGS_NONE, static_cast<int>(bound.count()), nullptr, &raw);
+      gerror_ptr match_error{raw};
+      if (reply == nullptr) {
+        drop_connection();
+        return securestore::error{classify_gerror(match_error.get()),
+                                  concat("secret_service: the session bus refused a signal subscription (",
+                                         describe_gerror(match_error.get()), "); set SECURESTORE_BACKEND=file")};
+      }
+      g_variant_unref(reply);
+    }
+    return success();
+  }
+
+  [[nodiscard]] result<void> open_session(std::chrono::milliseconds bound, bool activate) {
+    session_.reset();
+    clear_cache();
+    // The session that encrypts secrets in transit: dh-ietf1024-sha256-aes128-cbc-pkcs7 from the
+    // Secret Service specification (the algorithm libsecret and gnome-keyring use): DH in the
+    // RFC 2409 1024-bit MODP group, HKDF-SHA256 of the shared secret (no salt, no info) to an
+    // AES-128 key, each secret AES-128-CBC with PKCS#7 padding under a fresh IV.
+    Botan::System_RNG rng;
+    const Botan::DL_Group group{"modp/ietf/1024"};
+    const Botan::DH_PrivateKey mine{rng, group};
+    const auto mine_public = mine.public_value();
+    GError* raw = nullptr;
+    GVariant* reply = g_dbus_connection_call_sync(
+        connection_, ss_bus_name, ss_service_path, ss_service_iface, "OpenSession",
+        g_variant_new("(sv)", "dh-ietf1024-sha256-aes128-cbc-pkcs7",
+                      g_variant_new_fixed_array(G_VARIANT_TYPE_BYTE, mine_public.data(), mine_public.size(), 1)),
+        G_VARIANT_TYPE("(vo)"), activate ? G_DBUS_CALL_FLAGS_NONE : G_DBUS_CALL_FLAGS_NO_AUTO_START,
+        static_cast<int>(bound.count()), nullptr, &raw);
+    gerror_ptr error{raw};
+    if (reply == nullptr) {
+      return securestore::error{
+          classify_gerror(error.get()),
+          concat("secret_service: cannot open a session with the Secret Service (", describe_gerror(error.get()),
+                 "); start gnome-keyring or another Secret Service, or set "
+                 "SECURESTORE_BACKEND=file")};
+    }
+    {
+      const gvariant_ptr owned{reply};
+      GVariant* output = nullptr;
+      const gchar* path = nullptr;
+      g_variant_get(reply, "(v&o)", &output, &path);
+      const gvariant_ptr owned_output{output};
+      if (!g_variant_is_of_type(output, G_VARIANT_TYPE_BYTESTRING)) {
+        return securestore::error{errc::unavailable,
+                                  "secret_service: the Secret Service answered OpenSession with no key; set "
+                                  "SECURESTORE_BACKEND=file"};
+      }
+      gsize length = 0;
+      const auto* theirs = static_cast<const std::uint8_t*>(g_variant_get_fixed_array(output, &length, 1));
+      auto key = std::make_shared<ss_session_key>();
+      key->path = path;
+      try {
+        Botan::PK_Key_Agreement agreement{mine, rng, "Raw"};
+        const auto shared = agreement.derive_key(0, theirs, length).bits_of();
+        const auto hkdf = Botan::KDF::create_or_throw("HKDF(SHA-256)");
+        key->key = hkdf->derive_key(16, shared, std::vector<std::uint8_t>{}, std::vector<std::uint8_t>{});
+      } catch (const std::exception&) {
+        return securestore::error{errc::unavailable,
+                                  "secret_service: the Secret Service sent an unusable session key; restart the "
+                                  "keyring, or set SECURESTORE_BACKEND=file"};
+      }
+      session_ = std::move(key);
+    }
+
+    reply = g_dbus_connection_call_sync(connection_, ss_bus_name, ss_service_path, ss_service_iface, "ReadAlias",
+                                        g_variant_new("(s)", "default"), G_VARIANT_TYPE("(o)"),
+                                        activate ? G_DBUS_CALL_FLAGS_NONE : G_DBUS_CALL_FLAGS_NO_AUTO_START,
+                                        static_cast<int>(bound.count()), nullptr, &raw);
+    gerror_ptr alias_error{raw};
+    if (reply == nullptr) {
+      return securestore::error{classify_gerror(alias_error.get()),
+                                concat("secret_service: cannot read the default collection (",
+                                       describe_gerror(alias_error.get()), "); set SECURESTORE_BACKEND=file")};
+    }
+    const gvariant_ptr owned{reply};
+    const gchar* path = nullptr;
+    g_variant_get(reply, "(&o)", &path);
+    if (std::string_view{path} == "/") {
+      return securestore::error{errc::unavailable,
+                                "secret_service: there is no default collection; create a default keyring "
+                                "(Seahorse: File > New > Password Keyring, then set it as default), or set "
+                                "SECURESTORE_BACKEND=file"};
+    }
+    collection_ = path;
+    return success();
+  }
+
+  void drop_connection() {
+    session_.reset();
+    if (connection_ != nullptr) {
+      g_dbus_connection_remove_filter(connection_, filter_id_);
+      g_dbus_connection_close(connection_, nullptr, nullptr, nullptr);
+      g_object_unref(connection_);
+      connection_ = nullptr;
+    }
+  }
+
+  void clear_cache() {
+    std::lock_guard lock{cache_mutex_};
+    names_.clear();
+    touched_.clear();
+    cleared_at_ = ++sequence_;
+  }
+
+  // Runs on GDBus's worker thread for every message, in arrival order. Never blocks on a D-Bus
+  // call: it takes only cache_mutex_, which no thread holds across a call.
+  static GDBusMessage* filter(GDBusConnection*, GDBusMessage* message, gboolean incoming, gpointer data) {
+    if (!incoming || g_dbus_message_get_message_type(message) != G_DBUS_MESSAGE_TYPE_SIGNAL) return message;
+    auto* self = static_cast<ss_session*>(data);
+    const std::string_view iface{g_dbus_message_get_interface(message) ? g_dbus_message_get_interface(message) : ""};
+    const std::string_view member{g_dbus_message_get_member(message) ? g_dbus_message_get_member(message) : ""};
+    GVariant* body = g_dbus_message_get_body(message);
+    if (iface == ss_collection_iface && (member == "ItemDeleted" || member == "ItemChanged")) {
+      if (body != nullptr && g_variant_is_of_type(body, G_VARIANT_TYPE("(o)"))) {
+        const gchar* path = nullptr;
+        g_variant_get(body, "(&o)", &path);
+        std::lock_guard lock{self->cache_mutex_};
+        self->names_.erase(path);
+        self->touched_[path] = ++self->sequence_;
+        if (self->touched_.size() > max_touched) {
+          self->names_.clear();
+          self->touched_.clear();
+          self->cleared_at_ = ++self->sequence_;
+        }
+      }
+    } else if (iface == "org.freedesktop.DBus" && member == "NameOwnerChanged") {
+      std::lock_guard lock{self->cache_mutex_};
+      self->names_.clear();
+      self->touched_.clear();
+      self->cleared_at_ = ++self->sequence_;
+      self->stale_ = true;
+    } else if (iface == ss_prompt_iface && member == "Completed") {
+      if (body != nullptr && g_variant_is_of_type(body, G_VARIANT_TYPE("(bv)"))) {
+        gboolean dismissed = FALSE;
+        g_variant_get_child(body, 0, "b", &dismissed);
+        std::lock_guard lock{self->cache_mutex_};
+        if (auto it = self->prompts_.find(g_dbus_message_get_path(message)); it != self->prompts_.end()) {
+          it->second = dismissed == FALSE;
+          self->prompt_done_.notify_all();
+        }
+      }
+    }
+    return message;
+  }
+
+  const std::string address_;
+  std::mutex setup_mutex_;  // held while connecting or opening a session, never by the filter
+  GDBusConnection* connection_ = nullptr;
+  std::shared_ptr<const ss_session_key> session_;
+  std::string collection_;
+  guint filter_id_ = 0;
+  std::atomic<bool> stale_{false};
+
+  std::mutex cache_mutex_;  // never held across a D-Bus call
+  std::condition_variable prompt_done_;
+  std::unordered_map<std::string, ss_item_names> names_;
+  std::unordered_map<std::string, std::uint64_t> touched_;
+  std::map<std::string, std::optional<bool>> prompts_;
+  std::uint64_t sequence_ = 0;
+  std::uint64_t cleared_at_ = 0;
+};
+
+/// The process's session for a bus address, created on first use and kept for the process's life.
+[[nodiscard]] inline ss_session& ss_session_for(const std::string& address) {
+  static std::mutex mutex;
+  static auto* sessions = new std::map<std::string, ss_session*>();  // immortal: see ss_session
+  std::lock_guard lock{mutex};
+  auto& slot = (*sessions)[address];
+  if (slot == nullptr) slot = new ss_session(address);
+  return *slot;
+}
+
+}  // namespace securestore::detail
