@@ -13,14 +13,13 @@
 
 #include <securestore/keyring/keyutils.hpp>
 #include <securestore/keyring/memory.hpp>
+#include <securestore/keyring/pass.hpp>
 #include <securestore/keyring/secret_service.hpp>
-// P
-// S
 
 namespace securestore::test {
 
 /// Every keyring policy the contract suite runs over, real backends included.
-using contract_keyrings = std::tuple<memory_keyring, keyutils_keyring, secret_service_keyring>;
+using contract_keyrings = std::tuple<memory_keyring, keyutils_keyring, secret_service_keyring, pass_keyring>;
 
 /// A keyring of type K configured for tests: the real backends read their daemon's location from
 /// the environment that scripts/with-secret-service.sh and scripts/with-pass-store.sh set up.

@@ -1,0 +1,164 @@
+// detail/pass_spawn.hpp: runs a program with an argument vector (posix_spawnp, never a shell),
+// feeding stdin and collecting stdout, stderr and a status pipe on fd 3, within a time bound.
+// Part of keyring/pass.hpp.
+#pragma once
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <botan/secmem.h>
+
+extern "C" char** environ;
+
+namespace securestore::detail {
+
+/// What a spawned program did.
+struct pass_run {
+  int spawn_errno = 0;                     ///< non-zero when the program could not be started
+  bool timed_out = false;                  ///< true when it was killed at the bound
+  int exit_status = -1;                    ///< the exit status, or 128 + signal
+  Botan::secure_vector<std::uint8_t> out;  ///< stdout, zeroized when freed (it may hold a secret)
+  std::string status;                      ///< what the program (gpg) wrote on fd 3: "[GNUPG:] ..." lines
+};
+
+/// Runs `argv` (argv[0] looked up in PATH) with `environment` (complete "NAME=value" strings),
+/// writes `input` to its stdin and closes it, and collects stdout and fd 3 until the program
+/// exits. stderr is discarded (it is text for people; the status pipe is the structured part).
+/// Past `bound` the whole process group (the program and its children, e.g. gpg) is killed.
+[[nodiscard]] inline pass_run pass_spawn(const std::vector<std::string>& argv,
+                                         const std::vector<std::string>& environment, std::string_view input,
+                                         std::chrono::milliseconds bound) {
+  pass_run run;
+  std::array<int, 2> in{-1, -1}, out{-1, -1}, status{-1, -1};
+  auto close_fd = [](int& fd) {
+    if (fd >= 0) ::close(fd);
+    fd = -1;
+  };
+  auto close_all = [&] {
+    for (auto* pipe : {&in, &out, &status}) {
+      close_fd((*pipe)[0]);
+      close_fd((*pipe)[1]);
+    }
+  };
+  if (::pipe2(in.data(), O_CLOEXEC) != 0 || ::pipe2(out.data(), O_CLOEXEC) != 0 ||
+      ::pipe2(status.data(), O_CLOEXEC) != 0) {
+    run.spawn_errno = errno;
+    close_all();
+    return run;
+  }
+
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, in[0], 0);
+  posix_spawn_file_actions_adddup2(&actions, out[1], 1);
+  posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_adddup2(&actions, status[1], 3);
+  posix_spawnattr_t attributes;
+  posix_spawnattr_init(&attributes);
+  // Its own process group, so a timeout kills gpg too; default signal dispositions and mask.
+  sigset_t none;
+  sigset_t all;
+  sigemptyset(&none);
+  sigfillset(&all);
+  posix_spawnattr_setpgroup(&attributes, 0);
+  posix_spawnattr_setsigmask(&attributes, &none);
+  posix_spawnattr_setsigdefault(&attributes, &all);
+  posix_spawnattr_setflags(&attributes,
+                           static_cast<short>(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF));
+
+  std::vector<char*> args;
+  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  std::vector<char*> env;
+  for (const auto& e : environment) env.push_back(const_cast<char*>(e.c_str()));
+  env.push_back(nullptr);
+
+  pid_t pid = -1;
+  const int spawned = ::posix_spawnp(&pid, args[0], &actions, &attributes, args.data(), env.data());
+  posix_spawn_file_actions_destroy(&actions);
+  posix_spawnattr_destroy(&attributes);
+  close_fd(in[0]);
+  close_fd(out[1]);
+  close_fd(status[1]);
+  if (spawned != 0) {
+    run.spawn_errno = spawned;
+    close_all();
+    return run;
+  }
+
+  // A child that exits before reading all of stdin must not kill us with SIGPIPE: block it in
+  // this thread while we write, and swallow one that we raised.
+  sigset_t pipe_only;
+  sigemptyset(&pipe_only);
+  sigaddset(&pipe_only, SIGPIPE);
+  sigset_t previous;
+  pthread_sigmask(SIG_BLOCK, &pipe_only, &previous);
+  ::fcntl(in[1], F_SETFL, O_NONBLOCK);
+  if (input.empty()) close_fd(in[1]);
+
+  const auto deadline = std::chrono::steady_clock::now() + bound;
+  std::size_t written = 0;
+  std::array<char, 4096> buffer{};
+  while (out[0] >= 0 || status[0] >= 0 || in[1] >= 0) {
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) {
+      run.timed_out = true;
+      break;
+    }
+    std::array<pollfd, 3> fds{pollfd{out[0], POLLIN, 0}, pollfd{status[0], POLLIN, 0}, pollfd{in[1], POLLOUT, 0}};
+    if (::poll(fds.data(), fds.size(), static_cast<int>(left.count())) < 0) {
+      if (errno == EINTR) continue;
+      break;
+    }
+    for (int i = 0; i < 2; ++i) {
+      if ((fds[i].revents & (POLLIN | POLLHUP | POLLERR)) == 0) continue;
+      const ssize_t n = ::read(fds[i].fd, buffer.data(), buffer.size());
+      if (n > 0) {
+        if (i == 0) {
+          run.out.insert(run.out.end(), buffer.begin(), buffer.begin() + n);
+        } else {
+          run.status.append(buffer.data(), static_cast<std::size_t>(n));
+        }
+      } else if (n == 0 || errno != EINTR) {
+        close_fd(i == 0 ? out[0] : status[0]);
+      }
+    }
+    if (in[1] >= 0 && (fds[2].revents & (POLLOUT | POLLERR | POLLHUP)) != 0) {
+      const ssize_t n = ::write(in[1], input.data() + written, input.size() - written);
+      if (n > 0) written += static_cast<std::size_t>(n);
+      if ((n < 0 && errno != EAGAIN && errno != EINTR) || written == input.size()) close_fd(in[1]);
+    }
+  }
+  Botan::secure_scrub_memory(buffer.data(), buffer.size());
+  if (run.timed_out) ::kill(-pid, SIGKILL);
+  close_all();
+
+  int wait_status = 0;
+  while (::waitpid(pid, &wait_status, 0) < 0 && errno == EINTR) {
+  }
+  if (WIFEXITED(wait_status)) run.exit_status = WEXITSTATUS(wait_status);
+  if (WIFSIGNALED(wait_status)) run.exit_status = 128 + WTERMSIG(wait_status);
+
+  timespec zero{};
+  while (sigtimedwait(&pipe_only, nullptr, &zero) > 0) {
+  }
+  pthread_sigmask(SIG_SETMASK, &previous, nullptr);
+  return run;
+}
+
+}  // namespace securestore::detail

@@ -1,0 +1,364 @@
+// keyring/pass.hpp: the `pass` password store (GPG-encrypted files) as a keyring policy.
+// Including it requires nothing at build time (CMake target securestore::pass); at run time it
+// runs the `pass` program, which needs gpg and an initialised store.
+#pragma once
+
+#include <errno.h>
+#include <sys/stat.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <vector>
+
+#include <securestore/concepts.hpp>
+#include <securestore/detail/concat.hpp>
+#include <securestore/detail/pass_spawn.hpp>
+#include <securestore/error.hpp>
+#include <securestore/secret.hpp>
+
+namespace securestore {
+
+namespace detail {
+
+/// Maps a failed `pass` run to the taxonomy from gpg's machine-readable status lines (fd 3,
+/// doc/DETAILS of GnuPG), never from its messages. A missing or unusable key means the store
+/// cannot be used here (unavailable); a cancelled or impossible passphrase entry means the key
+/// is locked; gpg-agent's own timeout is a timeout.
+[[nodiscard]] constexpr errc classify_pass(std::string_view status) noexcept {
+  // Each line is "[GNUPG:] KEYWORD args..."; ERROR/FAILURE lines end in a gpg-error number whose
+  // low 16 bits are the code (libgpg-error's gpg-error.h).
+  errc verdict = errc::unavailable;
+  bool decided = false;
+  std::size_t at = 0;
+  while (at < status.size()) {
+    auto end = status.find('\n', at);
+    if (end == std::string_view::npos) end = status.size();
+    std::string_view line = status.substr(at, end - at);
+    at = end + 1;
+    constexpr std::string_view tag = "[GNUPG:] ";
+    if (line.substr(0, tag.size()) != tag) continue;
+    line.remove_prefix(tag.size());
+    const auto space = line.find(' ');
+    const auto keyword = line.substr(0, space);
+    if (keyword == "NO_SECKEY" || keyword == "INV_RECP" || keyword == "NO_PUBKEY" || keyword == "KEYEXPIRED" ||
+        keyword == "KEYREVOKED") {
+      if (!decided) verdict = errc::unavailable;
+      decided = true;
+    } else if (keyword == "MISSING_PASSPHRASE" || keyword == "BAD_PASSPHRASE") {
+      return errc::locked;
+    } else if (keyword == "ERROR" || keyword == "FAILURE") {
+      const auto last = line.rfind(' ');
+      if (last == std::string_view::npos) continue;
+      unsigned long number = 0;
+      bool digits = last + 1 < line.size();
+      for (const char c : line.substr(last + 1)) {
+        if (c < '0' || c > '9') {
+          digits = false;
+          break;
+        }
+        number = number * 10 + static_cast<unsigned long>(c - '0');
+      }
+      if (!digits) continue;
+      switch (number & 0xFFFFUL) {
+        case 11:   // GPG_ERR_BAD_PASSPHRASE
+        case 85:   // GPG_ERR_NO_PIN_ENTRY
+        case 99:   // GPG_ERR_CANCELED
+        case 177:  // GPG_ERR_NO_PASSPHRASE
+        case 198:  // GPG_ERR_FULLY_CANCELED
+          return errc::locked;
+        case 62:  // GPG_ERR_TIMEOUT
+          return errc::timeout;
+        default:
+          if (!decided) verdict = errc::unavailable;
+          decided = true;
+      }
+    }
+  }
+  return verdict;
+}
+
+/// Escapes one piece of a name for use as a file name: '%', '/', NUL and a leading '.' become
+/// %XX, so no piece is empty, hidden, "." or "..", or holds a path separator.
+[[nodiscard]] inline std::string pass_escape_piece(std::string_view raw) {
+  static constexpr char hex[] = "0123456789ABCDEF";
+  std::string out;
+  for (std::size_t i = 0; i < raw.size(); ++i) {
+    const char c = raw[i];
+    const auto byte = static_cast<unsigned char>(c);
+    if (c == '%' || c == '/' || c == '\0' || (i == 0 && c == '.')) {
+      out += '%';
+      out += hex[byte >> 4U];
+      out += hex[byte & 0xFU];
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+/// The inverse of pass_escape_piece; nullopt for a file name it cannot have produced.
+[[nodiscard]] inline std::optional<std::string> pass_unescape_piece(std::string_view text) {
+  auto nibble = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '/' || (i == 0 && text[i] == '.')) return std::nullopt;
+    if (text[i] != '%') {
+      out += text[i];
+      continue;
+    }
+    if (i + 2 >= text.size()) return std::nullopt;
+    const int hi = nibble(text[i + 1]);
+    const int lo = nibble(text[i + 2]);
+    if (hi < 0 || lo < 0) return std::nullopt;
+    out += static_cast<char>((hi << 4) | lo);
+    i += 2;
+  }
+  if (out.empty()) return std::nullopt;
+  return out;
+}
+
+/// Raw bytes per file-name piece: escaped (at most 3 bytes each) plus the "%+" or ".gpg" suffix it
+/// stays under NAME_MAX (255 bytes).
+inline constexpr std::size_t pass_piece_bytes = 80;
+/// Marks a directory that continues a long name: '%' is otherwise always followed by two hex digits.
+inline constexpr std::string_view pass_continues = "%+";
+
+/// The pass-name of an account's entry below its service folder: the escaped account, cut into
+/// pieces of pass_piece_bytes raw bytes; every piece but the last is a directory ending in "%+".
+[[nodiscard]] inline std::string pass_account_path(std::string_view account) {
+  std::string out;
+  for (std::size_t at = 0; at < account.size(); at += pass_piece_bytes) {
+    if (at > 0) out += std::string{pass_continues} + "/";
+    out += pass_escape_piece(account.substr(at, pass_piece_bytes));
+  }
+  return out;
+}
+
+}  // namespace detail
+
+/// Secrets as entries of the `pass` password store: <store>/<folder>/<service>/<account>.gpg,
+/// each part escaped ('%', '/', NUL and a leading '.' as %XX; names over 80 bytes continue in
+/// sub-folders ending in "%+"), so any name maps to exactly one entry and lists back unchanged.
+/// Every operation runs `pass` with an argument vector (never a shell: a key named
+/// "a; rm -rf ~" is just a name) and a time bound; the secret travels on stdin and stdout only.
+/// list() and the absence checks read the store's directory tree, without gpg.
+/// Meets keyring_policy; thread-safe (each call is one process, and pass itself serialises nothing:
+/// concurrent writers of one entry race like two `pass insert`s).
+class pass_keyring {
+ public:
+  /// Where the store is and how `pass` runs.
+  struct options {
+    /// The store; empty: $PASSWORD_STORE_DIR, else ~/.password-store (what pass itself uses).
+    std::filesystem::path store_dir{};
+    /// The folder inside the store that holds securestore's entries.
+    std::string folder = "securestore";
+    /// The program to run, looked up in PATH.
+    std::string program = "pass";
+    /// The bound of each run (gpg decrypting with a cached or unprotected key).
+    std::chrono::milliseconds timeout{10000};
+    /// The bound when a pinentry may ask for the key's passphrase (interaction::allowed).
+    std::chrono::milliseconds prompt_timeout{120000};
+  };
+
+  pass_keyring() : pass_keyring(options{}) {}
+  /// A keyring with the given options. Does no I/O.
+  explicit pass_keyring(options opts) : state_{std::make_shared<state>()} { state_->opts = std::move(opts); }
+
+  [[nodiscard]] keyring_capabilities capabilities() const noexcept {
+    return {.backend = "pass",
+            // pass and gpg have no limit of their own; ours keeps a run well inside its bound.
+            .max_value_bytes = 1024 * 1024,
+            // PATH_MAX (4096) for <store>/<folder>/<service>/<account>.gpg with escaping.
+            .max_name_bytes = 1024,
+            .survives_reboot = true};
+  }
+
+  /// Whether gpg may ask for a passphrase through pinentry. Under interaction::never (the
+  /// default) gpg runs with --pinentry-mode=error, so a locked key fails at once with errc::locked.
+  void set_interaction(interaction mode) noexcept { state_->mode = mode; }
+
+  /// The value under (service, account), decrypted by `pass show`. errc::not_found when its file
+  /// does not exist; errc::unavailable without a store, `pass` or the secret key; errc::locked
+  /// when the key's passphrase is not available; errc::timeout past the bound.
+  [[nodiscard]] result<secret> get(std::string_view service, std::string_view account) {
+    BOOST_OUTCOME_TRY(name, entry_name(service, account));
+    BOOST_OUTCOME_TRY(require_store());
+    if (!std::filesystem::is_regular_file(entry_file(name))) return absent(account);
+    auto run = execute({"show", "--", name}, {});
+    if (run.exit_status != 0 || run.timed_out || run.spawn_errno != 0) {
+      if (!std::filesystem::exists(entry_file(name))) return absent(account);
+      return failure(run, "read", account);
+    }
+    return secret{std::move(run.out)};
+  }
+
+  /// Stores `value` under (service, account) with `pass insert --multiline --force`, which
+  /// encrypts all of stdin (NUL and newline bytes included). errc::invalid_argument for an empty
+  /// value or one over capabilities().max_value_bytes.
+  [[nodiscard]] result<void> set(std::string_view service, std::string_view account, std::string_view value) {
+    BOOST_OUTCOME_TRY(name, entry_name(service, account));
+    if (value.empty() || value.size() > capabilities().max_value_bytes) {
+      return error{errc::invalid_argument,
+                   detail::concat("pass: a value must hold 1 to ", capabilities().max_value_bytes,
+                                  " bytes, this one has ", value.size(), "; store it in the file fallback")};
+    }
+    BOOST_OUTCOME_TRY(require_store());
+    auto run = execute({"insert", "--multiline", "--force", "--", name}, value);
+    if (run.exit_status != 0 || run.timed_out || run.spawn_errno != 0) return failure(run, "store", account);
+    return success();
+  }
+
+  /// Removes the entry with `pass rm --force`: true if there was one, false if its file did not exist.
+  [[nodiscard]] result<bool> remove(std::string_view service, std::string_view account) {
+    BOOST_OUTCOME_TRY(name, entry_name(service, account));
+    BOOST_OUTCOME_TRY(require_store());
+    if (!std::filesystem::is_regular_file(entry_file(name))) return false;
+    auto run = execute({"rm", "--force", "--", name}, {});
+    if (run.exit_status != 0 || run.timed_out || run.spawn_errno != 0) return failure(run, "remove", account);
+    return true;
+  }
+
+  /// The accounts of `service`, from the file names under its folder (no gpg, no process).
+  [[nodiscard]] result<std::vector<std::string>> list(std::string_view service) {
+    if (auto checked = entry_name(service, "-"); !checked) return checked.error();
+    BOOST_OUTCOME_TRY(require_store());
+    std::vector<std::string> names;
+    const auto folder = store_dir() / state_->opts.folder / detail::pass_escape_piece(service);
+    std::error_code ec;
+    if (!std::filesystem::is_directory(folder, ec)) return names;
+    if (auto walked = walk(folder, "", names); !walked) return walked.error();
+    return names;
+  }
+
+ private:
+  struct state {
+    options opts;
+    std::atomic<interaction> mode{interaction::never};
+  };
+
+  [[nodiscard]] std::filesystem::path store_dir() const {
+    if (!state_->opts.store_dir.empty()) return state_->opts.store_dir;
+    if (const char* dir = std::getenv("PASSWORD_STORE_DIR"); dir != nullptr && *dir != '\0') return dir;
+    const char* home = std::getenv("HOME");
+    return std::filesystem::path{home != nullptr ? home : ""} / ".password-store";
+  }
+
+  // The pass-name of an entry: <folder>/<service>/<account pieces>.
+  [[nodiscard]] result<std::string> entry_name(std::string_view service, std::string_view account) const {
+    const auto service_piece = detail::pass_escape_piece(service);
+    if (service.empty() || account.empty() || service_piece.size() > 250) {
+      return error{errc::invalid_argument,
+                   "pass: service and key names must be non-empty, and a service name at most 83 bytes; rename it"};
+    }
+    if (account.size() > capabilities().max_name_bytes) {
+      return error{errc::invalid_argument, detail::concat("pass: a key name holds at most ",
+                                                          capabilities().max_name_bytes, " bytes; use a shorter one")};
+    }
+    return detail::concat(state_->opts.folder, "/", service_piece, "/", detail::pass_account_path(account));
+  }
+
+  [[nodiscard]] std::filesystem::path entry_file(const std::string& name) const {
+    return store_dir() / (name + ".gpg");
+  }
+
+  // A store exists when pass could encrypt into it: the directory and a .gpg-id at its top or in
+  // our folder (pass looks for the nearest .gpg-id above an entry).
+  [[nodiscard]] result<void> require_store() const {
+    const auto dir = store_dir();
+    std::error_code ec;
+    if (std::filesystem::is_regular_file(dir / ".gpg-id", ec) ||
+        std::filesystem::is_regular_file(dir / state_->opts.folder / ".gpg-id", ec)) {
+      return success();
+    }
+    return error{errc::unavailable, detail::concat("pass: no password store at ", dir.native(),
+                                                   " (no .gpg-id); run `pass init <gpg-key-id>`, set "
+                                                   "PASSWORD_STORE_DIR, or use the file fallback")};
+  }
+
+  [[nodiscard]] result<void> walk(const std::filesystem::path& dir, const std::string& prefix,
+                                  std::vector<std::string>& names) const {
+    std::error_code ec;
+    for (std::filesystem::directory_iterator it{dir, ec}, end; !ec && it != end; it.increment(ec)) {
+      const auto file = it->path().filename().string();
+      if (it->is_directory(ec)) {
+        if (file.size() > pass_continues_size() && file.ends_with(detail::pass_continues)) {
+          if (auto piece = detail::pass_unescape_piece(file.substr(0, file.size() - pass_continues_size()))) {
+            if (auto walked = walk(it->path(), prefix + *piece, names); !walked) return walked;
+          }
+        }
+      } else if (file.size() > 4 && file.ends_with(".gpg")) {
+        if (auto piece = detail::pass_unescape_piece(file.substr(0, file.size() - 4))) names.push_back(prefix + *piece);
+      }
+    }
+    if (ec) {
+      return error{
+          ec == std::errc::permission_denied ? errc::denied : errc::unavailable,
+          detail::concat("pass: cannot read ", dir.native(), " (", ec.message(), "); check the store's permissions")};
+    }
+    return success();
+  }
+  [[nodiscard]] static constexpr std::size_t pass_continues_size() noexcept { return detail::pass_continues.size(); }
+
+  // Runs pass with our environment: the store, and gpg told to write status lines to fd 3 (and,
+  // under interaction::never, to fail instead of starting a pinentry).
+  [[nodiscard]] detail::pass_run execute(std::vector<std::string> args, std::string_view input) const {
+    args.insert(args.begin(), state_->opts.program);
+    const bool prompt = state_->mode.load() == interaction::allowed;
+    std::vector<std::string> env;
+    std::string gpg_opts;
+    for (char** e = environ; e != nullptr && *e != nullptr; ++e) {
+      const std::string_view entry{*e};
+      if (entry.starts_with("PASSWORD_STORE_DIR=")) continue;
+      if (entry.starts_with("PASSWORD_STORE_GPG_OPTS=")) {
+        gpg_opts = std::string{entry.substr(24)} + " ";
+        continue;
+      }
+      env.emplace_back(entry);
+    }
+    gpg_opts += "--status-fd=3";
+    if (!prompt) gpg_opts += " --pinentry-mode=error";
+    env.push_back("PASSWORD_STORE_GPG_OPTS=" + gpg_opts);
+    env.push_back("PASSWORD_STORE_DIR=" + store_dir().native());
+    return detail::pass_spawn(args, env, input, prompt ? state_->opts.prompt_timeout : state_->opts.timeout);
+  }
+
+  [[nodiscard]] static error absent(std::string_view account) {
+    return error{errc::not_found, detail::concat("pass: no entry for '", account, "'; store it first")};
+  }
+
+  [[nodiscard]] error failure(const detail::pass_run& run, std::string_view what, std::string_view account) const {
+    if (run.spawn_errno != 0) {
+      return error{errc::unavailable, detail::concat("pass: cannot run '", state_->opts.program, "' (errno ",
+                                                     run.spawn_errno, "); install pass, or use the file fallback")};
+    }
+    if (run.timed_out) {
+      return error{errc::timeout,
+                   detail::concat("pass: no answer to ", what, " '", account, "' within ", state_->opts.timeout.count(),
+                                  " ms (killed); check gpg-agent, or set SECURESTORE_BACKEND=file")};
+    }
+    const errc code = detail::classify_pass(run.status);
+    if (code == errc::locked) {
+      return error{code, detail::concat("pass: cannot ", what, " '", account,
+                                        "': the GPG key's passphrase is needed and no prompt may be shown; unlock the "
+                                        "key in gpg-agent, or set SECURESTORE_BACKEND=file")};
+    }
+    return error{code, detail::concat("pass: cannot ", what, " '", account, "' (pass exited with ", run.exit_status,
+                                      "); check `pass` and your GPG key, or use the file fallback")};
+  }
+
+  std::shared_ptr<state> state_;
+};
+static_assert(keyring_policy<pass_keyring>);
+
+}  // namespace securestore
