@@ -97,6 +97,27 @@ TEMPLATE_LIST_TEST_CASE("names with spaces, slashes, colons, unicode and 256 byt
   CHECK(keyring.list(service).value().empty());
 }
 
+TEMPLATE_LIST_TEST_CASE("a name with a NUL byte round-trips where the capabilities allow it, else is invalid_argument",
+                        "[contract][keyring]", contract_keyrings) {
+  auto keyring = make_keyring<TestType>();
+  if (!backend_ready(keyring)) return;
+  const auto service = unique_service_name();
+  const service_cleanup cleanup{keyring, service};
+  const std::string name{"before\0after", 12};
+
+  auto stored = keyring.set(service, name, "value");
+  if (keyring.capabilities().nul_in_names) {
+    REQUIRE(stored);
+    CHECK(keyring.get(service, name).value() == std::string_view{"value"});
+    CHECK(keyring.get(service, "before").error().code() == errc::not_found);
+    CHECK(keyring.list(service).value() == std::vector<std::string>{name});
+  } else {
+    REQUIRE_FALSE(stored);
+    CHECK(stored.error().code() == errc::invalid_argument);
+    CHECK(keyring.list(service).value().empty());
+  }
+}
+
 TEMPLATE_LIST_TEST_CASE("values of 1 byte, 2 KiB and 64 KiB round-trip whole, or are refused past the limit",
                         "[contract][keyring]", contract_keyrings) {
   auto keyring = make_keyring<TestType>();

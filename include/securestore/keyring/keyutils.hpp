@@ -130,7 +130,8 @@ class keyutils_keyring {
             // A description is < 4096 bytes with its NUL (add_key(2)); the scheme adds 13 bytes, and
             // escaping may triple each byte of service + account.
             .max_name_bytes = (4095 - 13) / 3,
-            .survives_reboot = false};
+            .survives_reboot = false,
+            .nul_in_names = true};  // escaped as %00 in the description
   }
 
   /// The value under (service, account). errc::not_found if there is no such key,

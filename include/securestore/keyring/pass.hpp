@@ -181,7 +181,8 @@ class pass_keyring {
             .max_value_bytes = 1024 * 1024,
             // PATH_MAX (4096) for <store>/<folder>/<service>/<account>.gpg with escaping.
             .max_name_bytes = 1024,
-            .survives_reboot = true};
+            .survives_reboot = true,
+            .nul_in_names = true};  // escaped as %00 in the file name
   }
 
   /// Whether gpg may ask for a passphrase through pinentry. Under interaction::never (the

@@ -60,8 +60,9 @@ class secret_service_keyring {
             // max_message_size) and gnome-keyring rewrites its whole file on each write, so we
             // keep values small enough that a write stays cheap.
             .max_value_bytes = 1024 * 1024,
-            .max_name_bytes = 4096,    // our choice: attributes are D-Bus strings, without a limit of their own
-            .survives_reboot = true};  // the default collection is on disk ("session" would not be)
+            .max_name_bytes = 4096,   // our choice: attributes are D-Bus strings, without a limit of their own
+            .survives_reboot = true,  // the default collection is on disk ("session" would not be)
+            .nul_in_names = false};   // attributes are D-Bus strings
   }
 
   /// Whether calls may raise an unlock prompt. The store calls this with its own mode.
