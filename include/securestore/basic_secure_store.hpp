@@ -166,8 +166,8 @@ class basic_secure_store {
 
     static std::filesystem::path root_path(const store_options& opts) {
       if (!opts.root_secret_path.empty()) return opts.root_secret_path;
-      auto home = detail::data_home();
-      return home ? home.value() / "securestore" / "root.key" : std::filesystem::path{};
+      if (auto home = detail::data_home()) return home.value() / "securestore" / "root.key";
+      return opts.fallback_dir.parent_path() / "securestore-root.key";  // no home: beside, not inside
     }
 
     static securestore::interaction default_interaction() {
@@ -204,22 +204,22 @@ class basic_secure_store {
     auto guard = lock_writes();
     if (!guard) return guard.error();
 
-    if (m_->forced_file) return write_file(key, value);
+    if (m_->forced_file) return write_file(guard.value(), key, value);
     if (!keyring_usable()) {
       if (auto latched = m_->gate.latched()) return *latched;
       if (m_->options.fallback == fallback_policy::deny) return keyring_unavailable_error();
-      return write_file(key, value);
+      return write_file(guard.value(), key, value);
     }
     if (auto limit = keyring_limit(key, value)) {
       if (m_->options.fallback == fallback_policy::deny) return *limit;
-      return write_file(key, value);
+      return write_file(guard.value(), key, value);
     }
     if (auto stored = m_->keyring.set(m_->service, key, value); !stored) {
       note_keyring_failure(stored.error());
       const auto code = stored.error().code();
       const bool outage = code == errc::unavailable || code == errc::timeout;
       if (!outage || m_->options.fallback == fallback_policy::deny) return stored.error();
-      return write_file(key, value);
+      return write_file(guard.value(), key, value);
     }
     // The keyring now holds the newest value: an older file must not outlive it.
     if (auto removed = m_->fs.remove(entry_path(key)); !removed) return removed.error();
@@ -411,17 +411,26 @@ class basic_secure_store {
   struct write_guard {
     std::unique_lock<std::mutex> in_process;
     typename Fs::lock_type across_processes;
+    std::optional<error> no_directory;  // set when the fallback directory cannot exist
   };
 
+  // Serialises writers: a mutex in the process, a lock file across processes. When the fallback
+  // directory is missing and cannot be made (a read-only home), no file can exist to race on,
+  // so keyring writes go ahead under the mutex alone and file writes report why they cannot.
   result<write_guard> lock_writes() {
     std::unique_lock in_process{m_->write_mutex};
-    if (auto dir = m_->fs.ensure_directory(m_->dir); !dir) return dir.error();
+    if (auto dir = m_->fs.ensure_directory(m_->dir); !dir) {
+      std::error_code ignored;
+      if (std::filesystem::exists(m_->dir, ignored)) return dir.error();
+      return write_guard{std::move(in_process), {}, dir.error()};
+    }
     auto held = m_->fs.lock(m_->dir / ".lock");
     if (!held) return held.error();
-    return write_guard{std::move(in_process), std::move(held.value())};
+    return write_guard{std::move(in_process), std::move(held.value()), std::nullopt};
   }
 
-  result<void> write_file(std::string_view key, std::string_view value) {
+  result<void> write_file(const write_guard& guard, std::string_view key, std::string_view value) {
+    if (guard.no_directory) return *guard.no_directory;
     auto master = m_->keys.master_for_write();
     if (!master) return master.error();
     envelope e;

@@ -291,3 +291,21 @@ TEST_CASE("a key held by a keyring that went down is unavailable, not not_found"
     CHECK(fresh.get("api").error().code() == errc::not_found);
   }
 }
+
+TEST_CASE("a fallback directory that cannot be created does not stop keyring writes", "[store][fs]") {
+  memory_rig rig;
+  auto store = rig.make();
+  REQUIRE(store.keyring_available());
+  rig.fs.fail_next(securestore::fs_op::mkdir, EACCES);
+  REQUIRE(store.set("api", "v"));
+  CHECK(rig.fs.faults_fired() == 1);
+  CHECK(rig.keyring.entries().at({"svc", "api"}) == "v");
+  SECTION("while a write that needs the file reports why it cannot be made") {
+    rig.keyring.fail_with(errc::unavailable);
+    rig.fs.fail_next(securestore::fs_op::mkdir, EACCES);
+    auto stored = store.set("api", "v2");
+    REQUIRE_FALSE(stored);
+    CHECK(stored.error().code() == errc::denied);
+    CHECK(stored.error().message().find("creating the directory") != std::string::npos);
+  }
+}
