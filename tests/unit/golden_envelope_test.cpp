@@ -1,0 +1,63 @@
+// Golden envelopes (tests/data/golden, written by securestore 0.1): today's reader must open the
+// files of every earlier release, so the format cannot drift by accident.
+#include <securestore/cipher/envelope.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+
+#include "support/stores.hpp"
+
+namespace fs = std::filesystem;
+using securestore::test::temp_dir;
+
+namespace {
+
+// A private copy (git does not keep modes; the store refuses files others can read).
+void copy_private(const fs::path& from, const fs::path& to) {
+  fs::copy(from, to, fs::copy_options::recursive);
+  for (const auto& entry : fs::recursive_directory_iterator(to)) {
+    fs::permissions(entry.path(),
+                    entry.is_directory() ? fs::perms::owner_all : fs::perms::owner_read | fs::perms::owner_write);
+  }
+  fs::permissions(to, fs::perms::owner_all);
+}
+
+securestore::store_options golden_options(const temp_dir& dir, const char* entries) {
+  securestore::store_options o;
+  o.fallback_dir = dir / "golden" / entries;
+  o.root_secret_path = dir / "golden" / "root.key";
+  return o;
+}
+
+}  // namespace
+
+TEST_CASE("entries written by securestore 0.1 still open", "[envelope][golden]") {
+  temp_dir dir;
+  copy_private(SECURESTORE_TEST_DATA_DIR "/golden", dir / "golden");
+
+  SECTION("under the root secret, AES-256-GCM") {
+    securestore::file_store store{"golden-service", golden_options(dir, "entries")};
+    CHECK(store.get("api-key").value() == std::string_view{"golden-value-0123"});
+    CHECK(store.get("Path/With:Odd%Chars").value() == std::string_view{"second golden value"});
+    CHECK(store.list().value() == std::vector<std::string>{"Path/With:Odd%Chars", "api-key"});
+  }
+  SECTION("under the root secret, ChaCha20-Poly1305") {
+    securestore::basic_secure_store<securestore::null_keyring, securestore::chacha20_poly1305_cipher,
+                                    securestore::posix_fs>
+        store{"golden-service", golden_options(dir, "chacha-entries")};
+    CHECK(store.get("api-key").value() == std::string_view{"golden-value-0123"});
+  }
+  SECTION("under a passphrase (scrypt)") {
+    auto options = golden_options(dir, "passphrase-entries");
+    options.passphrase = [] {
+      return securestore::result<securestore::secret>{securestore::secret{"golden passphrase"}};
+    };
+    securestore::file_store store{"golden-service", options};
+    CHECK(store.get("api-key").value() == std::string_view{"golden-value-0123"});
+  }
+  SECTION("and not under another service name") {
+    securestore::file_store store{"another-service", golden_options(dir, "entries")};
+    CHECK(store.get("api-key").error().code() == securestore::errc::corrupt);
+  }
+}
