@@ -221,9 +221,13 @@ class basic_secure_store {
       if (!outage || m_->options.fallback == fallback_policy::deny) return stored.error();
       return write_file(guard.value(), key, value);
     }
-    // The keyring now holds the newest value: an older file must not outlive it.
-    if (auto removed = m_->fs.remove(entry_path(key)); !removed) return removed.error();
-    return success();
+    // The keyring now holds the newest value: an older file must not outlive it. If it cannot
+    // be removed, it must at least not hold an older value (a later read would promote that).
+    auto removed = m_->fs.remove(entry_path(key));
+    if (removed || write_file(guard.value(), key, value)) return success();
+    return error{removed.error().code(), detail::concat(removed.error().message(),
+                                                        " (the keyring holds the new value, but this older "
+                                                        "file would be read first: remove it by hand)")};
   }
 
   result<found_value> lookup(std::string_view key) {

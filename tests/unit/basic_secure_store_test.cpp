@@ -309,3 +309,18 @@ TEST_CASE("a fallback directory that cannot be created does not stop keyring wri
     CHECK(stored.error().message().find("creating the directory") != std::string::npos);
   }
 }
+
+TEST_CASE("an old file that cannot be removed after a keyring write is overwritten, never left stale",
+          "[store][fs][outage]") {
+  memory_rig rig;
+  auto store = rig.make();
+  rig.keyring.fail_with(errc::unavailable);
+  REQUIRE(store.set("api", "V1"));  // outage: V1 to the file
+  rig.keyring.heal();
+  rig.clock.advance(std::chrono::minutes{2});
+  rig.fs.fail_next(securestore::fs_op::unlink, EACCES);
+  REQUIRE(store.set("api", "V2"));  // keyring; the file could not be removed, so it now holds V2
+  CHECK(rig.fs.faults_fired() == 1);
+  CHECK(store.get("api").value() == std::string_view{"V2"});
+  CHECK(rig.keyring.entries().at({"svc", "api"}) == "V2");
+}
