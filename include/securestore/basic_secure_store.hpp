@@ -25,6 +25,7 @@
 #include <securestore/detail/key_source.hpp>
 #include <securestore/detail/keyring_gate.hpp>
 #include <securestore/detail/name_codec.hpp>
+#include <securestore/detail/utf8.hpp>
 #include <securestore/error.hpp>
 #include <securestore/secret.hpp>
 #include <securestore/store_options.hpp>
@@ -239,6 +240,10 @@ class basic_secure_store {
     }
     if (from_file.error().code() != errc::not_found || m_->forced_file) return from_file.error();
 
+    if (!keyring_can_name(key)) {
+      return error{errc::not_found, detail::concat("store: no entry '", key, "' in ", m_->dir.native(),
+                                                   " (a name the keyring cannot hold); store it first")};
+    }
     if (!keyring_usable()) {
       if (auto hidden = keyring_hides_entries()) return *hidden;
       return error{errc::not_found, detail::concat("store: no entry '", key, "' in ", m_->dir.native(),
@@ -258,7 +263,7 @@ class basic_secure_store {
     if (!guard) return guard.error();
     auto from_file = m_->fs.remove(entry_path(key));
     if (!from_file) return from_file.error();
-    if (m_->forced_file) return from_file.value();
+    if (m_->forced_file || !keyring_can_name(key)) return from_file.value();
     if (!keyring_usable()) {
       if (auto hidden = keyring_hides_entries()) return *hidden;
       return from_file.value();
@@ -354,25 +359,27 @@ class basic_secure_store {
   std::optional<error> keyring_limit(std::string_view key, std::string_view value) const {
     const auto caps = m_->keyring.capabilities();
     if (value.size() > caps.max_value_bytes) {
+      return error{
+          errc::invalid_argument,
+          detail::concat(caps.backend, ": the value has ", value.size(), " bytes, more than the keyring's limit of ",
+                         caps.max_value_bytes, "; store a smaller value, or allow the file fallback")};
+    }
+    if (!keyring_can_name(key)) {
       return error{errc::invalid_argument,
-                   detail::concat(caps.backend, ": the value has ", value.size(),
-                                  " bytes, more than the keyring's limit of ", caps.max_value_bytes,
-                                  "; store a smaller value, or "
-                                  "allow the file fallback")};
-    }
-    if (m_->service.size() + key.size() > caps.max_name_bytes) {
-      return error{errc::invalid_argument, detail::concat(caps.backend,
-                                                          ": service and key name together exceed "
-                                                          "the keyring's limit of ",
-                                                          caps.max_name_bytes, " bytes; use a shorter key name")};
-    }
-    if (!caps.nul_in_names && key.find('\0') != std::string_view::npos) {
-      return error{errc::invalid_argument, detail::concat(caps.backend,
-                                                          ": the keyring cannot hold a key name "
-                                                          "containing NUL; remove the NUL, or allow the file "
-                                                          "fallback")};
+                   detail::concat(caps.backend, ": the keyring cannot hold this key name (at most ",
+                                  caps.max_name_bytes, " bytes with the service name",
+                                  caps.nul_in_names ? "" : ", no NUL", caps.utf8_names_only ? ", valid UTF-8" : "",
+                                  "); choose another name, or allow the file fallback")};
     }
     return std::nullopt;
+  }
+
+  // Whether the keyring could hold an entry of this name at all; if not, none is there.
+  bool keyring_can_name(std::string_view key) const {
+    const auto caps = m_->keyring.capabilities();
+    return m_->service.size() + key.size() <= caps.max_name_bytes &&
+           (caps.nul_in_names || key.find('\0') == std::string_view::npos) &&
+           (!caps.utf8_names_only || detail::is_valid_utf8(key));
   }
 
   // A file read while the keyring works is moved into it (the file held the newest value).

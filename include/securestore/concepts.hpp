@@ -27,6 +27,7 @@ struct keyring_capabilities {
   std::size_t max_name_bytes = 0;   ///< the largest service + account it can hold
   bool survives_reboot = false;     ///< false for the kernel keyring and the in-memory double
   bool nul_in_names = false;        ///< whether an account name may contain NUL bytes
+  bool utf8_names_only = false;     ///< whether names must be valid UTF-8 (D-Bus strings)
 };
 
 /// Whether a backend may raise an unlock or permission prompt.

@@ -324,3 +324,19 @@ TEST_CASE("an old file that cannot be removed after a keyring write is overwritt
   CHECK(store.get("api").value() == std::string_view{"V2"});
   CHECK(rig.keyring.entries().at({"svc", "api"}) == "V2");
 }
+
+TEST_CASE("a key name the keyring cannot hold lives in the file, and reads never ask the keyring for it",
+          "[store][capabilities][names]") {
+  memory_rig rig;
+  securestore::memory_keyring strict{{.max_name_bytes = 16}};
+  rig.keyring = strict;
+  auto store = rig.make();
+  const std::string long_name(20, 'k');
+  REQUIRE(store.set(long_name, "v"));
+  CHECK(store.locate(long_name).value() == location::file);
+  CHECK(strict.entries().empty());
+  REQUIRE(store.remove(long_name).value());
+  const auto calls = strict.calls();
+  CHECK(store.get(long_name).error().code() == errc::not_found);
+  CHECK(strict.calls() == calls);
+}

@@ -1,5 +1,6 @@
 // Tests of detail/name_codec.hpp: key names map to file names injectively and reversibly.
 #include <securestore/detail/name_codec.hpp>
+#include <securestore/detail/utf8.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -73,4 +74,17 @@ TEST_CASE("a name too long to escape within NAME_MAX gets a hashed stem", "[name
   CHECK(stem.front() == '~');
   CHECK(securestore::detail::is_hashed_stem(stem));
   CHECK(file_stem(std::string(255, '/')) != stem);
+}
+
+TEST_CASE("UTF-8 validation accepts well-formed text and rejects the rest", "[names][utf8]") {
+  using securestore::detail::is_valid_utf8;
+  CHECK(is_valid_utf8("plain ascii"));
+  CHECK(is_valid_utf8("ключ \xF0\x9F\x94\x91 €"));
+  CHECK(is_valid_utf8(""));
+  CHECK_FALSE(is_valid_utf8("\xFF"));
+  CHECK_FALSE(is_valid_utf8("\xC0\xAF"));          // overlong '/'
+  CHECK_FALSE(is_valid_utf8("\xED\xA0\x80"));      // a surrogate
+  CHECK_FALSE(is_valid_utf8("\xF4\x90\x80\x80"));  // past U+10FFFF
+  CHECK_FALSE(is_valid_utf8("\xE2\x82"));          // truncated
+  static_assert(securestore::detail::is_valid_utf8("compile-time"));
 }
