@@ -254,6 +254,10 @@ struct ss_item_names {
 ///     org.freedesktop.secrets clears the whole cache (and forces a new session); so does a new
 ///     connection. Signals are never dropped by the bus for a connection that reads, and GDBus
 ///     reads on its own thread.
+/// The same signals keep one more fact: that the default collection is unlocked, which is what
+/// lets a search that matched nothing prove absence without asking again. Any CollectionChanged
+/// or PropertiesChanged from the service (gnome-keyring emits both when a collection is locked or
+/// unlocked) forgets it.
 /// The cache holds names only, never a value, and is bounded (cleared past `max_touched` entries).
 class ss_session {
  public:
@@ -307,6 +311,19 @@ class ss_session {
     if (cleared_at_ > seq_before) return;
     if (auto it = touched_.find(path); it != touched_.end() && it->second > seq_before) return;
     names_[path] = std::move(names);
+  }
+
+  /// Whether the default collection is known to be unlocked: it was read as unlocked and no
+  /// signal that could mean a change of its state (CollectionChanged, PropertiesChanged, a new
+  /// daemon) arrived since.
+  [[nodiscard]] bool known_unlocked() {
+    std::lock_guard lock{cache_mutex_};
+    return unlocked_;
+  }
+  /// Records that the collection was read as unlocked in a reply to a request sent at `seq_before`.
+  void remember_unlocked(std::uint64_t seq_before) {
+    std::lock_guard lock{cache_mutex_};
+    if (state_touched_ <= seq_before && cleared_at_ <= seq_before) unlocked_ = true;
   }
 
   /// Waits for a prompt's Completed signal: true if completed, false if dismissed, nullopt on
@@ -363,6 +380,8 @@ class ss_session {
     for (const char* rule :
          {"type='signal',sender='org.freedesktop.secrets',interface='org.freedesktop.Secret.Collection'",
           "type='signal',sender='org.freedesktop.secrets',interface='org.freedesktop.Secret.Prompt'",
+          "type='signal',sender='org.freedesktop.secrets',interface='org.freedesktop.Secret.Service'",
+          "type='signal',sender='org.freedesktop.secrets',interface='org.freedesktop.DBus.Properties'",
           "type='signal',sender='org.freedesktop.DBus',interface='org.freedesktop.DBus',"
           "member='NameOwnerChanged',arg0='org.freedesktop.secrets'"}) {
       GError* raw = nullptr;
@@ -470,8 +489,12 @@ class ss_session {
 
   void clear_cache() {
     std::lock_guard lock{cache_mutex_};
+    clear_cache_locked();
+  }
+  void clear_cache_locked() {
     names_.clear();
     touched_.clear();
+    unlocked_ = false;
     cleared_at_ = ++sequence_;
   }
 
@@ -490,17 +513,17 @@ class ss_session {
         std::lock_guard lock{self->cache_mutex_};
         self->names_.erase(path);
         self->touched_[path] = ++self->sequence_;
-        if (self->touched_.size() > max_touched) {
-          self->names_.clear();
-          self->touched_.clear();
-          self->cleared_at_ = ++self->sequence_;
-        }
+        if (self->touched_.size() > max_touched) self->clear_cache_locked();
       }
+    } else if ((iface == ss_service_iface && member.starts_with("Collection")) ||
+               (iface == ss_properties_iface && member == "PropertiesChanged")) {
+      // A collection was created, deleted, changed, locked or unlocked: forget its lock state.
+      std::lock_guard lock{self->cache_mutex_};
+      self->unlocked_ = false;
+      self->state_touched_ = ++self->sequence_;
     } else if (iface == "org.freedesktop.DBus" && member == "NameOwnerChanged") {
       std::lock_guard lock{self->cache_mutex_};
-      self->names_.clear();
-      self->touched_.clear();
-      self->cleared_at_ = ++self->sequence_;
+      self->clear_cache_locked();
       self->stale_ = true;
     } else if (iface == ss_prompt_iface && member == "Completed") {
       if (body != nullptr && g_variant_is_of_type(body, G_VARIANT_TYPE("(bv)"))) {
@@ -531,6 +554,8 @@ class ss_session {
   std::map<std::string, std::optional<bool>> prompts_;
   std::uint64_t sequence_ = 0;
   std::uint64_t cleared_at_ = 0;
+  std::uint64_t state_touched_ = 0;
+  bool unlocked_ = false;
 };
 
 /// The process's session for a bus address, created on first use and kept for the process's life.

@@ -48,6 +48,10 @@ class secret_service_keyring {
     /// Whether a call may start the Secret Service through D-Bus activation. Off by default: an
     /// activated daemon outside a desktop login has a locked (or no) login collection anyway.
     bool activate = false;
+    /// Whether the process may remember what the service's signals keep exact: item names (for
+    /// list) and that the default collection is unlocked (for proving absence). Turn it off for a
+    /// Secret Service that does not emit ItemChanged/ItemDeleted/CollectionChanged signals.
+    bool signal_cache = true;
   };
 
   secret_service_keyring() : secret_service_keyring(options{}) {}
@@ -79,13 +83,13 @@ class secret_service_keyring {
     if (!found.unlocked.empty()) {
       auto value = read_secret(session, found.unlocked.front());
       if (value || value.error().code() != errc::not_found) return value;
-      return proven_absent(session, account);  // deleted between the search and the read
+      return proven_absent(session, found, account);  // deleted between the search and the read
     }
     if (!found.locked.empty()) {
       BOOST_OUTCOME_TRY(unlock(session, found.locked, account));
       return read_secret(session, found.locked.front());
     }
-    return proven_absent(session, account);
+    return proven_absent(session, found, account);
   }
 
   /// Stores `value` under (service, account). An existing item gets the new secret in place
@@ -131,7 +135,7 @@ class secret_service_keyring {
     std::vector<std::string> existing = std::move(found.unlocked);
     existing.insert(existing.end(), found.locked.begin(), found.locked.end());
     if (existing.empty()) {
-      BOOST_OUTCOME_TRY(require_unlocked(session, account));
+      BOOST_OUTCOME_TRY(require_unlocked(session, found, account));
       return false;
     }
     bool removed = false;
@@ -161,14 +165,15 @@ class secret_service_keyring {
     std::vector<std::string> paths = std::move(found.unlocked);
     paths.insert(paths.end(), found.locked.begin(), found.locked.end());
     if (paths.empty()) {
-      BOOST_OUTCOME_TRY(require_unlocked(session, ""));
+      BOOST_OUTCOME_TRY(require_unlocked(session, found, ""));
       return std::vector<std::string>{};
     }
 
     std::vector<std::string> names;
     std::vector<std::string> unknown;
     for (auto& path : paths) {
-      if (auto known = shared().lookup(path); known && known->service == service) {
+      if (auto known = state_->opts.signal_cache ? shared().lookup(path) : std::nullopt;
+          known && known->service == service) {
         names.push_back(std::move(known->account));
       } else {
         unknown.push_back(std::move(path));
@@ -192,9 +197,25 @@ class secret_service_keyring {
     detail::ss_session* session = nullptr;  // resolved on first use; immortal
     std::mutex mutex;
   };
+  // The default collection's Locked property, asked for together with a search (one round trip
+  // for both) and read only when the search found nothing. Drains its reply before it goes away.
+  struct lock_probe {
+    detail::ss_call_scope scope;
+    detail::ss_pending_call call;
+    std::chrono::milliseconds bound{};
+    std::uint64_t seq_before = 0;
+    bool sent = false;
+    lock_probe() = default;
+    lock_probe(const lock_probe&) = delete;
+    lock_probe& operator=(const lock_probe&) = delete;
+    ~lock_probe() {
+      if (sent) scope.run([&] { return call.done; }, bound);
+    }
+  };
   struct search_result {
     std::vector<std::string> unlocked;
     std::vector<std::string> locked;
+    std::unique_ptr<lock_probe> probe;
   };
   using handle = detail::ss_session::handle;
 
@@ -285,17 +306,28 @@ class secret_service_keyring {
     return g_variant_builder_end(&builder);
   }
 
-  // Service.SearchItems: one round trip; only the default collection's items count.
+  // Service.SearchItems, and the default collection's Locked property in the same round trip;
+  // only the default collection's items count.
   [[nodiscard]] result<search_result> search(const handle& session,
                                              const std::vector<std::pair<std::string, std::string>>& attrs) const {
-    BOOST_OUTCOME_TRY(reply, call(session, detail::ss_service_path, detail::ss_service_iface, "SearchItems",
-                                  g_variant_new("(@a{ss})", attribute_dict(attrs)), G_VARIANT_TYPE("(aoao)"),
-                                  "search the keyring for", attrs.size() > 2 ? attrs[2].second : ""));
     search_result out;
+    out.probe = std::make_unique<lock_probe>();
+    out.probe->bound = bound() * 2 + std::chrono::milliseconds{1000};
+    detail::ss_pending_call searched;
+    g_dbus_connection_call(session.connection.get(), detail::ss_bus_name, detail::ss_service_path,
+                           detail::ss_service_iface, "SearchItems", g_variant_new("(@a{ss})", attribute_dict(attrs)),
+                           G_VARIANT_TYPE("(aoao)"), call_flags(), bound_ms(), nullptr,
+                           &detail::ss_pending_call::on_reply, &searched);
+    if (!(state_->opts.signal_cache && shared().known_unlocked())) send_lock_probe(session, *out.probe);
+    out.probe->scope.run([&] { return searched.done; }, out.probe->bound);
+    if (searched.reply == nullptr) {
+      if (searched.error == nullptr) return error{errc::timeout, "secret_service: no answer to a search; retry"};
+      return failure(searched.error, "search the keyring for", attrs.size() > 2 ? attrs[2].second : "");
+    }
     const auto prefix = session.collection + "/";
     for (int i = 0; i < 2; ++i) {
       GVariantIter* iter = nullptr;
-      g_variant_get_child(reply.get(), static_cast<gsize>(i), "ao", &iter);
+      g_variant_get_child(searched.reply, static_cast<gsize>(i), "ao", &iter);
       const gchar* path = nullptr;
       while (g_variant_iter_next(iter, "&o", &path)) {
         if (std::string_view{path}.substr(0, prefix.size()) == prefix) {
@@ -308,23 +340,45 @@ class secret_service_keyring {
   }
 
   // not_found when the default collection is unlocked (absence proven), else locked.
-  [[nodiscard]] result<secret> proven_absent(const handle& session, std::string_view account) const {
-    BOOST_OUTCOME_TRY(require_unlocked(session, account));
+  [[nodiscard]] result<secret> proven_absent(const handle& session, search_result& found,
+                                             std::string_view account) const {
+    BOOST_OUTCOME_TRY(require_unlocked(session, found, account));
     return error{errc::not_found, detail::concat("secret_service: no entry for '", account, "'; store it first")};
   }
 
-  [[nodiscard]] result<void> require_unlocked(const handle& session, std::string_view account) const {
-    BOOST_OUTCOME_TRY(reply, call(session, session.collection, detail::ss_properties_iface, "Get",
-                                  g_variant_new("(ss)", detail::ss_collection_iface, "Locked"), G_VARIANT_TYPE("(v)"),
-                                  "look up", account));
+  void send_lock_probe(const handle& session, lock_probe& probe) const {
+    probe.seq_before = shared().sequence();
+    probe.sent = true;
+    g_dbus_connection_call(session.connection.get(), detail::ss_bus_name, session.collection.c_str(),
+                           detail::ss_properties_iface, "Get",
+                           g_variant_new("(ss)", detail::ss_collection_iface, "Locked"), G_VARIANT_TYPE("(v)"),
+                           call_flags(), bound_ms(), nullptr, &detail::ss_pending_call::on_reply, &probe.call);
+  }
+
+  // Succeeds when the default collection is unlocked: known from the signal cache (checked after
+  // the search's answer arrived, so a lock before that answer has been seen), or from the
+  // Locked property asked for together with the search.
+  [[nodiscard]] result<void> require_unlocked(const handle& session, search_result& found,
+                                              std::string_view account) const {
+    auto& probe = *found.probe;
+    if (!probe.sent) {
+      if (state_->opts.signal_cache && shared().known_unlocked()) return success();
+      send_lock_probe(session, probe);
+    }
+    probe.scope.run([&] { return probe.call.done; }, probe.bound);
+    if (probe.call.reply == nullptr) {
+      if (probe.call.error == nullptr) return error{errc::timeout, "secret_service: no answer to a lookup; retry"};
+      return failure(probe.call.error, "look up", account);
+    }
     GVariant* boxed = nullptr;
-    g_variant_get(reply.get(), "(v)", &boxed);
+    g_variant_get(probe.call.reply, "(v)", &boxed);
     const detail::gvariant_ptr value{boxed};
     if (!g_variant_is_of_type(value.get(), G_VARIANT_TYPE_BOOLEAN) || g_variant_get_boolean(value.get())) {
       return error{errc::locked,
                    "secret_service: the default collection is locked, so an entry may be hidden in it; unlock "
                    "the keyring, or set SECURESTORE_BACKEND=file"};
     }
+    if (state_->opts.signal_cache) shared().remember_unlocked(probe.seq_before);
     return success();
   }
 
@@ -440,15 +494,29 @@ class secret_service_keyring {
     const auto seq_before = shared().sequence();
     detail::ss_call_scope scope;
     std::vector<detail::ss_pending_call> calls(paths.size());
-    for (std::size_t i = 0; i < paths.size(); ++i) {
-      g_dbus_connection_call(session.connection.get(), detail::ss_bus_name, paths[i].c_str(),
-                             detail::ss_properties_iface, "Get",
-                             g_variant_new("(ss)", detail::ss_item_iface, "Attributes"), G_VARIANT_TYPE("(v)"),
-                             call_flags(), bound_ms(), nullptr, &detail::ss_pending_call::on_reply, &calls[i]);
-    }
+    // At most `window` calls in flight: dbus-daemon refuses more pending replies per connection
+    // than max_replies_per_connection (128 unless the bus configuration raises it).
+    constexpr std::size_t window = 64;
+    std::size_t sent = 0;
+    std::size_t answered = 0;
+    const auto send_more = [&] {
+      while (sent < paths.size() && sent - answered < window) {
+        g_dbus_connection_call(session.connection.get(), detail::ss_bus_name, paths[sent].c_str(),
+                               detail::ss_properties_iface, "Get",
+                               g_variant_new("(ss)", detail::ss_item_iface, "Attributes"), G_VARIANT_TYPE("(v)"),
+                               call_flags(), bound_ms(), nullptr, &detail::ss_pending_call::on_reply, &calls[sent]);
+        ++sent;
+      }
+    };
+    send_more();
     // Each call carries our bound, so every one reports back within it.
-    scope.run([&] { return std::all_of(calls.begin(), calls.end(), [](const auto& c) { return c.done; }); },
-              bound() + std::chrono::milliseconds{1000});
+    scope.run(
+        [&] {
+          while (answered < sent && calls[answered].done) ++answered;
+          send_more();
+          return answered == paths.size();
+        },
+        bound() * 2 + std::chrono::milliseconds{1000});
     std::vector<detail::ss_item_names> out;
     for (std::size_t i = 0; i < paths.size(); ++i) {
       if (!calls[i].done) return error{errc::timeout, "secret_service: no answer while listing; retry"};
@@ -469,7 +537,7 @@ class secret_service_keyring {
         continue;
       }
       detail::ss_item_names names{service, account};
-      shared().remember(paths[i], names, seq_before);
+      if (state_->opts.signal_cache) shared().remember(paths[i], names, seq_before);
       out.push_back(std::move(names));
     }
     return out;
