@@ -36,12 +36,12 @@ class botan_aead {
                                                        std::span<const std::uint8_t> aad,
                                                        std::string_view plaintext) const {
     try {
-      auto mode = Botan::AEAD_Mode::create_or_throw(BotanName, Botan::ENCRYPTION);
-      mode->set_key(key);
-      mode->set_associated_data(aad.data(), aad.size());
-      mode->start(nonce.data(), nonce.size());
+      auto& mode = mode_for(Botan::ENCRYPTION);
+      mode.set_key(key);
+      mode.set_associated_data(aad.data(), aad.size());
+      mode.start(nonce.data(), nonce.size());
       Botan::secure_vector<std::uint8_t> buffer(plaintext.begin(), plaintext.end());
-      mode->finish(buffer);
+      mode.finish(buffer);
       return std::vector<std::uint8_t>(buffer.begin(), buffer.end());
     } catch (const std::exception& e) {
       return error{errc::invalid_argument, detail::concat(name, ": encryption failed (", e.what(),
@@ -58,12 +58,12 @@ class botan_aead {
                                                  "delete the entry and store it again")};
     }
     try {
-      auto mode = Botan::AEAD_Mode::create_or_throw(BotanName, Botan::DECRYPTION);
-      mode->set_key(key);
-      mode->set_associated_data(aad.data(), aad.size());
-      mode->start(nonce.data(), nonce.size());
+      auto& mode = mode_for(Botan::DECRYPTION);
+      mode.set_key(key);
+      mode.set_associated_data(aad.data(), aad.size());
+      mode.start(nonce.data(), nonce.size());
       Botan::secure_vector<std::uint8_t> buffer(sealed.begin(), sealed.end());
-      mode->finish(buffer);
+      mode.finish(buffer);
       return secret{std::move(buffer)};
     } catch (const std::exception&) {
       // Botan::Invalid_Authentication_Tag, or a malformed input: either way nothing is returned.
@@ -71,6 +71,17 @@ class botan_aead {
                                                  ": authentication failed (tampered, truncated, or "
                                                  "copied from another key); delete the entry and store it again")};
     }
+  }
+
+ private:
+  // One mode object per thread and direction, re-keyed on every call (set_key resets all message
+  // state, even after a failed tag check). Creating a Botan AEAD by name (name parsing, provider
+  // lookup, fresh key-schedule buffers) was a third of a warm file get's instructions. The last
+  // entry key stays in the object until the next call, as keys do in key_source's cache.
+  static Botan::AEAD_Mode& mode_for(Botan::Cipher_Dir direction) {
+    thread_local const auto encrypt = Botan::AEAD_Mode::create_or_throw(BotanName, Botan::ENCRYPTION);
+    thread_local const auto decrypt = Botan::AEAD_Mode::create_or_throw(BotanName, Botan::DECRYPTION);
+    return direction == Botan::ENCRYPTION ? *encrypt : *decrypt;
   }
 };
 
