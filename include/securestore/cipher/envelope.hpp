@@ -84,12 +84,15 @@ class envelope_reader {
     if (it == obj.end()) throw corrupt(concat("the field \"", name, "\" is missing"));
     return *it;
   }
-  std::string text(const nlohmann::json& obj, const char* name, std::size_t max_len) const {
+  const std::string& text_ref(const nlohmann::json& obj, const char* name, std::size_t max_len) const {
     const auto& v = member(obj, name);
     if (!v.is_string() || v.get_ref<const std::string&>().size() > max_len) {
       throw corrupt(concat("the field \"", name, "\" is not a string of at most ", max_len, " bytes"));
     }
-    return v.get<std::string>();
+    return v.get_ref<const std::string&>();
+  }
+  std::string text(const nlohmann::json& obj, const char* name, std::size_t max_len) const {
+    return text_ref(obj, name, max_len);
   }
   std::size_t number(const nlohmann::json& obj, const char* name) const {
     const auto& v = member(obj, name);
@@ -100,11 +103,12 @@ class envelope_reader {
                                   std::size_t max_len) const {
     // Base64 of max_len bytes is at most 4 * ceil(max_len / 3) characters: reject longer text
     // before decoding it.
-    const auto encoded = text(obj, name, 4 * ((max_len + 2) / 3));
-    std::vector<std::uint8_t> out;
+    const auto& encoded = text_ref(obj, name, 4 * ((max_len + 2) / 3));
+    // Decoded straight into the result: these bytes are not secret (salt, nonce, ciphertext), so
+    // they need no secure_vector, whose locked-memory allocator cost more than the decoding.
+    std::vector<std::uint8_t> out(Botan::base64_decode_max_output(encoded.size()));
     try {
-      const auto decoded = Botan::base64_decode(encoded);
-      out.assign(decoded.begin(), decoded.end());
+      out.resize(Botan::base64_decode(out.data(), encoded));
     } catch (const std::exception&) {
       throw corrupt(concat("the field \"", name, "\" is not valid base64"));
     }
