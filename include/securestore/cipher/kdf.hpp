@@ -81,7 +81,8 @@ inline constexpr std::size_t max_argon2_parallelism = 8;
     if (128 * s->n * s->r > max_kdf_memory_bytes) return out_of_bounds("scrypt memory (128*N*r)");
     if (s->salt.size() != kdf_salt_bytes) return out_of_bounds("the scrypt salt length");
   } else if (const auto* a = std::get_if<argon2id_kdf>(&kdf)) {
-    if (a->memory_kib < min_argon2_memory_kib || a->memory_kib * 1024 > max_kdf_memory_bytes) {
+    // Divide, not multiply: memory_kib comes from the file, and m * 1024 wraps for m >= 2^54.
+    if (a->memory_kib < min_argon2_memory_kib || a->memory_kib > max_kdf_memory_bytes / 1024) {
       return out_of_bounds("argon2id memory");
     }
     if (a->iterations < 1 || a->iterations > max_argon2_iterations) return out_of_bounds("argon2id iterations");
