@@ -17,9 +17,13 @@ class ratio_reporter : public benchmark::ConsoleReporter {
  public:
   explicit ratio_reporter(std::vector<std::pair<std::string, std::string>> pairs) : pairs_{std::move(pairs)} {}
 
+  // Times are kept in seconds, so a pair may use different display units. With repetitions, the
+  // median aggregate stands for the benchmark (one noisy repetition must not set the ratio).
   void ReportRuns(const std::vector<Run>& runs) override {
     for (const auto& run : runs) {
-      if (run.run_type == Run::RT_Iteration) times_[run.benchmark_name()] = run.GetAdjustedRealTime();
+      const double seconds = run.GetAdjustedRealTime() / benchmark::GetTimeUnitMultiplier(run.time_unit);
+      if (run.run_type == Run::RT_Iteration) times_[run.benchmark_name()] = seconds;
+      if (run.run_type == Run::RT_Aggregate && run.aggregate_name == "median") medians_[run.run_name.str()] = seconds;
     }
     ConsoleReporter::ReportRuns(runs);
   }
@@ -38,14 +42,17 @@ class ratio_reporter : public benchmark::ConsoleReporter {
  private:
   // Benchmark names may carry suffixes ("/real_time", arguments): match by prefix.
   [[nodiscard]] double find(const std::string& name) const {
-    for (const auto& [full, time] : times_) {
-      if (full == name || full.rfind(name + "/", 0) == 0) return time;
+    for (const auto* times : {&medians_, &times_}) {
+      for (const auto& [full, time] : *times) {
+        if (full == name || full.rfind(name + "/", 0) == 0) return time;
+      }
     }
     return -1;
   }
 
   std::vector<std::pair<std::string, std::string>> pairs_;
-  std::map<std::string, double> times_;
+  std::map<std::string, double> times_;    // the last repetition of each benchmark
+  std::map<std::string, double> medians_;  // the median over repetitions, when there were several
 };
 
 /// The body of a benchmark binary's main(): runs everything and prints the ratios.
