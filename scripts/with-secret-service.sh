@@ -30,6 +30,7 @@ chmod 700 "$work/runtime" "$work/control"
 
 bus_pid=""
 cleanup() {
+  if [ -x "$work/keyring-ctl" ]; then "$work/keyring-ctl" stop >/dev/null 2>&1 || true; fi
   if [ -f "$work/keyring.pid" ]; then kill -9 "$(cat "$work/keyring.pid")" 2>/dev/null || true; fi
   if [ -n "$bus_pid" ]; then kill "$bus_pid" 2>/dev/null || true; wait "$bus_pid" 2>/dev/null || true; fi
   rm -rf "$work"
@@ -72,7 +73,13 @@ owned() {
   dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \\
     org.freedesktop.DBus.NameHasOwner string:org.freedesktop.secrets 2>/dev/null | grep -q 'boolean true'
 }
+owner_pid() {
+  dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \\
+    org.freedesktop.DBus.GetConnectionUnixProcessID string:org.freedesktop.secrets 2>/dev/null |
+    awk '/uint32/ { print \$2 }'
+}
 start() {
+  owned && return 0  # already running: start is idempotent
   # The password on stdin creates the login collection (the default) on first start and
   # unlocks it on later ones.
   printf '%s' '$SECURESTORE_TEST_KEYRING_PASSWORD' |
@@ -85,8 +92,11 @@ start() {
   return 1
 }
 stop() {
-  [ -f '$work/keyring.pid' ] || return 0
-  kill -9 "\$(cat '$work/keyring.pid')" 2>/dev/null || true
+  # The daemon that owns the name is the one to kill, whatever the pid file says.
+  local pid
+  pid=\$(owner_pid)
+  [ -n "\$pid" ] || pid=\$(cat '$work/keyring.pid' 2>/dev/null || true)
+  [ -n "\$pid" ] && kill -9 "\$pid" 2>/dev/null || true
   rm -f '$work/keyring.pid'
   for _ in \$(seq 200); do owned || return 0; sleep 0.05; done
   echo "keyring-ctl: org.freedesktop.secrets is still owned after the kill" >&2
@@ -96,7 +106,7 @@ case "\${1:-}" in
   start) start ;;
   stop) stop ;;
   restart) stop; start ;;
-  pid) cat '$work/keyring.pid' ;;
+  pid) owner_pid ;;
   *) echo "usage: keyring-ctl start|stop|restart|pid" >&2; exit 2 ;;
 esac
 EOF

@@ -1,0 +1,256 @@
+// integration/backend_faults_test.cpp: the store over the real Secret Service when the daemon dies
+// and comes back, when the collection is locked, and when there is no bus or a bus that never
+// answers. Run inside scripts/with-secret-service.sh (it exports SECURESTORE_TEST_KEYRING_CTL).
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+#include <string_view>
+
+// The Secret Service backend needs GIO; this file is empty of tests (but one) when the binary
+// is not linked with securestore::secret_service.
+#if __has_include(<gio/gio.h>)
+
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <securestore/basic_secure_store.hpp>
+#include <securestore/cipher/aead.hpp>
+#include <securestore/fs/posix.hpp>
+#include <securestore/keyring/secret_service.hpp>
+#include <securestore/manual_clock.hpp>
+
+#include "support/names.hpp"
+#include "support/temp_dir.hpp"
+
+namespace securestore::test {
+namespace {
+
+using ss_store = basic_secure_store<secret_service_keyring, aes_gcm_cipher, posix_fs, manual_clock>;
+
+[[nodiscard]] bool in_ci() {
+  const char* ci = std::getenv("CI");
+  return ci != nullptr && std::string_view{ci} == "true";
+}
+
+// The daemon control script of scripts/with-secret-service.sh, or "" (FAIL under CI, else WARN).
+[[nodiscard]] std::string keyring_ctl() {
+  const char* ctl = std::getenv("SECURESTORE_TEST_KEYRING_CTL");
+  if (ctl != nullptr && *ctl != '\0') return ctl;
+  const std::string why = "no test keyring: run inside scripts/with-secret-service.sh";
+  if (in_ci()) {
+    FAIL(why);
+  } else {
+    WARN("skipped: " + why);
+  }
+  return {};
+}
+
+// Runs `<ctl> stop|start`; the test owns the daemon's life while it runs.
+void control(const std::string& ctl, const char* what) {
+  const auto command = ctl + " " + what;
+  REQUIRE(std::system(command.c_str()) == 0);
+}
+
+// Starts the daemon again whatever the test did, so later tests find it running.
+struct daemon_guard {
+  std::string ctl;
+  ~daemon_guard() {
+    if (!ctl.empty()) (void)std::system((ctl + " start >/dev/null 2>&1 || true").c_str());
+  }
+};
+
+[[nodiscard]] store_options options_in(const temp_dir& dir, fallback_policy policy) {
+  return {.fallback_dir = dir / "store",
+          .fallback = policy,
+          .probe_ttl = std::chrono::seconds{60},
+          .interaction = interaction::never,
+          .root_secret_path = dir / "root.key"};
+}
+
+[[nodiscard]] secret_service_keyring bounded_keyring() {
+  return secret_service_keyring{{.timeout = std::chrono::milliseconds{2000}}};
+}
+
+[[nodiscard]] std::size_t files_in(const std::filesystem::path& dir) {
+  std::error_code ec;
+  std::size_t n = 0;
+  for (const auto& entry : std::filesystem::directory_iterator{dir, ec}) {
+    n += entry.path().filename().string().front() != '.' && entry.path().filename() != "root.key";
+  }
+  return n;
+}
+
+// Service.Lock on the default collection, as a user locking the keyring in Seahorse would.
+void lock_default_collection() {
+  const char* address = std::getenv("DBUS_SESSION_BUS_ADDRESS");
+  REQUIRE(address != nullptr);
+  GError* error = nullptr;
+  GDBusConnection* bus = g_dbus_connection_new_for_address_sync(
+      address,
+      static_cast<GDBusConnectionFlags>(G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
+                                        G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION),
+      nullptr, nullptr, &error);
+  REQUIRE(bus != nullptr);
+  GVariant* alias = g_dbus_connection_call_sync(
+      bus, "org.freedesktop.secrets", "/org/freedesktop/secrets", "org.freedesktop.Secret.Service", "ReadAlias",
+      g_variant_new("(s)", "default"), G_VARIANT_TYPE("(o)"), G_DBUS_CALL_FLAGS_NONE, 5000, nullptr, &error);
+  REQUIRE(alias != nullptr);
+  const gchar* path = nullptr;
+  g_variant_get(alias, "(&o)", &path);
+  const gchar* paths[] = {path, nullptr};
+  GVariant* locked = g_dbus_connection_call_sync(
+      bus, "org.freedesktop.secrets", "/org/freedesktop/secrets", "org.freedesktop.Secret.Service", "Lock",
+      g_variant_new("(^ao)", paths), G_VARIANT_TYPE("(aoo)"), G_DBUS_CALL_FLAGS_NONE, 5000, nullptr, &error);
+  REQUIRE(locked != nullptr);
+  g_variant_unref(locked);
+  g_variant_unref(alias);
+  g_object_unref(bus);
+}
+
+TEST_CASE("after the keyring daemon dies the store writes the file, and after it returns the newest value wins",
+          "[integration][secret-service][slow]") {
+  const auto ctl = keyring_ctl();
+  if (ctl.empty()) return;
+  const daemon_guard guard{ctl};
+  const temp_dir dir;
+  manual_clock clock;
+  const auto service = unique_service_name();
+  ss_store store{service, options_in(dir, fallback_policy::allow), bounded_keyring(), {}, {}, clock};
+  REQUIRE(store.set("token", "written-before-the-crash"));
+  REQUIRE(store.locate("token").value() == location::keyring);
+
+  control(ctl, "stop");
+  REQUIRE(store.set("token", "written-during-the-outage"));
+  REQUIRE(store.set("other", "only-during-the-outage"));
+  CHECK(store.locate("token").value() == location::file);
+  CHECK(store.get("token").value() == std::string_view{"written-during-the-outage"});
+
+  control(ctl, "start");
+  clock.advance(std::chrono::seconds{61});  // the probe's TTL: the store looks at the keyring again
+  CHECK(store.keyring_available());
+  CHECK(store.get("token").value() == std::string_view{"written-during-the-outage"});
+  CHECK(store.get("other").value() == std::string_view{"only-during-the-outage"});
+  CHECK(store.list().value() == std::vector<std::string>{"other", "token"});
+  // A read moved the newest value into the keyring; the file is gone and cannot disagree.
+  CHECK(store.locate("token").value() == location::keyring);
+  auto keyring = bounded_keyring();
+  CHECK(keyring.get(service, "token").value() == std::string_view{"written-during-the-outage"});
+  (void)store.remove("token");
+  (void)store.remove("other");
+}
+
+TEST_CASE("after the keyring daemon dies a store that denies the fallback answers unavailable and writes nothing",
+          "[integration][secret-service][slow]") {
+  const auto ctl = keyring_ctl();
+  if (ctl.empty()) return;
+  const daemon_guard guard{ctl};
+  const temp_dir dir;
+  manual_clock clock;
+  ss_store store{unique_service_name(), options_in(dir, fallback_policy::deny), bounded_keyring(), {}, {}, clock};
+  REQUIRE(store.set("token", "before"));
+
+  control(ctl, "stop");
+  auto stored = store.set("token", "during");
+  REQUIRE_FALSE(stored);
+  CHECK(stored.error().code() == errc::unavailable);
+  CHECK(files_in(dir / "store") == 0);
+
+  control(ctl, "start");
+  clock.advance(std::chrono::seconds{61});
+  CHECK(store.get("token").value() == std::string_view{"before"});
+  (void)store.remove("token");
+}
+
+TEST_CASE("a locked collection is locked for the keyring and the store, never not_found, and never the file",
+          "[integration][secret-service]") {
+  const auto ctl = keyring_ctl();
+  if (ctl.empty()) return;
+  const daemon_guard guard{ctl};
+  const temp_dir dir;
+  const auto service = unique_service_name();
+  auto keyring = bounded_keyring();
+  REQUIRE(keyring.set(service, "existing", "value"));
+
+  lock_default_collection();
+  SECTION("the keyring answers locked for a present and an absent name, and for list") {
+    CHECK(keyring.get(service, "existing").error().code() == errc::locked);
+    CHECK(keyring.get(service, "absent").error().code() == errc::locked);
+    CHECK(keyring.list(service).error().code() == errc::locked);
+    CHECK(keyring.set(service, "new", "value").error().code() == errc::locked);
+  }
+  SECTION("the store surfaces locked and writes no file") {
+    ss_store store{service, options_in(dir, fallback_policy::allow), bounded_keyring()};
+    auto stored = store.set("new", "value");
+    REQUIRE_FALSE(stored);
+    CHECK(stored.error().code() == errc::locked);
+    CHECK(files_in(dir / "store") == 0);
+    CHECK(store.get("existing").error().code() == errc::locked);
+  }
+  control(ctl, "stop");  // the guard starts it again, unlocked with the test password
+  control(ctl, "start");
+  CHECK(keyring.remove(service, "existing").value());
+}
+
+TEST_CASE("without a bus the keyring is unavailable within a second", "[integration][secret-service]") {
+  const temp_dir dir;
+  const auto started = std::chrono::steady_clock::now();
+  ss_store store{unique_service_name(), options_in(dir, fallback_policy::deny),
+                 secret_service_keyring{{.bus_address = "unix:path=/nonexistent/securestore-test-bus"}}};
+  CHECK_FALSE(store.keyring_available());
+  auto stored = store.set("token", "value");
+  REQUIRE_FALSE(stored);
+  CHECK(stored.error().code() == errc::unavailable);
+  CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds{1});
+
+  SECTION("and a store that allows the fallback uses the file") {
+    ss_store allowing{unique_service_name(), options_in(dir, fallback_policy::allow),
+                      secret_service_keyring{{.bus_address = "unix:path=/nonexistent/securestore-test-bus"}}};
+    REQUIRE(allowing.set("token", "value"));
+    CHECK(allowing.locate("token").value() == location::file);
+  }
+}
+
+TEST_CASE("a bus that accepts but never answers is a timeout within the bound", "[integration][secret-service]") {
+  const temp_dir dir;
+  const auto socket_path = (dir / "silent-bus").native();
+  const int listener = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  REQUIRE(listener >= 0);
+  sockaddr_un address{};
+  address.sun_family = AF_UNIX;
+  REQUIRE(socket_path.size() < sizeof(address.sun_path));
+  std::copy(socket_path.begin(), socket_path.end(), address.sun_path);
+  REQUIRE(::bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0);
+  REQUIRE(::listen(listener, 4) == 0);  // connections queue; nobody ever accepts or answers
+
+  secret_service_keyring keyring{
+      {.timeout = std::chrono::milliseconds{300}, .bus_address = "unix:path=" + socket_path}};
+  const auto started = std::chrono::steady_clock::now();
+  auto got = keyring.get(unique_service_name(), "token");
+  const auto took = std::chrono::steady_clock::now() - started;
+  ::close(listener);
+  REQUIRE_FALSE(got);
+  CHECK(got.error().code() == errc::timeout);
+  CHECK(took < std::chrono::seconds{2});
+}
+
+}  // namespace
+}  // namespace securestore::test
+
+#else
+
+TEST_CASE("the Secret Service fault tests are built", "[integration][secret-service]") {
+  const char* ci = std::getenv("CI");
+  if (ci != nullptr && std::string_view{ci} == "true") {
+    FAIL("integration_tests is not linked with securestore::secret_service: its fault tests did not compile");
+  }
+  WARN("skipped: integration_tests is not linked with securestore::secret_service");
+}
+
+#endif
