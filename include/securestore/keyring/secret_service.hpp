@@ -198,18 +198,30 @@ class secret_service_keyring {
     std::mutex mutex;
   };
   // The default collection's Locked property, asked for together with a search (one round trip
-  // for both) and read only when the search found nothing. Drains its reply before it goes away.
+  // for both) when the signal cache does not already know it is unlocked. Its answer is read when
+  // the search found nothing, and remembered in any case; it drains its reply before it goes away.
   struct lock_probe {
     detail::ss_call_scope scope;
     detail::ss_pending_call call;
+    detail::ss_session* session = nullptr;  // where to remember an "unlocked" answer, if caching
     std::chrono::milliseconds bound{};
     std::uint64_t seq_before = 0;
-    bool sent = false;
     lock_probe() = default;
     lock_probe(const lock_probe&) = delete;
     lock_probe& operator=(const lock_probe&) = delete;
     ~lock_probe() {
-      if (sent) scope.run([&] { return call.done; }, bound);
+      scope.run([&] { return call.done; }, bound);
+      (void)unlocked();
+    }
+    // True when the answer says unlocked (and remembers it), false when locked or unknown.
+    bool unlocked() {
+      if (call.reply == nullptr) return false;
+      GVariant* boxed = nullptr;
+      g_variant_get(call.reply, "(v)", &boxed);
+      const detail::gvariant_ptr value{boxed};
+      const bool open = g_variant_is_of_type(boxed, G_VARIANT_TYPE_BOOLEAN) && g_variant_get_boolean(boxed) == FALSE;
+      if (open && session != nullptr) session->remember_unlocked(seq_before);
+      return open;
     }
   };
   struct search_result {
@@ -311,15 +323,24 @@ class secret_service_keyring {
   [[nodiscard]] result<search_result> search(const handle& session,
                                              const std::vector<std::pair<std::string, std::string>>& attrs) const {
     search_result out;
-    out.probe = std::make_unique<lock_probe>();
-    out.probe->bound = bound() * 2 + std::chrono::milliseconds{1000};
     detail::ss_pending_call searched;
-    g_dbus_connection_call(session.connection.get(), detail::ss_bus_name, detail::ss_service_path,
-                           detail::ss_service_iface, "SearchItems", g_variant_new("(@a{ss})", attribute_dict(attrs)),
-                           G_VARIANT_TYPE("(aoao)"), call_flags(), bound_ms(), nullptr,
-                           &detail::ss_pending_call::on_reply, &searched);
-    if (!(state_->opts.signal_cache && shared().known_unlocked())) send_lock_probe(session, *out.probe);
-    out.probe->scope.run([&] { return searched.done; }, out.probe->bound);
+    if (state_->opts.signal_cache && shared().known_unlocked()) {
+      // The common case: one blocking round trip, nothing else to ask.
+      GError* raw = nullptr;
+      searched.reply = g_dbus_connection_call_sync(session.connection.get(), detail::ss_bus_name,
+                                                   detail::ss_service_path, detail::ss_service_iface, "SearchItems",
+                                                   g_variant_new("(@a{ss})", attribute_dict(attrs)),
+                                                   G_VARIANT_TYPE("(aoao)"), call_flags(), bound_ms(), nullptr, &raw);
+      searched.error = raw;
+      searched.done = true;
+    } else {
+      out.probe = send_lock_probe(session);
+      g_dbus_connection_call(session.connection.get(), detail::ss_bus_name, detail::ss_service_path,
+                             detail::ss_service_iface, "SearchItems", g_variant_new("(@a{ss})", attribute_dict(attrs)),
+                             G_VARIANT_TYPE("(aoao)"), call_flags(), bound_ms(), nullptr,
+                             &detail::ss_pending_call::on_reply, &searched);
+      out.probe->scope.run([&] { return searched.done; }, out.probe->bound);
+    }
     if (searched.reply == nullptr) {
       if (searched.error == nullptr) return error{errc::timeout, "secret_service: no answer to a search; retry"};
       return failure(searched.error, "search the keyring for", attrs.size() > 2 ? attrs[2].second : "");
@@ -346,13 +367,17 @@ class secret_service_keyring {
     return error{errc::not_found, detail::concat("secret_service: no entry for '", account, "'; store it first")};
   }
 
-  void send_lock_probe(const handle& session, lock_probe& probe) const {
-    probe.seq_before = shared().sequence();
-    probe.sent = true;
+  // Sends Properties.Get(Locked) for the default collection, answered on the probe's own context.
+  [[nodiscard]] std::unique_ptr<lock_probe> send_lock_probe(const handle& session) const {
+    auto probe = std::make_unique<lock_probe>();
+    probe->bound = bound() * 2 + std::chrono::milliseconds{1000};
+    probe->seq_before = shared().sequence();
+    if (state_->opts.signal_cache) probe->session = &shared();
     g_dbus_connection_call(session.connection.get(), detail::ss_bus_name, session.collection.c_str(),
                            detail::ss_properties_iface, "Get",
                            g_variant_new("(ss)", detail::ss_collection_iface, "Locked"), G_VARIANT_TYPE("(v)"),
-                           call_flags(), bound_ms(), nullptr, &detail::ss_pending_call::on_reply, &probe.call);
+                           call_flags(), bound_ms(), nullptr, &detail::ss_pending_call::on_reply, &probe->call);
+    return probe;
   }
 
   // Succeeds when the default collection is unlocked: known from the signal cache (checked after
@@ -360,25 +385,21 @@ class secret_service_keyring {
   // Locked property asked for together with the search.
   [[nodiscard]] result<void> require_unlocked(const handle& session, search_result& found,
                                               std::string_view account) const {
-    auto& probe = *found.probe;
-    if (!probe.sent) {
+    if (!found.probe) {
       if (state_->opts.signal_cache && shared().known_unlocked()) return success();
-      send_lock_probe(session, probe);
+      found.probe = send_lock_probe(session);
     }
+    auto& probe = *found.probe;
     probe.scope.run([&] { return probe.call.done; }, probe.bound);
     if (probe.call.reply == nullptr) {
       if (probe.call.error == nullptr) return error{errc::timeout, "secret_service: no answer to a lookup; retry"};
       return failure(probe.call.error, "look up", account);
     }
-    GVariant* boxed = nullptr;
-    g_variant_get(probe.call.reply, "(v)", &boxed);
-    const detail::gvariant_ptr value{boxed};
-    if (!g_variant_is_of_type(value.get(), G_VARIANT_TYPE_BOOLEAN) || g_variant_get_boolean(value.get())) {
+    if (!probe.unlocked()) {
       return error{errc::locked,
                    "secret_service: the default collection is locked, so an entry may be hidden in it; unlock "
                    "the keyring, or set SECURESTORE_BACKEND=file"};
     }
-    if (state_->opts.signal_cache) shared().remember_unlocked(probe.seq_before);
     return success();
   }
 
