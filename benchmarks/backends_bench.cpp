@@ -315,6 +315,21 @@ void ku_store_set(benchmark::State& state) {
   }
   (void)store.remove("api");
 }
+void ku_keyring_set(benchmark::State& state) {
+  keyutils_keyring keyring;
+  const auto service = unique("kuk-set");
+  for (auto _ : state) {
+    if (!keyring.set(service, "api", value)) return state.SkipWithError("set failed");
+  }
+  (void)keyring.remove(service, "api");
+}
+void ku_keyring_get(benchmark::State& state) {
+  keyutils_keyring keyring;
+  const auto service = unique("kuk-get");
+  (void)keyring.set(service, "api", value);
+  for (auto _ : state) benchmark::DoNotOptimize(keyring.get(service, "api").value());
+  (void)keyring.remove(service, "api");
+}
 void ku_raw_set(benchmark::State& state) {
   const auto description = unique("raw-set");
   for (auto _ : state) {
@@ -501,6 +516,8 @@ BENCHMARK(ku_store_get_miss)->UseRealTime();
 BENCHMARK(ku_raw_get_miss)->UseRealTime();
 BENCHMARK(ku_store_set)->UseRealTime();
 BENCHMARK(ku_raw_set)->UseRealTime();
+BENCHMARK(ku_keyring_set)->UseRealTime();
+BENCHMARK(ku_keyring_get)->UseRealTime();
 BENCHMARK(ku_store_remove)->UseRealTime();
 BENCHMARK(ku_raw_remove)->UseRealTime();
 BENCHMARK(ku_store_list_200)->UseRealTime()->Unit(benchmark::kMicrosecond);
@@ -528,6 +545,8 @@ int main(int argc, char** argv) {
                                               {"ku_store_get", "ku_raw_get"},
                                               {"ku_store_get_miss", "ku_raw_get_miss"},
                                               {"ku_store_set", "ku_raw_set"},
+                                              {"ku_keyring_get", "ku_raw_get"},
+                                              {"ku_keyring_set", "ku_raw_set"},
                                               {"ku_store_remove", "ku_raw_remove"},
                                               {"ku_store_list_200", "ku_raw_list_200"},
                                               {"pass_store_get", "pass_raw_show"},
