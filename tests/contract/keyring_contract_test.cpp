@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "support/names.hpp"
@@ -223,6 +224,31 @@ TEMPLATE_LIST_TEST_CASE("a copy of a keyring sees what the original stored", "[c
   REQUIRE(keyring.set(service, "shared-state", "seen"));
   CHECK(copy.get(service, "shared-state").value() == std::string_view{"seen"});
   CHECK(copy.list(service).value() == std::vector<std::string>{"shared-state"});
+}
+
+TEMPLATE_LIST_TEST_CASE("copies used from several threads at once store and list every entry", "[contract][keyring]",
+                        contract_keyrings) {
+  auto keyring = make_keyring<TestType>();
+  if (!backend_ready(keyring)) return;
+  const auto service = unique_service_name();
+  const service_cleanup cleanup{keyring, service};
+  constexpr int threads = 4;
+  constexpr int per_thread = 3;
+  std::vector<std::thread> workers;
+  std::vector<int> failures(threads, 0);
+  for (int t = 0; t < threads; ++t) {
+    workers.emplace_back([copy = keyring, &service, &failures, t]() mutable {
+      for (int i = 0; i < per_thread; ++i) {
+        const auto name = "t" + std::to_string(t) + "-" + std::to_string(i);
+        auto stored = copy.set(service, name, "value-" + name);
+        auto got = copy.get(service, name);
+        if (!stored || !got || !(got.value() == std::string_view{"value-" + name})) ++failures[t];
+      }
+    });
+  }
+  for (auto& w : workers) w.join();
+  CHECK(failures == std::vector<int>(threads, 0));
+  CHECK(keyring.list(service).value().size() == threads * per_thread);
 }
 
 TEMPLATE_LIST_TEST_CASE("no error message holds the value", "[contract][keyring]", contract_keyrings) {
