@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite: installs what it needs, builds everything (tests under ASan + UBSan),
 # runs every test inside a private Secret Service and a throw-away pass store, then checks that
-# a downstream project can consume the library.  Usage: scripts/test.sh
+# a downstream project can consume the library, and fuzzes the parsers for a bounded time.  Usage: scripts/test.sh
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -19,3 +19,7 @@ scripts/with-secret-service.sh scripts/with-pass-store.sh \
   ctest --test-dir "$build" --output-on-failure -j2 --timeout 600
 
 scripts/test-consumer.sh "$root/build/consumer"
+
+# The parsers (envelope reader, name codec, a store reading planted files) under libFuzzer with
+# ASan + UBSan, bounded; any crash, leak or hang fails the run.
+JOBS=2 scripts/fuzz.sh "${SECURESTORE_FUZZ_SECONDS:-45}"
