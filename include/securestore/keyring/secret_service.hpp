@@ -197,37 +197,10 @@ class secret_service_keyring {
     detail::ss_session* session = nullptr;  // resolved on first use; immortal
     std::mutex mutex;
   };
-  // The default collection's Locked property, asked for together with a search (one round trip
-  // for both) when the signal cache does not already know it is unlocked. Its answer is read when
-  // the search found nothing, and remembered in any case; it drains its reply before it goes away.
-  struct lock_probe {
-    detail::ss_call_scope scope;
-    detail::ss_pending_call call;
-    detail::ss_session* session = nullptr;  // where to remember an "unlocked" answer, if caching
-    std::chrono::milliseconds bound{};
-    std::uint64_t seq_before = 0;
-    lock_probe() = default;
-    lock_probe(const lock_probe&) = delete;
-    lock_probe& operator=(const lock_probe&) = delete;
-    ~lock_probe() {
-      scope.run([&] { return call.done; }, bound);
-      (void)unlocked();
-    }
-    // True when the answer says unlocked (and remembers it), false when locked or unknown.
-    bool unlocked() {
-      if (call.reply == nullptr) return false;
-      GVariant* boxed = nullptr;
-      g_variant_get(call.reply, "(v)", &boxed);
-      const detail::gvariant_ptr value{boxed};
-      const bool open = g_variant_is_of_type(boxed, G_VARIANT_TYPE_BOOLEAN) && g_variant_get_boolean(boxed) == FALSE;
-      if (open && session != nullptr) session->remember_unlocked(seq_before);
-      return open;
-    }
-  };
   struct search_result {
     std::vector<std::string> unlocked;
     std::vector<std::string> locked;
-    std::unique_ptr<lock_probe> probe;
+    std::unique_ptr<detail::ss_lock_probe> probe;
   };
   using handle = detail::ss_session::handle;
 
@@ -311,13 +284,6 @@ class secret_service_keyring {
     return detail::gvariant_ptr{reply};
   }
 
-  [[nodiscard]] static GVariant* attribute_dict(const std::vector<std::pair<std::string, std::string>>& attrs) {
-    GVariantBuilder builder;
-    g_variant_builder_init(&builder, G_VARIANT_TYPE("a{ss}"));
-    for (const auto& [k, v] : attrs) g_variant_builder_add(&builder, "{ss}", k.c_str(), v.c_str());
-    return g_variant_builder_end(&builder);
-  }
-
   // Service.SearchItems, and the default collection's Locked property in the same round trip;
   // only the default collection's items count.
   [[nodiscard]] result<search_result> search(const handle& session,
@@ -329,16 +295,16 @@ class secret_service_keyring {
       GError* raw = nullptr;
       searched.reply = g_dbus_connection_call_sync(session.connection.get(), detail::ss_bus_name,
                                                    detail::ss_service_path, detail::ss_service_iface, "SearchItems",
-                                                   g_variant_new("(@a{ss})", attribute_dict(attrs)),
+                                                   g_variant_new("(@a{ss})", detail::ss_attribute_dict(attrs)),
                                                    G_VARIANT_TYPE("(aoao)"), call_flags(), bound_ms(), nullptr, &raw);
       searched.error = raw;
       searched.done = true;
     } else {
       out.probe = send_lock_probe(session);
       g_dbus_connection_call(session.connection.get(), detail::ss_bus_name, detail::ss_service_path,
-                             detail::ss_service_iface, "SearchItems", g_variant_new("(@a{ss})", attribute_dict(attrs)),
-                             G_VARIANT_TYPE("(aoao)"), call_flags(), bound_ms(), nullptr,
-                             &detail::ss_pending_call::on_reply, &searched);
+                             detail::ss_service_iface, "SearchItems",
+                             g_variant_new("(@a{ss})", detail::ss_attribute_dict(attrs)), G_VARIANT_TYPE("(aoao)"),
+                             call_flags(), bound_ms(), nullptr, &detail::ss_pending_call::on_reply, &searched);
       out.probe->scope.run([&] { return searched.done; }, out.probe->bound);
     }
     if (searched.reply == nullptr) {
@@ -368,8 +334,8 @@ class secret_service_keyring {
   }
 
   // Sends Properties.Get(Locked) for the default collection, answered on the probe's own context.
-  [[nodiscard]] std::unique_ptr<lock_probe> send_lock_probe(const handle& session) const {
-    auto probe = std::make_unique<lock_probe>();
+  [[nodiscard]] std::unique_ptr<detail::ss_lock_probe> send_lock_probe(const handle& session) const {
+    auto probe = std::make_unique<detail::ss_lock_probe>();
     probe->bound = bound() * 2 + std::chrono::milliseconds{1000};
     probe->seq_before = shared().sequence();
     if (state_->opts.signal_cache) probe->session = &shared();
@@ -469,7 +435,7 @@ class secret_service_keyring {
     GVariantBuilder props;
     g_variant_builder_init(&props, G_VARIANT_TYPE("a{sv}"));
     g_variant_builder_add(&props, "{sv}", "org.freedesktop.Secret.Item.Label", g_variant_new_string(label.c_str()));
-    g_variant_builder_add(&props, "{sv}", "org.freedesktop.Secret.Item.Attributes", attribute_dict(attrs));
+    g_variant_builder_add(&props, "{sv}", "org.freedesktop.Secret.Item.Attributes", detail::ss_attribute_dict(attrs));
     GVariant* encoded = detail::ss_encode_secret(*session.session, value);
     const auto seq_before = shared().sequence();
     auto reply = call(session, session.collection, detail::ss_collection_iface, "CreateItem",

@@ -1,0 +1,228 @@
+// detail/secret_service_dbus.hpp: GLib/GDBus helpers of the Secret Service backend: RAII for
+// GLib types, the transfer-session codec, error classification of GErrors, the bus address, and
+// bounded async calls on a private main context. Part of keyring/secret_service.hpp.
+#pragma once
+
+#include <gio/gio.h>
+#include <libsecret/secret.h>
+
+#include <sys/stat.h>
+
+#include <chrono>
+#include <cstdint>
+#include <cstdlib>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <botan/cipher_mode.h>
+#include <botan/secmem.h>
+#include <botan/system_rng.h>
+
+#include <securestore/detail/concat.hpp>
+#include <securestore/detail/secret_service_classify.hpp>
+#include <securestore/error.hpp>
+#include <securestore/secret.hpp>
+
+namespace securestore::detail {
+
+static_assert(static_cast<int>(gdbus_code::service_unknown) == G_DBUS_ERROR_SERVICE_UNKNOWN);
+static_assert(static_cast<int>(gdbus_code::no_reply) == G_DBUS_ERROR_NO_REPLY);
+static_assert(static_cast<int>(gdbus_code::access_denied) == G_DBUS_ERROR_ACCESS_DENIED);
+static_assert(static_cast<int>(gdbus_code::auth_failed) == G_DBUS_ERROR_AUTH_FAILED);
+static_assert(static_cast<int>(gdbus_code::timeout) == G_DBUS_ERROR_TIMEOUT);
+static_assert(static_cast<int>(gdbus_code::timed_out) == G_DBUS_ERROR_TIMED_OUT);
+static_assert(static_cast<int>(gdbus_code::invalid_args) == G_DBUS_ERROR_INVALID_ARGS);
+static_assert(static_cast<int>(gdbus_code::unknown_object) == G_DBUS_ERROR_UNKNOWN_OBJECT);
+static_assert(static_cast<int>(gdbus_code::unknown_method) == G_DBUS_ERROR_UNKNOWN_METHOD);
+static_assert(static_cast<int>(gio_code::timed_out) == G_IO_ERROR_TIMED_OUT);
+static_assert(static_cast<int>(gio_code::cancelled) == G_IO_ERROR_CANCELLED);
+static_assert(static_cast<int>(gio_code::permission_denied) == G_IO_ERROR_PERMISSION_DENIED);
+static_assert(static_cast<int>(gio_code::dbus_error) == G_IO_ERROR_DBUS_ERROR);
+static_assert(static_cast<int>(secret_code::is_locked) == SECRET_ERROR_IS_LOCKED);
+static_assert(static_cast<int>(secret_code::no_such_object) == SECRET_ERROR_NO_SUCH_OBJECT);
+
+inline constexpr const char* ss_bus_name = "org.freedesktop.secrets";
+inline constexpr const char* ss_service_path = "/org/freedesktop/secrets";
+inline constexpr const char* ss_service_iface = "org.freedesktop.Secret.Service";
+inline constexpr const char* ss_collection_iface = "org.freedesktop.Secret.Collection";
+inline constexpr const char* ss_item_iface = "org.freedesktop.Secret.Item";
+inline constexpr const char* ss_prompt_iface = "org.freedesktop.Secret.Prompt";
+inline constexpr const char* ss_properties_iface = "org.freedesktop.DBus.Properties";
+inline constexpr const char* ss_schema = "org.securestore.Secret";
+
+struct gerror_free {
+  void operator()(GError* e) const noexcept { g_error_free(e); }
+};
+using gerror_ptr = std::unique_ptr<GError, gerror_free>;
+struct gvariant_unref {
+  void operator()(GVariant* v) const noexcept { g_variant_unref(v); }
+};
+using gvariant_ptr = std::unique_ptr<GVariant, gvariant_unref>;
+struct gobject_unref {
+  void operator()(gpointer o) const noexcept { g_object_unref(o); }
+};
+template <class T>
+using gobject_ptr = std::unique_ptr<T, gobject_unref>;
+
+/// An open transfer session: its object path and the AES-128 key agreed with the service.
+struct ss_session_key {
+  std::string path;
+  Botan::secure_vector<std::uint8_t> key;
+};
+
+/// The Secret struct (oayays) that carries `value` to the service: AES-128-CBC-PKCS7 under the
+/// session key and a fresh IV. Returns a floating GVariant.
+[[nodiscard]] inline GVariant* ss_encode_secret(const ss_session_key& session, std::string_view value) {
+  Botan::System_RNG rng;
+  std::vector<std::uint8_t> iv(16);
+  rng.randomize(iv.data(), iv.size());
+  auto mode = Botan::Cipher_Mode::create_or_throw("AES-128/CBC/PKCS7", Botan::ENCRYPTION);
+  mode->set_key(session.key);
+  mode->start(iv);
+  Botan::secure_vector<std::uint8_t> bytes(value.begin(), value.end());
+  mode->finish(bytes);
+  return g_variant_new("(o@ay@ays)", session.path.c_str(),
+                       g_variant_new_fixed_array(G_VARIANT_TYPE_BYTE, iv.data(), iv.size(), 1),
+                       g_variant_new_fixed_array(G_VARIANT_TYPE_BYTE, bytes.data(), bytes.size(), 1), "text/plain");
+}
+
+/// The value inside a Secret struct (oayays) from the service; nullopt if it does not decrypt.
+[[nodiscard]] inline std::optional<secret> ss_decode_secret(const ss_session_key& session, GVariant* encoded) {
+  if (!g_variant_is_of_type(encoded, G_VARIANT_TYPE("(oayays)"))) return std::nullopt;
+  GVariant* params = g_variant_get_child_value(encoded, 1);
+  GVariant* value = g_variant_get_child_value(encoded, 2);
+  const gvariant_ptr owned_params{params};
+  const gvariant_ptr owned_value{value};
+  gsize iv_length = 0;
+  gsize length = 0;
+  const auto* iv = static_cast<const std::uint8_t*>(g_variant_get_fixed_array(params, &iv_length, 1));
+  const auto* bytes = static_cast<const std::uint8_t*>(g_variant_get_fixed_array(value, &length, 1));
+  if (iv_length != 16 || length == 0 || length % 16 != 0) return std::nullopt;
+  try {
+    auto mode = Botan::Cipher_Mode::create_or_throw("AES-128/CBC/PKCS7", Botan::DECRYPTION);
+    mode->set_key(session.key);
+    mode->start(iv, iv_length);
+    Botan::secure_vector<std::uint8_t> plain(bytes, bytes + length);
+    mode->finish(plain);
+    return secret{std::move(plain)};
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
+/// The taxonomy code of a GError from GIO or libsecret (see classify_secret_service).
+[[nodiscard]] inline errc classify_gerror(const GError* e) {
+  gerror_domain domain = gerror_domain::other;
+  if (e->domain == G_DBUS_ERROR) domain = gerror_domain::dbus;
+  if (e->domain == G_IO_ERROR) domain = gerror_domain::io;
+  if (e->domain == SECRET_ERROR) domain = gerror_domain::secret;
+  std::string remote;
+  if (gchar* name = g_dbus_error_get_remote_error(e)) {
+    remote = name;
+    g_free(name);
+  }
+  return classify_secret_service(domain, e->code, remote);
+}
+
+/// The D-Bus error name a GError carried, or its domain and code: for messages (never its text,
+/// which a service could fill with anything).
+[[nodiscard]] inline std::string describe_gerror(const GError* e) {
+  if (gchar* name = g_dbus_error_get_remote_error(e)) {
+    std::string out{name};
+    g_free(name);
+    return out;
+  }
+  return concat(g_quark_to_string(e->domain), " code ", e->code);
+}
+
+/// The session bus address: $DBUS_SESSION_BUS_ADDRESS, else $XDG_RUNTIME_DIR/bus when that socket
+/// exists. Nothing else: GIO's last resort, X11 autolaunch, would start a bus (and with it maybe a
+/// keyring whose login collection is locked) from inside a library.
+[[nodiscard]] inline std::optional<std::string> session_bus_address() {
+  if (const char* address = std::getenv("DBUS_SESSION_BUS_ADDRESS"); address != nullptr && *address != '\0') {
+    return std::string{address};
+  }
+  if (const char* runtime = std::getenv("XDG_RUNTIME_DIR"); runtime != nullptr && *runtime != '\0') {
+    const auto socket = concat(runtime, "/bus");
+    struct stat st {};
+    if (::stat(socket.c_str(), &st) == 0 && S_ISSOCK(st.st_mode)) {
+      gchar* escaped = g_dbus_address_escape_value(socket.c_str());
+      auto address = concat("unix:path=", escaped);
+      g_free(escaped);
+      return address;
+    }
+  }
+  return std::nullopt;
+}
+
+/// Runs GIO async operations on a private main context, pushed as this thread's default for the
+/// scope's life, so their callbacks run here and nowhere else (no application main loop needed).
+class ss_call_scope {
+ public:
+  ss_call_scope() : context_{g_main_context_new()} { g_main_context_push_thread_default(context_); }
+  ~ss_call_scope() {
+    g_main_context_pop_thread_default(context_);
+    g_main_context_unref(context_);
+  }
+  ss_call_scope(const ss_call_scope&) = delete;
+  ss_call_scope& operator=(const ss_call_scope&) = delete;
+
+  /// Iterates until `done()`; cancels `cancellable` (if any) when `bound` passes, then keeps
+  /// iterating until the cancelled operation reports back. True if it ended before the bound.
+  template <class Done>
+  bool run(Done&& done, std::chrono::milliseconds bound, GCancellable* cancellable = nullptr) {
+    const auto deadline = std::chrono::steady_clock::now() + bound;
+    bool expired = false;
+    while (!done()) {
+      if (!expired && std::chrono::steady_clock::now() >= deadline) {
+        expired = true;
+        if (cancellable != nullptr) g_cancellable_cancel(cancellable);
+      }
+      if (expired && cancellable == nullptr) return false;
+      // Wake up at least every 10 ms to look at the clock: no timeout source to manage.
+      GSource* tick = g_timeout_source_new(10);
+      g_source_set_callback(
+          tick, [](gpointer) -> gboolean { return G_SOURCE_REMOVE; }, nullptr, nullptr);
+      g_source_attach(tick, context_);
+      g_main_context_iteration(context_, TRUE);
+      g_source_destroy(tick);
+      g_source_unref(tick);
+    }
+    return !expired;
+  }
+
+  [[nodiscard]] GMainContext* context() const noexcept { return context_; }
+
+ private:
+  GMainContext* context_;
+};
+
+/// A D-Bus a{ss} of attributes (a floating GVariant).
+[[nodiscard]] inline GVariant* ss_attribute_dict(const std::vector<std::pair<std::string, std::string>>& attrs) {
+  GVariantBuilder builder;
+  g_variant_builder_init(&builder, G_VARIANT_TYPE("a{ss}"));
+  for (const auto& [k, v] : attrs) g_variant_builder_add(&builder, "{ss}", k.c_str(), v.c_str());
+  return g_variant_builder_end(&builder);
+}
+
+/// One asynchronous D-Bus method call and its outcome.
+struct ss_pending_call {
+  GVariant* reply = nullptr;
+  GError* error = nullptr;
+  bool done = false;
+  ~ss_pending_call() {
+    if (reply != nullptr) g_variant_unref(reply);
+    if (error != nullptr) g_error_free(error);
+  }
+  static void on_reply(GObject* source, GAsyncResult* res, gpointer data) {
+    auto* self = static_cast<ss_pending_call*>(data);
+    self->reply = g_dbus_connection_call_finish(G_DBUS_CONNECTION(source), res, &self->error);
+    self->done = true;
+  }
+};
+
+}  // namespace securestore::detail
