@@ -198,6 +198,28 @@ TEST_CASE("a locked collection is locked for the keyring and the store, never no
   CHECK(keyring.remove(service, "existing").value());
 }
 
+TEST_CASE("under interaction::allowed an unlock prompt nobody can answer ends within its bound, never not_found",
+          "[integration][secret-service][slow]") {
+  const auto ctl = keyring_ctl();
+  if (ctl.empty()) return;
+  const daemon_guard guard{ctl};
+  const auto service = unique_service_name();
+  secret_service_keyring keyring{
+      {.timeout = std::chrono::milliseconds{2000}, .prompt_timeout = std::chrono::milliseconds{3000}}};
+  REQUIRE(keyring.set(service, "existing", "value"));
+  keyring.set_interaction(interaction::allowed);
+
+  lock_default_collection();  // the private bus has no prompter: the prompt is dismissed or unanswered
+  const auto started = std::chrono::steady_clock::now();
+  auto got = keyring.get(service, "existing");
+  REQUIRE_FALSE(got);
+  CHECK((got.error().code() == errc::locked || got.error().code() == errc::timeout));
+  CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds{6});
+  control(ctl, "stop");
+  control(ctl, "start");
+  CHECK(keyring.remove(service, "existing").value());
+}
+
 TEST_CASE("without a bus the keyring is unavailable within a second", "[integration][secret-service]") {
   const temp_dir dir;
   const auto started = std::chrono::steady_clock::now();
