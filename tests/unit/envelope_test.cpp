@@ -189,10 +189,12 @@ TEST_CASE("huge KDF costs in a file are rejected at once, not run", "[envelope][
   const auto path = dir / "entries" / "api.enc";
   auto doc = nlohmann::json::parse(slurp(path));
   auto& kdf = doc["kdf"];
+  // 2^54 KiB is the value whose byte count wraps to 0 in 64 bits: a bound must not overflow.
+  const auto huge = GENERATE(std::uint64_t{1} << 40U, std::uint64_t{1} << 54U, ~std::uint64_t{0});
   if (kdf["name"] == "scrypt") {
-    kdf[GENERATE(as<std::string>{}, "n", "r", "p")] = std::uint64_t{1} << 40U;
+    kdf[GENERATE(as<std::string>{}, "n", "r", "p")] = huge;
   } else {
-    kdf[GENERATE(as<std::string>{}, "m", "t", "p")] = std::uint64_t{1} << 40U;
+    kdf[GENERATE(as<std::string>{}, "m", "t", "p")] = huge;
   }
   overwrite(path, doc.dump());
 
@@ -202,6 +204,7 @@ TEST_CASE("huge KDF costs in a file are rejected at once, not run", "[envelope][
   const auto elapsed = std::chrono::steady_clock::now() - started;
   REQUIRE_FALSE(got);
   CHECK(got.error().code() == errc::corrupt);
+  CHECK(got.error().message().find(path.native()) != std::string::npos);
   CHECK(elapsed < std::chrono::seconds{2});  // a bound on the failure mode, not a speed test
 }
 

@@ -169,7 +169,7 @@ class envelope_reader {
     } else {
       return in.corrupt(detail::concat("the key derivation \"", kdf_name, "\" is unknown"));
     }
-    if (auto bounded = detail::check_kdf_bounds(e.kdf); !bounded) return bounded.error();
+    if (auto bounded = detail::check_kdf_bounds(e.kdf, where); !bounded) return bounded.error();
     e.salt = in.bytes(doc, "salt", kdf_salt_bytes, kdf_salt_bytes);
     e.nonce = in.bytes(doc, "nonce", nonce_bytes, nonce_bytes);
     e.sealed = in.bytes(doc, "ct", tag_bytes, max_file_value_bytes + tag_bytes);

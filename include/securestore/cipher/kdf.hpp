@@ -66,10 +66,10 @@ inline constexpr std::size_t min_argon2_memory_kib = 8 * 1024;
 inline constexpr std::size_t max_argon2_iterations = 10;
 inline constexpr std::size_t max_argon2_parallelism = 8;
 
-/// errc::corrupt unless the stored costs are within the bounds above.
-[[nodiscard]] inline result<void> check_kdf_bounds(const kdf_params& kdf) {
-  auto out_of_bounds = [](std::string_view what) {
-    return error{errc::corrupt, concat("envelope: ", what,
+/// errc::corrupt unless the stored costs are within the bounds above; `where` names the file.
+[[nodiscard]] inline result<void> check_kdf_bounds(const kdf_params& kdf, std::string_view where = "envelope") {
+  auto out_of_bounds = [where](std::string_view what) {
+    return error{errc::corrupt, concat(where, ": ", what,
                                        " is outside the accepted bounds (a tampered or "
                                        "foreign file); delete the entry and store it again")};
   };
