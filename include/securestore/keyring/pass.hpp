@@ -30,7 +30,10 @@ namespace detail {
 /// Maps a failed `pass` run to the taxonomy from gpg's machine-readable status lines (fd 3,
 /// doc/DETAILS of GnuPG), never from its messages. A missing or unusable key means the store
 /// cannot be used here (unavailable); a cancelled or impossible passphrase entry means the key
-/// is locked; gpg-agent's own timeout is a timeout.
+/// is locked; gpg-agent's own timeout is a timeout; a tampered entry is corrupt.
+/// pass runs gpg with --quiet, which drops the ERROR line that names a passphrase failure, so a
+/// bare DECRYPTION_FAILED (no NO_SECKEY) is classified here as unavailable and pass_keyring
+/// asks gpg again, without --quiet, to tell a locked key from a damaged entry.
 [[nodiscard]] constexpr errc classify_pass(std::string_view status) noexcept {
   // Each line is "[GNUPG:] KEYWORD args..."; ERROR/FAILURE lines end in a gpg-error number whose
   // low 16 bits are the code (libgpg-error's gpg-error.h).
@@ -53,6 +56,8 @@ namespace detail {
       decided = true;
     } else if (keyword == "MISSING_PASSPHRASE" || keyword == "BAD_PASSPHRASE") {
       return errc::locked;
+    } else if (keyword == "BADMDC" || keyword == "NODATA") {
+      return errc::corrupt;  // tampered or not OpenPGP data at all
     } else if (keyword == "ERROR" || keyword == "FAILURE") {
       const auto last = line.rfind(' ');
       if (last == std::string_view::npos) continue;
@@ -165,6 +170,8 @@ class pass_keyring {
     std::string folder = "securestore";
     /// The program to run, looked up in PATH.
     std::string program = "pass";
+    /// gpg, run on its own only to explain a failed decryption (pass hides the reason).
+    std::string gpg_program = "gpg";
     /// The bound of each run (gpg decrypting with a cached or unprotected key).
     std::chrono::milliseconds timeout{10000};
     /// The bound when a pinentry may ask for the key's passphrase (interaction::allowed).
@@ -199,6 +206,10 @@ class pass_keyring {
     auto run = execute({"show", "--", name}, {});
     if (run.exit_status != 0 || run.timed_out || run.spawn_errno != 0) {
       if (!std::filesystem::exists(entry_file(name))) return absent(account);
+      if (!run.timed_out && run.status.find("DECRYPTION_FAILED") != std::string::npos &&
+          run.status.find("NO_SECKEY") == std::string::npos) {
+        run.status = diagnose(entry_file(name));
+      }
       return failure(run, "read", account);
     }
     return secret{std::move(run.out)};
@@ -334,6 +345,19 @@ class pass_keyring {
     return detail::pass_spawn(args, env, input, prompt ? state_->opts.prompt_timeout : state_->opts.timeout);
   }
 
+  // Decrypts an entry to /dev/null with gpg itself (no --quiet), only for the status lines that
+  // say why pass's decryption failed. Under interaction::allowed the user has just answered (or
+  // dismissed) a pinentry: that is a locked key, and we do not ask again.
+  [[nodiscard]] std::string diagnose(const std::filesystem::path& file) const {
+    if (state_->mode.load() == interaction::allowed) return "[GNUPG:] MISSING_PASSPHRASE\n";
+    std::vector<std::string> env;
+    for (char** e = environ; e != nullptr && *e != nullptr; ++e) env.emplace_back(*e);
+    auto run = detail::pass_spawn({state_->opts.gpg_program, "--batch", "--status-fd=3", "--pinentry-mode=error",
+                                   "--output", "/dev/null", "--decrypt", "--", file.native()},
+                                  env, {}, state_->opts.timeout);
+    return run.status;
+  }
+
   [[nodiscard]] static error absent(std::string_view account) {
     return error{errc::not_found, detail::concat("pass: no entry for '", account, "'; store it first")};
   }
@@ -349,6 +373,10 @@ class pass_keyring {
                                   " ms (killed); check gpg-agent, or set SECURESTORE_BACKEND=file")};
     }
     const errc code = detail::classify_pass(run.status);
+    if (code == errc::corrupt) {
+      return error{code, detail::concat("pass: the entry for '", account,
+                                        "' is damaged or not OpenPGP data; remove it and store the secret again")};
+    }
     if (code == errc::locked) {
       return error{code, detail::concat("pass: cannot ", what, " '", account,
                                         "': the GPG key's passphrase is needed and no prompt may be shown; unlock the "
