@@ -1,5 +1,5 @@
-// contract/keyutils_quota_test.cpp: what the kernel keyring does when a user's key quota is full
-// (only testable as a non-root user: root's quota is far larger).
+// contract/keyutils_quota_test.cpp: the kernel keyring's own limits and options: a full key quota
+// (only testable as a non-root user: root's quota is far larger) and the persistent keyring.
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
@@ -32,6 +32,24 @@ TEST_CASE("a value past the user's kernel key quota is unavailable and names the
   CHECK(stored.error().code() == errc::unavailable);
   CHECK(stored.error().message().find("/proc/sys/kernel/keys/maxbytes") != std::string::npos);
   CHECK(keyring.get(service, "too-big").error().code() == errc::not_found);
+}
+
+TEST_CASE("the persistent keyring holds, lists and forgets entries like the user keyring",
+          "[contract][keyring][keyutils]") {
+  keyutils_keyring keyring{{.kind = keyutils_keyring::keyring_kind::persistent}};
+  const auto service = unique_service_name();
+  auto probe = keyring.list(service);
+  if (!probe) {
+    WARN("skipped: this kernel has no persistent keyrings (CONFIG_PERSISTENT_KEYRINGS): " + probe.error().message());
+    return;
+  }
+  const service_cleanup cleanup{keyring, service};
+  REQUIRE(keyring.set(service, "api", canary));
+  CHECK(keyring.get(service, "api").value() == std::string_view{canary});
+  CHECK(keyring.list(service).value() == std::vector<std::string>{"api"});
+  CHECK(keyutils_keyring{}.get(service, "api").error().code() == errc::not_found);  // not in @u
+  CHECK(keyring.remove(service, "api").value());
+  CHECK(keyring.get(service, "api").error().code() == errc::not_found);
 }
 
 }  // namespace
