@@ -85,7 +85,8 @@ TEMPLATE_LIST_TEST_CASE("names with spaces, slashes, colons, unicode and 256 byt
   const std::string name =
       GENERATE(std::string{"with space"}, std::string{"a/b/../c"}, std::string{"/"}, std::string{"x:y::z"},
                std::string{"100%25%"}, std::string{".hidden"}, std::string{"-rf"}, std::string{"a; rm -rf ~"},
-               std::string{"ключ-密钥-🔑"}, std::string{"name.gpg"}, std::string(256, 'n'),
+               std::string{"ключ-密钥-🔑"}, std::string{"name.gpg"}, std::string{"\xff\xfe latin-1 caf\xe9"},
+               std::string{"%hex:41"}, std::string(256, 'n'),
                std::string(64, 'x') + std::string(48, '/') + "\xc3\xa9" + std::string(142, ':'));
   CAPTURE(name);
   REQUIRE(keyring.set(service, name, "value-for-an-odd-name"));

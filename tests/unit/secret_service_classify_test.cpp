@@ -1,6 +1,7 @@
 // unit/secret_service_classify_test.cpp: the Secret Service failure classification, as a table of
 // GError domains, codes and D-Bus error names.
 #include <securestore/detail/secret_service_classify.hpp>
+#include <securestore/detail/secret_service_names.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -66,6 +67,33 @@ TEST_CASE("the Secret Service classification never reads message text", "[unit][
                                         "com.example.Error.Locked") == errc::unavailable);
   static_assert(detail::classify_secret_service(gerror_domain::secret, static_cast<int>(secret_code::is_locked), "") ==
                 errc::locked);
+}
+
+TEST_CASE("names become D-Bus strings injectively and come back unchanged", "[unit][secret-service]") {
+  using namespace std::string_literals;
+  const auto [name, stored] = GENERATE(table<std::string, std::string>({
+      {"api", "api"},
+      {"ключ-密钥-🔑", "ключ-密钥-🔑"},
+      {"a/b:c d", "a/b:c d"},
+      {"nul\0in"s, "%hex:6e756c00696e"},
+      {"\xff", "%hex:ff"},
+      {"\xc0\xaf", "%hex:c0af"},        // an overlong '/'
+      {"\xed\xa0\x80", "%hex:eda080"},  // a UTF-16 surrogate
+      {"%hex:41", "%hex:256865783a3431"},
+      {"%hex", "%hex"},
+  }));
+  CAPTURE(name);
+  CHECK(detail::ss_encode_name(name) == stored);
+  CHECK(detail::ss_decode_name(stored) == name);
+}
+
+TEST_CASE("only valid UTF-8 without NUL is a D-Bus string", "[unit][secret-service]") {
+  static_assert(detail::is_dbus_string("plain"));
+  static_assert(detail::is_dbus_string("\xf0\x9f\x94\x91"));
+  static_assert(!detail::is_dbus_string("\xf4\x90\x80\x80"));  // past U+10FFFF
+  static_assert(!detail::is_dbus_string("\xe2\x82"));          // truncated
+  CHECK_FALSE(detail::ss_decode_name("%hex:4").has_value());
+  CHECK_FALSE(detail::ss_decode_name("%hex:41").has_value());  // "A" is never hex-encoded
 }
 
 }  // namespace

@@ -19,6 +19,7 @@
 
 #include <securestore/concepts.hpp>
 #include <securestore/detail/concat.hpp>
+#include <securestore/detail/secret_service_names.hpp>
 #include <securestore/detail/secret_service_session.hpp>
 #include <securestore/error.hpp>
 #include <securestore/secret.hpp>
@@ -31,7 +32,8 @@ namespace securestore {
 ///
 /// Every D-Bus call is bounded by `options::timeout` (errc::timeout past it), never D-Bus's 25 s.
 /// One private connection and one session per process and bus are shared by all copies and
-/// threads. Names must be valid UTF-8 without NUL (D-Bus strings): others are invalid_argument.
+/// threads. Any name round-trips: one that is not a D-Bus string (valid UTF-8 without NUL) is
+/// stored as "%hex:" and its bytes in hex, and so is a name that starts with "%hex:".
 /// Under interaction::never (the default) nothing prompts: a locked collection or item is
 /// errc::locked, and errc::not_found is returned only when the default collection is unlocked and
 /// no item matched. Meets keyring_policy; thread-safe.
@@ -66,7 +68,7 @@ class secret_service_keyring {
             .max_value_bytes = 1024 * 1024,
             .max_name_bytes = 4096,   // our choice: attributes are D-Bus strings, without a limit of their own
             .survives_reboot = true,  // the default collection is on disk ("session" would not be)
-            .nul_in_names = false};   // attributes are D-Bus strings
+            .nul_in_names = true};    // such names are stored hex-encoded (detail::ss_encode_name)
   }
 
   /// Whether calls may raise an unlock prompt. The store calls this with its own mode.
@@ -157,7 +159,7 @@ class secret_service_keyring {
     if (auto bad = check_names(service, "-"); !bad) return bad.error();
     BOOST_OUTCOME_TRY(session, acquire());
     std::vector<std::pair<std::string, std::string>> query{{"xdg:schema", detail::ss_schema},
-                                                           {"service", std::string{service}}};
+                                                           {"service", detail::ss_encode_name(service)}};
     BOOST_OUTCOME_TRY(found, search(session, query));
     if (!found.locked.empty()) {
       BOOST_OUTCOME_TRY(unlock(session, found.locked, ""));
@@ -228,22 +230,19 @@ class secret_service_keyring {
     return shared().acquire(bound(), state_->opts.activate);
   }
 
-  // Names become D-Bus strings: valid UTF-8, no NUL.
   [[nodiscard]] static result<void> check_names(std::string_view service, std::string_view account) {
-    for (const auto name : {service, account}) {
-      if (name.empty() || name.find('\0') != std::string_view::npos ||
-          g_utf8_validate(name.data(), static_cast<gssize>(name.size()), nullptr) == FALSE) {
-        return error{errc::invalid_argument,
-                     "secret_service: service and key names must be non-empty UTF-8 without NUL bytes; "
-                     "rename the key, or use the file store"};
-      }
+    if (service.empty() || account.empty()) {
+      return error{errc::invalid_argument, "secret_service: service and key names must not be empty; name the key"};
     }
     return success();
   }
 
+  // Names that are not D-Bus strings are stored hex-encoded (detail::ss_encode_name).
   [[nodiscard]] static std::vector<std::pair<std::string, std::string>> attributes(std::string_view service,
                                                                                    std::string_view account) {
-    return {{"xdg:schema", detail::ss_schema}, {"service", std::string{service}}, {"account", std::string{account}}};
+    return {{"xdg:schema", detail::ss_schema},
+            {"service", detail::ss_encode_name(service)},
+            {"account", detail::ss_encode_name(account)}};
   }
 
   // Turns a failed call into an error, and drops the session when the daemon may have gone.
@@ -431,7 +430,7 @@ class secret_service_keyring {
   [[nodiscard]] result<void> create_item(const handle& session, std::string_view service, std::string_view account,
                                          std::string_view value) const {
     const auto attrs = attributes(service, account);
-    const auto label = detail::concat("securestore: ", service, " / ", account);
+    const auto label = detail::concat("securestore: ", attrs[1].second, " / ", attrs[2].second);
     GVariantBuilder props;
     g_variant_builder_init(&props, G_VARIANT_TYPE("a{sv}"));
     g_variant_builder_add(&props, "{sv}", "org.freedesktop.Secret.Item.Label", g_variant_new_string(label.c_str()));
@@ -523,7 +522,10 @@ class secret_service_keyring {
           !g_variant_lookup(boxed, "service", "&s", &service) || !g_variant_lookup(boxed, "account", "&s", &account)) {
         continue;
       }
-      detail::ss_item_names names{service, account};
+      auto service_name = detail::ss_decode_name(service);
+      auto account_name = detail::ss_decode_name(account);
+      if (!service_name || !account_name) continue;  // not an encoding of ours: not our item
+      detail::ss_item_names names{std::move(*service_name), std::move(*account_name)};
       if (state_->opts.signal_cache) shared().remember(paths[i], names, seq_before);
       out.push_back(std::move(names));
     }

@@ -1,0 +1,88 @@
+// detail/secret_service_names.hpp: an injective mapping of any byte string to a D-Bus string (valid
+// UTF-8 without NUL), so a Secret Service attribute can hold every key name. No platform headers.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace securestore::detail {
+
+/// Whether `text` is a valid D-Bus string: well-formed UTF-8 (no overlong forms, no surrogates,
+/// nothing past U+10FFFF) without NUL, as the D-Bus specification requires.
+[[nodiscard]] constexpr bool is_dbus_string(std::string_view text) noexcept {
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c == 0) return false;
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    std::size_t length = 0;
+    unsigned long point = 0;
+    if ((c & 0xE0U) == 0xC0U) {
+      length = 2;
+      point = c & 0x1FU;
+    } else if ((c & 0xF0U) == 0xE0U) {
+      length = 3;
+      point = c & 0x0FU;
+    } else if ((c & 0xF8U) == 0xF0U) {
+      length = 4;
+      point = c & 0x07U;
+    } else {
+      return false;
+    }
+    if (i + length > text.size()) return false;
+    for (std::size_t k = 1; k < length; ++k) {
+      const auto next = static_cast<unsigned char>(text[i + k]);
+      if ((next & 0xC0U) != 0x80U) return false;
+      point = (point << 6U) | (next & 0x3FU);
+    }
+    constexpr unsigned long smallest[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (point < smallest[length] || point > 0x10FFFF || (point >= 0xD800 && point <= 0xDFFF)) return false;
+    i += length;
+  }
+  return true;
+}
+
+/// Marks a name stored as hex because it is not a D-Bus string (or starts with this marker).
+inline constexpr std::string_view ss_hex_marker = "%hex:";
+
+/// The attribute value that holds `name`: the name itself when it is a D-Bus string not starting
+/// with ss_hex_marker, else the marker and the name's bytes in lower-case hex. Injective.
+[[nodiscard]] inline std::string ss_encode_name(std::string_view name) {
+  if (is_dbus_string(name) && name.substr(0, ss_hex_marker.size()) != ss_hex_marker) return std::string{name};
+  static constexpr char hex[] = "0123456789abcdef";
+  std::string out{ss_hex_marker};
+  for (const char c : name) {
+    const auto byte = static_cast<unsigned char>(c);
+    out += hex[byte >> 4U];
+    out += hex[byte & 0xFU];
+  }
+  return out;
+}
+
+/// The name an attribute value holds; nullopt for a value ss_encode_name cannot have produced.
+[[nodiscard]] inline std::optional<std::string> ss_decode_name(std::string_view value) {
+  if (value.substr(0, ss_hex_marker.size()) != ss_hex_marker) return std::string{value};
+  value.remove_prefix(ss_hex_marker.size());
+  if (value.size() % 2 != 0) return std::nullopt;
+  auto nibble = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    return -1;
+  };
+  std::string out;
+  for (std::size_t i = 0; i < value.size(); i += 2) {
+    const int hi = nibble(value[i]);
+    const int lo = nibble(value[i + 1]);
+    if (hi < 0 || lo < 0) return std::nullopt;
+    out += static_cast<char>((hi << 4) | lo);
+  }
+  if (ss_encode_name(out) != std::string{ss_hex_marker} + std::string{value}) return std::nullopt;  // canonical
+  return out;
+}
+
+}  // namespace securestore::detail
