@@ -36,7 +36,7 @@ std::string sealed_by_store(std::string_view key, std::string_view value, bool p
   if (passphrase) options.passphrase = [] { return result<secret>{secret{"fuzz passphrase"}}; };
   file_store store{std::string{fuzz::service}, std::move(options)};
   if (!store.set(key, value)) std::abort();
-  return read_file(dir.path() / "entries" / detail::concat(detail::file_stem(key), detail::entry_suffix));
+  return read_file(store.fallback_dir() / detail::concat(detail::file_stem(key), detail::entry_suffix));
 }
 
 void put(const fs::path& dir, std::string_view name, std::string_view bytes) {
@@ -71,15 +71,16 @@ int main(int argc, char** argv) {
       {"version-float", R"({"v":1.0})"},
       {"unknown-field", R"({"v":1,"extra":0})"},
       {"kdf-argon2",
-       R"({"v":1,"key":"api-key","aead":"aes-256-gcm","kdf":{"name":"argon2id","m":65536,"t":3,"p":1,)"
+       R"({"v":1,"key":"YXBpLWtleQ==","aead":"aes-256-gcm","kdf":{"name":"argon2id","m":65536,"t":3,"p":1,)"
        R"("salt":"AAAAAAAAAAAAAAAAAAAAAA=="},"salt":"AAAAAAAAAAAAAAAAAAAAAA==","nonce":"AAAAAAAAAAAAAAAA",)"
        R"("ct":"AAAAAAAAAAAAAAAAAAAAAA=="})"},
       {"kdf-scrypt-huge",
-       R"({"v":1,"key":"api-key","aead":"aes-256-gcm","kdf":{"name":"scrypt","n":1099511627776,"r":8,"p":1,)"
+       R"({"v":1,"key":"YXBpLWtleQ==","aead":"aes-256-gcm","kdf":{"name":"scrypt","n":1099511627776,"r":8,"p":1,)"
        R"("salt":"AAAAAAAAAAAAAAAAAAAAAA=="},"salt":"AAAAAAAAAAAAAAAAAAAAAA==","nonce":"AAAAAAAAAAAAAAAA",)"
        R"("ct":"AAAAAAAAAAAAAAAAAAAAAA=="})"},
-      {"short-tag", R"({"v":1,"key":"api-key","aead":"aes-256-gcm","kdf":{"name":"root","kid":"0123456789abcdef"},)"
-                    R"("salt":"AAAAAAAAAAAAAAAAAAAAAA==","nonce":"AAAAAAAAAAAAAAAA","ct":"AAAA"})"},
+      {"short-tag",
+       R"({"v":1,"key":"YXBpLWtleQ==","aead":"aes-256-gcm","kdf":{"name":"root","kid":"0123456789abcdef"},)"
+       R"("salt":"AAAAAAAAAAAAAAAAAAAAAA==","nonce":"AAAAAAAAAAAAAAAA","ct":"AAAA"})"},
   };
   for (const auto& target : {"envelope_fuzz", "store_read_fuzz"}) {
     for (const auto& [name, bytes] : envelopes) put(corpus / target, name, bytes);

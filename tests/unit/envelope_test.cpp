@@ -39,7 +39,7 @@ TEST_CASE("a damaged entry file reads as corrupt, with a remediation and no secr
   securestore::test::temp_dir dir;
   securestore::file_store store{"svc", securestore::test::options_in(dir)};
   REQUIRE(store.set("api", canary));
-  const auto path = dir / "entries" / "api.enc";
+  const auto path = securestore::test::entries_of(dir) / "api.enc";
   const auto original = slurp(path);
   auto doc = nlohmann::json::parse(original);
 
@@ -139,7 +139,7 @@ TEST_CASE("an unknown envelope version says to upgrade securestore", "[envelope]
   securestore::test::temp_dir dir;
   securestore::file_store store{"svc", securestore::test::options_in(dir)};
   REQUIRE(store.set("api", canary));
-  const auto path = dir / "entries" / "api.enc";
+  const auto path = securestore::test::entries_of(dir) / "api.enc";
   auto doc = nlohmann::json::parse(slurp(path));
   doc["v"] = 7;
   overwrite(path, doc.dump());
@@ -154,13 +154,13 @@ TEST_CASE("an entry copied onto another key's file does not decrypt as that key"
   securestore::file_store store{"svc", securestore::test::options_in(dir)};
   REQUIRE(store.set("alpha", "value-of-alpha"));
   REQUIRE(store.set("beta", "value-of-beta"));
-  const auto alpha = dir / "entries" / "alpha.enc";
-  const auto beta = dir / "entries" / "beta.enc";
+  const auto alpha = securestore::test::entries_of(dir) / "alpha.enc";
+  const auto beta = securestore::test::entries_of(dir) / "beta.enc";
 
   SECTION("copied as is") { overwrite(beta, slurp(alpha)); }
   SECTION("copied with its recorded key name changed to match, so only the AEAD binding can catch it") {
     auto doc = nlohmann::json::parse(slurp(alpha));
-    doc["key"] = "beta";
+    doc["key"] = "YmV0YQ==";  // base64 of "beta"
     overwrite(beta, doc.dump());
   }
   auto got = store.get("beta");
@@ -168,12 +168,19 @@ TEST_CASE("an entry copied onto another key's file does not decrypt as that key"
   CHECK(got.error().code() == errc::corrupt);
 }
 
-TEST_CASE("an entry of one service does not open under another service", "[envelope][aad]") {
+TEST_CASE("services sharing a fallback_dir keep apart, and an entry copied across does not open", "[envelope][aad]") {
   securestore::test::temp_dir dir;
   auto options = securestore::test::options_in(dir);
   securestore::file_store first{"first", options};
-  securestore::file_store second{"second", options};  // same directory, same root secret
+  securestore::file_store second{"second", options};  // same fallback_dir, same root secret
   REQUIRE(first.set("api", canary));
+  CHECK(second.get("api").error().code() == errc::not_found);
+  REQUIRE(second.set("api", "second's value"));
+  CHECK(first.get("api").value() == std::string_view{canary});
+
+  std::filesystem::copy_file(securestore::test::entries_of(dir, "first") / "api.enc",
+                             securestore::test::entries_of(dir, "second") / "api.enc",
+                             std::filesystem::copy_options::overwrite_existing);
   auto got = second.get("api");
   REQUIRE_FALSE(got);
   CHECK(got.error().code() == errc::corrupt);
@@ -186,7 +193,7 @@ TEST_CASE("huge KDF costs in a file are rejected at once, not run", "[envelope][
   options.passphrase_kdf = GENERATE(securestore::passphrase_kdf::scrypt, securestore::passphrase_kdf::argon2id);
   securestore::file_store store{"svc", options};
   REQUIRE(store.set("api", canary));
-  const auto path = dir / "entries" / "api.enc";
+  const auto path = securestore::test::entries_of(dir) / "api.enc";
   auto doc = nlohmann::json::parse(slurp(path));
   auto& kdf = doc["kdf"];
   // 2^54 KiB is the value whose byte count wraps to 0 in 64 bits: a bound must not overflow.

@@ -32,14 +32,15 @@ TEST_CASE("keys of any shape round-trip, and list returns them unchanged", "[fil
                                          std::string{"nul\0byte", 8},
                                          std::string(256, 'k'),
                                          std::string(256, '/'),
-                                         "\xF0\x9F\x94\x91"};
+                                         "\xF0\x9F\x94\x91",
+                                         "\xFF\xFE not UTF-8"};
   for (const auto& key : keys) REQUIRE(store.set(key, "value of " + key));
   for (const auto& key : keys) CHECK(store.get(key).value() == std::string_view{"value of " + key});
 
   auto expected = keys;
   std::sort(expected.begin(), expected.end());
   CHECK(store.list().value() == expected);
-  for (const auto& entry : std::filesystem::directory_iterator(dir / "entries")) {
+  for (const auto& entry : std::filesystem::directory_iterator(securestore::test::entries_of(dir))) {
     CHECK(entry.path().filename().string().size() <= 255);
   }
   SECTION("and remove finds each of them") {
@@ -53,7 +54,7 @@ TEST_CASE("list ignores files that no key could have produced", "[file][list]") 
   securestore::file_store store{"svc", options_in(dir)};
   REQUIRE(store.set("api", "v"));
   for (const auto* stray : {"README", "%61.enc", ".api.enc.tmp.0123456789abcdef", "~short.enc", "A.enc"}) {
-    std::ofstream{dir / "entries" / stray} << "x";
+    std::ofstream{securestore::test::entries_of(dir) / stray} << "x";
   }
   CHECK(store.list().value() == std::vector<std::string>{"api"});
 }

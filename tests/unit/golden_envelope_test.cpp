@@ -56,7 +56,10 @@ TEST_CASE("entries written by securestore 0.1 still open", "[envelope][golden]")
     securestore::file_store store{"golden-service", options};
     CHECK(store.get("api-key").value() == std::string_view{"golden-value-0123"});
   }
-  SECTION("and not under another service name") {
+  SECTION("and not under another service name, even when copied into its directory") {
+    fs::create_directories(dir / "golden" / "entries" / "another-service");
+    fs::copy(dir / "golden" / "entries" / "golden-service" / "api-key.enc",
+             dir / "golden" / "entries" / "another-service" / "api-key.enc");
     securestore::file_store store{"another-service", golden_options(dir, "entries")};
     CHECK(store.get("api-key").error().code() == securestore::errc::corrupt);
   }

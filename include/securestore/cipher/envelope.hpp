@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <exception>
+#include <initializer_list>
 #include <span>
 #include <string>
 #include <string_view>
@@ -24,9 +25,10 @@ inline constexpr int envelope_version = 1;
 inline constexpr std::size_t max_file_value_bytes = 1024 * 1024;
 
 /// One sealed entry, as stored in `<fallback_dir>/<escaped key>.enc`:
-/// {"v":1,"key":"...","aead":"aes-256-gcm","kdf":{"name":"root","kid":"..."},
+/// {"v":1,"key":"<base64 of the name>","aead":"aes-256-gcm","kdf":{"name":"root","kid":"..."},
 ///  "salt":"<base64 16 B>","nonce":"<base64>","ct":"<base64 ciphertext || tag>"}
-/// The key name is stored so that list() can name entries whose file name is a hash; it is
+/// The key name is stored (base64: a name is any bytes, JSON text is UTF-8) so that list() can
+/// name entries whose file name is a hash; it is
 /// also bound into the associated data, so a file copied onto another key's name fails.
 struct envelope {
   std::string key;
@@ -63,8 +65,14 @@ struct envelope {
     const auto& a = std::get<argon2id_kdf>(e.kdf);
     kdf = {{"name", "argon2id"}, {"m", a.memory_kib}, {"t", a.iterations}, {"p", a.parallelism}, {"salt", b64(a.salt)}};
   }
-  const nlohmann::json doc = {{"v", envelope_version}, {"key", e.key},          {"aead", e.aead},     {"kdf", kdf},
-                              {"salt", b64(e.salt)},   {"nonce", b64(e.nonce)}, {"ct", b64(e.sealed)}};
+  const nlohmann::json doc = {
+      {"v", envelope_version},
+      {"key", Botan::base64_encode(reinterpret_cast<const std::uint8_t*>(e.key.data()), e.key.size())},
+      {"aead", e.aead},
+      {"kdf", kdf},
+      {"salt", b64(e.salt)},
+      {"nonce", b64(e.nonce)},
+      {"ct", b64(e.sealed)}};
   return doc.dump();
 }
 
@@ -93,6 +101,14 @@ class envelope_reader {
   }
   std::string text(const nlohmann::json& obj, const char* name, std::size_t max_len) const {
     return text_ref(obj, name, max_len);
+  }
+  // Unknown fields are refused: a newer format says so with a new version instead.
+  void only(const nlohmann::json& obj, std::initializer_list<std::string_view> known) const {
+    for (const auto& [name, value] : obj.items()) {
+      if (std::find(known.begin(), known.end(), name) == known.end()) {
+        throw corrupt(concat("the field \"", name, "\" is unknown"));
+      }
+    }
   }
   std::size_t number(const nlohmann::json& obj, const char* name) const {
     const auto& v = member(obj, name);
@@ -145,25 +161,24 @@ class envelope_reader {
                                   "); upgrade securestore, or delete the "
                                   "entry and store it again")};
     }
-    for (const auto& [name, value] : doc.items()) {
-      static constexpr std::string_view known[] = {"v", "key", "aead", "kdf", "salt", "nonce", "ct"};
-      if (std::find(std::begin(known), std::end(known), name) == std::end(known)) {
-        return in.corrupt(detail::concat("the field \"", name, "\" is unknown"));
-      }
-    }
+    in.only(doc, {"v", "key", "aead", "kdf", "salt", "nonce", "ct"});
 
     envelope e;
-    e.key = in.text(doc, "key", 1024);
+    const auto key = in.bytes(doc, "key", 1, 1024);
+    e.key.assign(key.begin(), key.end());
     e.aead = in.text(doc, "aead", 64);
     const auto& kdf = in.member(doc, "kdf");
     if (!kdf.is_object()) return in.corrupt("the field \"kdf\" is not an object");
     const auto kdf_name = in.text(kdf, "name", 32);
     if (kdf_name == "root") {
+      in.only(kdf, {"name", "kid"});
       e.kdf = root_kdf{in.text(kdf, "kid", 16)};
     } else if (kdf_name == "scrypt") {
+      in.only(kdf, {"name", "n", "r", "p", "salt"});
       e.kdf = scrypt_kdf{in.number(kdf, "n"), in.number(kdf, "r"), in.number(kdf, "p"),
                          in.bytes(kdf, "salt", kdf_salt_bytes, kdf_salt_bytes)};
     } else if (kdf_name == "argon2id") {
+      in.only(kdf, {"name", "m", "t", "p", "salt"});
       e.kdf = argon2id_kdf{in.number(kdf, "m"), in.number(kdf, "t"), in.number(kdf, "p"),
                            in.bytes(kdf, "salt", kdf_salt_bytes, kdf_salt_bytes)};
     } else {
