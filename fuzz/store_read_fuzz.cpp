@@ -20,13 +20,14 @@ using namespace securestore;
 
 struct harness {
   fuzz::temp_dir dir;
-  std::filesystem::path entries = dir.path() / "entries";
+  // The store keeps a service's entries in a subdirectory named after the service.
+  std::filesystem::path entries = dir.path() / "entries" / detail::file_stem(fuzz::service);
   std::filesystem::path root = dir.path() / "root.key";
   std::filesystem::path plain = entries / detail::concat(fuzz::key, detail::entry_suffix);
   std::filesystem::path hashed = entries / detail::concat(detail::file_stem(fuzz::long_key), detail::entry_suffix);
 
   harness() {
-    if (::mkdir(entries.c_str(), 0700) != 0) std::abort();
+    if (::mkdir(entries.parent_path().c_str(), 0700) != 0 || ::mkdir(entries.c_str(), 0700) != 0) std::abort();
     fuzz::write_file(root, {reinterpret_cast<const char*>(fuzz::root_secret.data()), fuzz::root_secret.size()});
   }
 };
@@ -67,7 +68,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   fuzz::write_file(h.hashed, input);
 
   // A new store per input, so that nothing cached from one input affects the next.
-  file_store store{std::string{fuzz::service}, {.fallback_dir = h.entries, .root_secret_path = h.root}};
+  file_store store{std::string{fuzz::service}, {.fallback_dir = h.entries.parent_path(), .root_secret_path = h.root}};
   read_key(store, fuzz::key);
   read_key(store, fuzz::long_key);
 

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -117,11 +118,17 @@ class basic_secure_store {
     return m_->gate.status(keyring_name());
   }
 
-  /// The directory of this store's encrypted files.
+  /// The directory of this store's encrypted files: fallback_dir / <escaped service name>.
   [[nodiscard]] const std::filesystem::path& fallback_dir() const noexcept { return m_->dir; }
 
  private:
   using found_value = std::pair<secret, location>;
+
+  struct write_guard {
+    std::unique_lock<std::mutex> in_process;
+    typename Fs::lock_type across_processes;
+    std::optional<error> no_directory;  // set when the fallback directory cannot exist
+  };
 
   struct members {
     members(std::string service_name, store_options opts, Keyring k, Cipher c, Fs f, Clock cl)
@@ -151,14 +158,14 @@ class basic_secure_store {
                                                                       "or unset it")};
         }
       }
-      if (options.fallback_dir.empty()) {
-        auto home = detail::data_home();
-        if (!home)
-          config_error = home.error();
-        else
-          dir = home.value() / "securestore" / "stores" / detail::escape_name(service);
+      // Each service has a subdirectory of its own, so stores of different services can share
+      // one fallback_dir without ever touching each other's files.
+      if (!options.fallback_dir.empty()) {
+        dir = options.fallback_dir / detail::file_stem(service);
+      } else if (auto home = detail::data_home()) {
+        dir = home.value() / "securestore" / "stores" / detail::file_stem(service);
       } else {
-        dir = options.fallback_dir;
+        config_error = home.error();
       }
       if constexpr (requires(Keyring & k, securestore::interaction i) { k.set_interaction(i); }) {
         keyring.set_interaction(options.interaction.value_or(default_interaction()));
@@ -187,6 +194,7 @@ class basic_secure_store {
     std::filesystem::path dir;
     std::optional<error> config_error;
     bool forced_file = false;
+    std::atomic<bool> keyring_marker_seen{false};  // a stale false only costs one more read
     std::mutex write_mutex;  // serialises writers in this process; the flock does it across processes
   };
 
@@ -222,6 +230,7 @@ class basic_secure_store {
       if (!outage || m_->options.fallback == fallback_policy::deny) return stored.error();
       return write_file(guard.value(), key, value);
     }
+    mark_keyring_used(guard.value());
     // The keyring now holds the newest value: an older file must not outlive it. If it cannot
     // be removed, it must at least not hold an older value (a later read would promote that).
     auto removed = m_->fs.remove(entry_path(key));
@@ -257,23 +266,28 @@ class basic_secure_store {
     return found_value{std::move(from_keyring.value()), location::keyring};
   }
 
+  // The keyring goes first: if it cannot be reached while it may hold the key, nothing is
+  // removed, because removing only the file would bring the keyring's older value back.
   result<bool> remove_impl(std::string_view key) {
     if (auto valid = check_key(key); !valid) return valid.error();
     auto guard = lock_writes();
     if (!guard) return guard.error();
+    bool from_keyring = false;
+    if (!m_->forced_file && keyring_can_name(key)) {
+      if (keyring_usable()) {
+        auto removed = m_->keyring.remove(m_->service, key);
+        if (!removed) {
+          note_keyring_failure(removed.error());
+          return removed.error();
+        }
+        from_keyring = removed.value();
+      } else if (auto hidden = keyring_hides_entries()) {
+        return *hidden;
+      }
+    }
     auto from_file = m_->fs.remove(entry_path(key));
     if (!from_file) return from_file.error();
-    if (m_->forced_file || !keyring_can_name(key)) return from_file.value();
-    if (!keyring_usable()) {
-      if (auto hidden = keyring_hides_entries()) return *hidden;
-      return from_file.value();
-    }
-    auto from_keyring = m_->keyring.remove(m_->service, key);
-    if (!from_keyring) {
-      note_keyring_failure(from_keyring.error());
-      return from_keyring.error();
-    }
-    return from_keyring.value() || from_file.value();
+    return from_keyring || from_file.value();
   }
 
   result<std::vector<std::string>> list_impl() {
@@ -339,7 +353,7 @@ class basic_secure_store {
       return error{errc::timeout, detail::concat(keyring_name(), ": the keyring did not answer (", status.reason,
                                                  "); retry, or set SECURESTORE_BACKEND=file")};
     }
-    if (m_->gate.seen_available()) {
+    if (keyring_may_hold_entries()) {
       return error{errc::unavailable, detail::concat(keyring_name(), ": the keyring stopped answering (", status.reason,
                                                      ") and may hold this entry; retry once it is "
                                                      "back")};
@@ -353,6 +367,27 @@ class basic_secure_store {
                  detail::concat(keyring_name(), ": the keyring cannot be used (",
                                 status.reason.empty() ? std::string{"probe failed"} : status.reason,
                                 ") and the fallback policy is deny; start a keyring, or allow the file fallback")};
+  }
+
+  // Whether this service's entries may be in the keyring while it cannot be asked: it worked
+  // earlier in this process, or some process once stored an entry of this service there (the
+  // marker file). Without either, a keyring that is not there holds nothing of ours: a host
+  // without a Secret Service answers not_found, not unavailable, for a key it never had.
+  bool keyring_may_hold_entries() {
+    if (m_->keyring.capabilities().max_value_bytes == 0) return false;  // null_keyring holds nothing
+    if (m_->gate.seen_available() || m_->keyring_marker_seen) return true;
+    m_->keyring_marker_seen = m_->fs.read(m_->dir / detail::keyring_marker).has_value();
+    return m_->keyring_marker_seen;
+  }
+
+  // Leaves the marker on the first keyring write of this store (once per process; the file is
+  // written once per service and directory).
+  void mark_keyring_used(const write_guard& guard) {
+    if (m_->keyring_marker_seen || guard.no_directory) return;
+    const auto marker = m_->dir / detail::keyring_marker;
+    m_->keyring_marker_seen =
+        m_->fs.read(marker).has_value() ||
+        m_->fs.write_atomic(marker, "entries of this service are kept in the keyring\n").has_value();
   }
 
   // A value or name the keyring cannot hold whole: it is never truncated.
@@ -418,12 +453,6 @@ class basic_secure_store {
   std::filesystem::path entry_path(std::string_view key) const {
     return m_->dir / detail::concat(detail::file_stem(key), detail::entry_suffix);
   }
-
-  struct write_guard {
-    std::unique_lock<std::mutex> in_process;
-    typename Fs::lock_type across_processes;
-    std::optional<error> no_directory;  // set when the fallback directory cannot exist
-  };
 
   // Serialises writers: a mutex in the process, a lock file across processes. When the fallback
   // directory is missing and cannot be made (a read-only home), no file can exist to race on,

@@ -48,8 +48,8 @@ struct audit_record {
 
 /// How a store is set up. Every field has a sensible default.
 struct store_options {
-  /// Where the encrypted files go. Default: $XDG_DATA_HOME (else ~/.local/share) +
-  /// "securestore/stores/<escaped service>".
+  /// Where the encrypted files go: each service keeps its own subdirectory (the escaped service
+  /// name) under it. Default: $XDG_DATA_HOME (else ~/.local/share) + "securestore/stores".
   std::filesystem::path fallback_dir{};
   fallback_policy fallback = fallback_policy::allow;
   /// How long a keyring probe's answer is trusted.

@@ -91,7 +91,7 @@ TEST_CASE("two processes writing one key 500 times each leave a value that decod
   REQUIRE(last);
   CHECK(last.value().reveal().ends_with("-value-499"));  // the last acknowledged write of one of them
   CHECK(store.list().value() == std::vector<std::string>{"contended"});
-  for (const auto& entry : std::filesystem::directory_iterator(dir / "entries")) {
+  for (const auto& entry : std::filesystem::directory_iterator(securestore::test::entries_of(dir, "two-process"))) {
     const auto name = entry.path().filename().string();
     CHECK((name.ends_with(".enc") || name == ".lock"));  // no temp file left behind
   }

@@ -22,6 +22,11 @@ using memory_store = basic_secure_store<memory_keyring, aes_gcm_cipher, faulty_f
 /// A file-only store with fault-injecting files.
 using faulty_file_store = basic_secure_store<null_keyring, aes_gcm_cipher, faulty_fs, manual_clock>;
 
+/// The directory of a store's entries under options_in(dir): one subdirectory per service.
+inline std::filesystem::path entries_of(const temp_dir& dir, const std::string& service = "svc") {
+  return dir / "entries" / service;
+}
+
 /// Options that keep every file of a store inside `dir`.
 inline store_options options_in(const temp_dir& dir, fallback_policy fallback = fallback_policy::allow) {
   store_options o;
@@ -46,7 +51,7 @@ struct memory_rig {
     return memory_store{"svc", std::move(options), keyring, {}, fs, clock};
   }
   /// The entry file of `key` (for keys whose escaped name is the key itself).
-  [[nodiscard]] std::filesystem::path file_of(const std::string& key) const { return dir / "entries" / (key + ".enc"); }
+  [[nodiscard]] std::filesystem::path file_of(const std::string& key) const { return entries_of(dir) / (key + ".enc"); }
 };
 
 /// Sets an environment variable for one scope, restoring the old value after.

@@ -198,7 +198,7 @@ TEST_CASE("remove takes a key out of both stores", "[store][remove]") {
     CHECK_FALSE(store.remove("api").value());
     CHECK(rig.keyring.entries().empty());
   }
-  SECTION("a keyring failure during remove is reported, and the file is gone already") {
+  SECTION("a keyring failure during remove is reported, and nothing is removed") {
     rig.keyring.fail_with(errc::unavailable);
     REQUIRE(store.set("api", "V2"));  // outage: V2 to the file
     rig.keyring.heal();
@@ -208,7 +208,18 @@ TEST_CASE("remove takes a key out of both stores", "[store][remove]") {
     auto removed = store.remove("api");
     REQUIRE_FALSE(removed);
     CHECK(removed.error().code() == errc::timeout);
-    CHECK_FALSE(std::filesystem::exists(rig.file_of("api")));
+    CHECK(std::filesystem::exists(rig.file_of("api")));
+    rig.keyring.heal();
+    CHECK(store.get("api").value() == std::string_view{"V2"});  // neither deleted nor rolled back
+  }
+  SECTION("a remove during an outage refuses, so the keyring's older value cannot come back") {
+    rig.keyring.fail_with(errc::unavailable);
+    REQUIRE(store.set("api", "V2"));  // the file holds V2, the keyring still V1
+    auto fresh = rig.make();          // a new process, started during the outage
+    auto removed = fresh.remove("api");
+    REQUIRE_FALSE(removed);
+    CHECK(removed.error().code() == errc::unavailable);
+    CHECK(fresh.get("api").value() == std::string_view{"V2"});
   }
 }
 
@@ -286,8 +297,14 @@ TEST_CASE("a key held by a keyring that went down is unavailable, not not_found"
   CHECK(store.get("api").error().code() == errc::unavailable);
   CHECK(store.remove("api").error().code() == errc::unavailable);
   CHECK(store.list().error().code() == errc::unavailable);
-  SECTION("while a store that never saw the keyring work reports not_found") {
+  SECTION("and so does a new process that never saw it work (the service's marker says it was used)") {
     auto fresh = rig.make();
+    CHECK(fresh.get("api").error().code() == errc::unavailable);
+  }
+  SECTION("while a keyring never used for this service holds nothing of ours: not_found") {
+    securestore::test::memory_rig other;
+    other.keyring.fail_with(errc::unavailable);
+    auto fresh = other.make();
     CHECK(fresh.get("api").error().code() == errc::not_found);
   }
 }

@@ -50,7 +50,7 @@ TEST_CASE("a failure of any syscall of the atomic write keeps the old value and 
   CHECK(stored.error().code() == (err == EACCES ? errc::denied : errc::unavailable));
   CHECK(stored.error().message().find("new-value") == std::string::npos);
   CHECK(store.get("api").value() == std::string_view{"old-value"});
-  CHECK(stray_files(dir / "entries").empty());
+  CHECK(stray_files(securestore::test::entries_of(dir)).empty());
 }
 
 TEST_CASE("a failed directory fsync is reported, and the entry then holds a whole value", "[fs][faults]") {
@@ -64,7 +64,7 @@ TEST_CASE("a failed directory fsync is reported, and the entry then holds a whol
   CHECK(stored.error().code() == errc::unavailable);
   // The rename happened, so the new value is visible but its durability was not confirmed.
   CHECK(store.get("api").value() == std::string_view{"new-value"});
-  CHECK(stray_files(dir / "entries").empty());
+  CHECK(stray_files(securestore::test::entries_of(dir)).empty());
 }
 
 TEST_CASE("read failures map onto the taxonomy and never lose the entry", "[fs][faults]") {
@@ -109,7 +109,9 @@ TEST_CASE("files and the directory are created owner-only", "[fs][permissions]")
   struct stat st {};
   REQUIRE(::stat((dir / "entries").c_str(), &st) == 0);
   CHECK((st.st_mode & 0777) == 0700);
-  REQUIRE(::stat((dir / "entries" / "api.enc").c_str(), &st) == 0);
+  REQUIRE(::stat(securestore::test::entries_of(dir).c_str(), &st) == 0);
+  CHECK((st.st_mode & 0777) == 0700);
+  REQUIRE(::stat((securestore::test::entries_of(dir) / "api.enc").c_str(), &st) == 0);
   CHECK((st.st_mode & 0777) == 0600);
   REQUIRE(::stat((dir / "root.key").c_str(), &st) == 0);
   CHECK((st.st_mode & 0777) == 0600);
@@ -121,7 +123,7 @@ TEST_CASE("reads refuse a symlink and a file other users can read or write", "[f
   securestore::file_store store{"svc", securestore::test::options_in(dir)};
   REQUIRE(store.set("api", "value"));
   REQUIRE(store.set("other", "value-2"));
-  const auto entry = dir / "entries" / "api.enc";
+  const auto entry = securestore::test::entries_of(dir) / "api.enc";
 
   SECTION("group- or world-readable") {
     std::filesystem::permissions(entry, std::filesystem::perms::group_read, std::filesystem::perm_options::add);
@@ -132,7 +134,7 @@ TEST_CASE("reads refuse a symlink and a file other users can read or write", "[f
   }
   SECTION("a symlink to another entry") {
     std::filesystem::remove(entry);
-    std::filesystem::create_symlink(dir / "entries" / "other.enc", entry);
+    std::filesystem::create_symlink(securestore::test::entries_of(dir) / "other.enc", entry);
     CHECK(store.get("api").error().code() == errc::denied);
   }
   SECTION("a directory where the entry should be") {
@@ -144,10 +146,10 @@ TEST_CASE("reads refuse a symlink and a file other users can read or write", "[f
 
 TEST_CASE("a fallback directory that others can enter is tightened to 0700", "[fs][permissions]") {
   securestore::test::temp_dir dir;
-  std::filesystem::create_directory(dir / "entries");
-  std::filesystem::permissions(dir / "entries", std::filesystem::perms::all);
+  std::filesystem::create_directories(securestore::test::entries_of(dir));
+  std::filesystem::permissions(securestore::test::entries_of(dir), std::filesystem::perms::all);
   securestore::file_store store{"svc", securestore::test::options_in(dir)};
   REQUIRE(store.set("api", "value"));
-  CHECK((std::filesystem::status(dir / "entries").permissions() & std::filesystem::perms::all) ==
+  CHECK((std::filesystem::status(securestore::test::entries_of(dir)).permissions() & std::filesystem::perms::all) ==
         std::filesystem::perms::owner_all);
 }

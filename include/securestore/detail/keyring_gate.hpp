@@ -21,6 +21,8 @@ namespace securestore::detail {
 /// Accounts with this prefix are the store's own: never listed, never accepted as user keys.
 inline constexpr std::string_view reserved_prefix = "__securestore_";
 inline constexpr std::string_view probe_prefix = "__securestore_probe__";
+/// The file, in a store's directory, whose presence says the keyring has held its entries.
+inline constexpr std::string_view keyring_marker = ".keyring-used";
 
 /// The cached answer to "may the keyring be called?". Thread-safe; one probe runs at a time.
 template <keyring_policy Keyring, clock_policy Clock>
