@@ -237,17 +237,23 @@ TEMPLATE_LIST_TEST_CASE("copies used from several threads at once store and list
   constexpr int per_thread = 3;
   std::vector<std::thread> workers;
   std::vector<int> failures(threads, 0);
+  std::vector<std::string> reasons(threads);  // each thread's last failure, for the report
   for (int t = 0; t < threads; ++t) {
-    workers.emplace_back([copy = keyring, &service, &failures, t]() mutable {
+    workers.emplace_back([copy = keyring, &service, &failures, &reasons, t]() mutable {
       for (int i = 0; i < per_thread; ++i) {
         const auto name = "t" + std::to_string(t) + "-" + std::to_string(i);
         auto stored = copy.set(service, name, "value-" + name);
         auto got = copy.get(service, name);
+        if (!stored)
+          reasons[t] = "set: " + stored.error().message();
+        else if (!got)
+          reasons[t] = "get: " + got.error().message();
         if (!stored || !got || !(got.value() == std::string_view{"value-" + name})) ++failures[t];
       }
     });
   }
   for (auto& w : workers) w.join();
+  CAPTURE(reasons);
   CHECK(failures == std::vector<int>(threads, 0));
   CHECK(keyring.list(service).value().size() == threads * per_thread);
 }

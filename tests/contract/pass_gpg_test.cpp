@@ -47,7 +47,7 @@ TEST_CASE("a pass store whose GPG key is not in the keyring is unavailable", "[c
 }
 
 TEST_CASE("a passphrase-protected key that may not prompt is locked, and its entries are not not_found",
-          "[contract][keyring][pass][slow]") {
+          "[contract][keyring][pass][slow][serial]") {  // reloads the shared gpg-agent
   if (!gpg_home_ready()) return;
   const temp_dir dir;
   const auto uid = unique_service_name("protected") + "@securestore.invalid";

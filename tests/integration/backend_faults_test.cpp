@@ -78,11 +78,13 @@ struct daemon_guard {
   return secret_service_keyring{{.timeout = std::chrono::milliseconds{2000}}};
 }
 
+// Entry files under `dir`, in any service's subdirectory (dot files, the root secret excluded).
 [[nodiscard]] std::size_t files_in(const std::filesystem::path& dir) {
   std::error_code ec;
   std::size_t n = 0;
-  for (const auto& entry : std::filesystem::directory_iterator{dir, ec}) {
-    n += entry.path().filename().string().front() != '.' && entry.path().filename() != "root.key";
+  for (const auto& entry : std::filesystem::recursive_directory_iterator{dir, ec}) {
+    n += entry.is_regular_file() && entry.path().filename().string().front() != '.' &&
+         entry.path().filename() != "root.key";
   }
   return n;
 }
