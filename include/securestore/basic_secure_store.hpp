@@ -167,6 +167,7 @@ class basic_secure_store {
       } else {
         config_error = home.error();
       }
+      keys.use_passphrase_record(dir / detail::passphrase_record_name);
       if constexpr (requires(Keyring & k, securestore::interaction i) { k.set_interaction(i); }) {
         keyring.set_interaction(options.interaction.value_or(default_interaction()));
       }

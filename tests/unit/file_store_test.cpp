@@ -100,11 +100,21 @@ TEST_CASE("a passphrase store runs its KDF once, however many operations follow"
   CHECK(asked == 1);
   CHECK_FALSE(std::filesystem::exists(dir / "root.key"));  // a passphrase store needs no root secret
 
-  SECTION("another store with the wrong passphrase cannot read the entries") {
+  SECTION("a wrong passphrase is denied, seals nothing, and is asked for again") {
     auto wrong = options_in(dir);
-    wrong.passphrase = [] { return securestore::result<securestore::secret>{securestore::secret{"wrong"}}; };
+    std::atomic<int> typed{0};
+    wrong.passphrase = [&] {
+      ++typed;
+      return securestore::result<securestore::secret>{securestore::secret{"correct horse battery stapel"}};
+    };
     securestore::file_store other{"svc", wrong};
-    CHECK(other.get("key-0").error().code() == errc::corrupt);
+    CHECK(other.get("key-0").error().code() == errc::denied);
+    auto stored = other.set("key-new", canary);
+    REQUIRE_FALSE(stored);
+    CHECK(stored.error().code() == errc::denied);
+    CHECK(stored.error().message().find("enter it again") != std::string::npos);
+    CHECK(typed == 2);  // not cached: each attempt asks again
+    CHECK(store.get("key-new").error().code() == errc::not_found);
   }
   SECTION("a store without a passphrase says it is locked, not missing") {
     securestore::file_store other{"svc", options_in(dir)};

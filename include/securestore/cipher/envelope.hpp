@@ -53,23 +53,25 @@ struct envelope {
   return aad;
 }
 
+/// A KDF record as the JSON object envelopes (and the passphrase record) carry.
+[[nodiscard]] inline nlohmann::json kdf_to_json(const kdf_params& params) {
+  auto b64 = [](const std::vector<std::uint8_t>& bytes) { return Botan::base64_encode(bytes); };
+  if (const auto* root = std::get_if<root_kdf>(&params)) return {{"name", "root"}, {"kid", root->kid}};
+  if (const auto* s = std::get_if<scrypt_kdf>(&params)) {
+    return {{"name", "scrypt"}, {"n", s->n}, {"r", s->r}, {"p", s->p}, {"salt", b64(s->salt)}};
+  }
+  const auto& a = std::get<argon2id_kdf>(params);
+  return {{"name", "argon2id"}, {"m", a.memory_kib}, {"t", a.iterations}, {"p", a.parallelism}, {"salt", b64(a.salt)}};
+}
+
 /// The envelope as compact JSON.
 [[nodiscard]] inline std::string encode_envelope(const envelope& e) {
   auto b64 = [](const std::vector<std::uint8_t>& bytes) { return Botan::base64_encode(bytes); };
-  nlohmann::json kdf;
-  if (const auto* root = std::get_if<root_kdf>(&e.kdf)) {
-    kdf = {{"name", "root"}, {"kid", root->kid}};
-  } else if (const auto* s = std::get_if<scrypt_kdf>(&e.kdf)) {
-    kdf = {{"name", "scrypt"}, {"n", s->n}, {"r", s->r}, {"p", s->p}, {"salt", b64(s->salt)}};
-  } else {
-    const auto& a = std::get<argon2id_kdf>(e.kdf);
-    kdf = {{"name", "argon2id"}, {"m", a.memory_kib}, {"t", a.iterations}, {"p", a.parallelism}, {"salt", b64(a.salt)}};
-  }
   const nlohmann::json doc = {
       {"v", envelope_version},
       {"key", Botan::base64_encode(reinterpret_cast<const std::uint8_t*>(e.key.data()), e.key.size())},
       {"aead", e.aead},
-      {"kdf", kdf},
+      {"kdf", kdf_to_json(e.kdf)},
       {"salt", b64(e.salt)},
       {"nonce", b64(e.nonce)},
       {"ct", b64(e.sealed)}};
@@ -109,6 +111,25 @@ class envelope_reader {
         throw corrupt(concat("the field \"", name, "\" is unknown"));
       }
     }
+  }
+  kdf_params kdf(const nlohmann::json& kdf) const {
+    if (!kdf.is_object()) throw corrupt("the field \"kdf\" is not an object");
+    const auto kdf_name = text(kdf, "name", 32);
+    if (kdf_name == "root") {
+      only(kdf, {"name", "kid"});
+      return root_kdf{text(kdf, "kid", 16)};
+    }
+    if (kdf_name == "scrypt") {
+      only(kdf, {"name", "n", "r", "p", "salt"});
+      return scrypt_kdf{number(kdf, "n"), number(kdf, "r"), number(kdf, "p"),
+                        bytes(kdf, "salt", kdf_salt_bytes, kdf_salt_bytes)};
+    }
+    if (kdf_name == "argon2id") {
+      only(kdf, {"name", "m", "t", "p", "salt"});
+      return argon2id_kdf{number(kdf, "m"), number(kdf, "t"), number(kdf, "p"),
+                          bytes(kdf, "salt", kdf_salt_bytes, kdf_salt_bytes)};
+    }
+    throw corrupt(concat("the key derivation \"", kdf_name, "\" is unknown"));
   }
   std::size_t number(const nlohmann::json& obj, const char* name) const {
     const auto& v = member(obj, name);
@@ -167,23 +188,7 @@ class envelope_reader {
     const auto key = in.bytes(doc, "key", 1, 1024);
     e.key.assign(key.begin(), key.end());
     e.aead = in.text(doc, "aead", 64);
-    const auto& kdf = in.member(doc, "kdf");
-    if (!kdf.is_object()) return in.corrupt("the field \"kdf\" is not an object");
-    const auto kdf_name = in.text(kdf, "name", 32);
-    if (kdf_name == "root") {
-      in.only(kdf, {"name", "kid"});
-      e.kdf = root_kdf{in.text(kdf, "kid", 16)};
-    } else if (kdf_name == "scrypt") {
-      in.only(kdf, {"name", "n", "r", "p", "salt"});
-      e.kdf = scrypt_kdf{in.number(kdf, "n"), in.number(kdf, "r"), in.number(kdf, "p"),
-                         in.bytes(kdf, "salt", kdf_salt_bytes, kdf_salt_bytes)};
-    } else if (kdf_name == "argon2id") {
-      in.only(kdf, {"name", "m", "t", "p", "salt"});
-      e.kdf = argon2id_kdf{in.number(kdf, "m"), in.number(kdf, "t"), in.number(kdf, "p"),
-                           in.bytes(kdf, "salt", kdf_salt_bytes, kdf_salt_bytes)};
-    } else {
-      return in.corrupt(detail::concat("the key derivation \"", kdf_name, "\" is unknown"));
-    }
+    e.kdf = in.kdf(in.member(doc, "kdf"));
     if (auto bounded = detail::check_kdf_bounds(e.kdf, where); !bounded) return bounded.error();
     e.salt = in.bytes(doc, "salt", kdf_salt_bytes, kdf_salt_bytes);
     e.nonce = in.bytes(doc, "nonce", nonce_bytes, nonce_bytes);

@@ -3,6 +3,7 @@
 // derived at most once per store per process, plus a cache of per-entry HKDF keys.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <filesystem>
@@ -23,6 +24,7 @@
 #include <securestore/cipher/kdf.hpp>
 #include <securestore/concepts.hpp>
 #include <securestore/detail/concat.hpp>
+#include <securestore/detail/passphrase_record.hpp>
 #include <securestore/error.hpp>
 #include <securestore/secret.hpp>
 
@@ -54,8 +56,13 @@ class key_source {
   key_source(Fs fs, std::filesystem::path root_path, std::function<result<secret>()> passphrase, passphrase_kdf kind)
       : fs_{std::move(fs)}, root_path_{std::move(root_path)}, passphrase_{std::move(passphrase)}, kind_{kind} {}
 
-  /// The KDF record and master key for a new entry: the passphrase's (one salt per store and
-  /// process) when a passphrase source is set, else the root secret's (created if missing).
+  /// Where a passphrase store keeps its passphrase record (its directory's .passphrase).
+  void use_passphrase_record(std::filesystem::path path) { record_path_ = std::move(path); }
+
+  /// The KDF record and master key for a new entry: the root secret's (created if missing), or,
+  /// with a passphrase source, the passphrase's under the store's one passphrase record (created
+  /// on the first write). A passphrase that does not match the record is errc::denied and is
+  /// never used to seal anything. The caller holds the store's write lock.
   [[nodiscard]] result<std::pair<kdf_params, shared_key>> master_for_write() {
     std::lock_guard lock{mutex_};
     if (!passphrase_) {
@@ -64,9 +71,24 @@ class key_source {
       return std::pair{kdf_params{root_kdf{root_id_}}, root.value()};
     }
     if (!write_params_) {
-      const auto salt = random_bytes(kdf_salt_bytes);
-      write_params_ = kind_ == passphrase_kdf::scrypt ? kdf_params{scrypt_kdf{.salt = salt}}
-                                                      : kdf_params{argon2id_kdf{.salt = salt}};
+      auto record = read_record();
+      if (!record) return record.error();
+      if (record.value()) {
+        if (auto verified = verified_master(*record.value()); !verified) return verified.error();
+        write_params_ = record.value()->kdf;
+      } else {
+        const auto salt = random_bytes(kdf_salt_bytes);
+        const kdf_params fresh = kind_ == passphrase_kdf::scrypt ? kdf_params{scrypt_kdf{.salt = salt}}
+                                                                 : kdf_params{argon2id_kdf{.salt = salt}};
+        auto key = derive_passphrase_master(fresh);
+        if (!key) return key.error();
+        const passphrase_record created{fresh, passphrase_check(*key.value())};
+        if (auto written = fs_.write_atomic(record_path_, encode_passphrase_record(created)); !written) {
+          return written.error();
+        }
+        passphrase_keys_.emplace_back(fresh, key.value());
+        write_params_ = fresh;
+      }
     }
     auto key = passphrase_master(*write_params_);
     if (!key) return key.error();
@@ -92,6 +114,10 @@ class key_source {
                                         ": sealed with a passphrase; configure store_options.passphrase "
                                         "to read it")};
     }
+    if (cached_passphrase_master(kdf)) return passphrase_master(kdf);
+    // The store's own parameters: prove the passphrase against the record before trusting it.
+    auto record = read_record();
+    if (record && record.value() && record.value()->kdf == kdf) return verified_master(*record.value());
     return passphrase_master(kdf);
   }
 
@@ -169,10 +195,39 @@ class key_source {
     return std::make_shared<const key_bytes>(std::move(key));
   }
 
+  bool cached_passphrase_master(const kdf_params& kdf) const {
+    return std::any_of(passphrase_keys_.begin(), passphrase_keys_.end(), [&](const auto& p) { return p.first == kdf; });
+  }
+
+  // The cached key of these parameters, else a fresh derivation that is cached unverified (for
+  // entries sealed under other parameters than the record's, which the AEAD then checks).
   result<shared_key> passphrase_master(const kdf_params& kdf) {
     for (const auto& [params, key] : passphrase_keys_) {
       if (params == kdf) return key;
     }
+    auto key = derive_passphrase_master(kdf);
+    if (!key) return key.error();
+    passphrase_keys_.emplace_back(kdf, key.value());
+    return key;
+  }
+
+  // Derives the record's key and caches it only when the check matches: a mistyped passphrase
+  // is asked for again next time instead of sealing entries nobody can open.
+  result<shared_key> verified_master(const passphrase_record& record) {
+    for (const auto& [params, key] : passphrase_keys_) {
+      if (params == record.kdf) return key;
+    }
+    auto key = derive_passphrase_master(record.kdf);
+    if (!key) return key.error();
+    if (!check_matches(record, *key.value())) {
+      return error{errc::denied, concat("passphrase: it does not match the passphrase of this store (",
+                                        record_path_.native(), "); enter it again")};
+    }
+    passphrase_keys_.emplace_back(record.kdf, key.value());
+    return key;
+  }
+
+  result<shared_key> derive_passphrase_master(const kdf_params& kdf) {
     auto passphrase = passphrase_();
     if (!passphrase) return passphrase.error();
     if (passphrase.value().empty()) {
@@ -182,13 +237,24 @@ class key_source {
     }
     auto key = derive_from_passphrase(kdf, passphrase.value());
     if (!key) return key.error();
-    auto shared = std::make_shared<const key_bytes>(std::move(key.value()));
-    passphrase_keys_.emplace_back(kdf, shared);
-    return shared;
+    return std::make_shared<const key_bytes>(std::move(key.value()));
+  }
+
+  // The record, or nullopt when there is none yet.
+  result<std::optional<passphrase_record>> read_record() {
+    auto bytes = fs_.read(record_path_);
+    if (!bytes) {
+      if (bytes.error().code() == errc::not_found) return std::optional<passphrase_record>{};
+      return bytes.error();
+    }
+    auto record = decode_passphrase_record(bytes.value(), concat("file ", record_path_.native()));
+    if (!record) return record.error();
+    return std::optional<passphrase_record>{std::move(record.value())};
   }
 
   Fs fs_;
   std::filesystem::path root_path_;
+  std::filesystem::path record_path_;
   std::function<result<secret>()> passphrase_;
   passphrase_kdf kind_;
 
