@@ -357,3 +357,24 @@ TEST_CASE("a key name the keyring cannot hold lives in the file, and reads never
   CHECK(store.get(long_name).error().code() == errc::not_found);
   CHECK(strict.calls() == calls);
 }
+
+TEST_CASE("the latch is process-wide: a second store does not ask a keyring that refused the first", "[store][latch]") {
+  memory_rig rig;
+  int warnings = 0;
+  auto options = securestore::test::options_in(rig.dir);
+  options.log = [&](const securestore::log_event& e) { warnings += e.warning ? 1 : 0; };
+  auto first = rig.make(options);
+  auto second = rig.make(options);
+  rig.keyring.fail_with(errc::denied);
+  CHECK(first.set("api", "v").error().code() == errc::denied);
+  const auto calls = rig.keyring.calls();
+  CHECK(second.set("api", "v").error().code() == errc::denied);
+  CHECK(second.get("api").error().code() == errc::denied);
+  CHECK_FALSE(second.keyring_available());
+  CHECK(rig.keyring.calls() == calls);
+  CHECK(warnings == 1);
+  SECTION("while a store over another keyring is unaffected") {
+    memory_rig other;
+    CHECK(other.make().keyring_available());
+  }
+}

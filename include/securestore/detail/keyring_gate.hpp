@@ -3,6 +3,7 @@
 // process after the first locked or denied answer (one warning, no prompt storms).
 #pragma once
 
+#include <map>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -24,18 +25,48 @@ inline constexpr std::string_view probe_prefix = "__securestore_probe__";
 /// The file, in a store's directory, whose presence says the keyring has held its entries.
 inline constexpr std::string_view keyring_marker = ".keyring-used";
 
+/// The latches of the process, one per keyring scope: the first locked or denied answer turns
+/// that keyring off for every store of the process (one warning, no prompt storms). A scope is
+/// the backend's name, or what the keyring's optional `latch_scope()` returns (memory_keyring:
+/// one per backing state, so tests stay independent).
+class process_latches {
+ public:
+  [[nodiscard]] static std::optional<error> find(const std::string& scope) {
+    std::lock_guard lock{mutex()};
+    const auto it = latches().find(scope);
+    if (it == latches().end()) return std::nullopt;
+    return it->second;
+  }
+  /// Latches `scope` with `e`; true if this call latched it (the caller warns), false if it was.
+  static bool latch(const std::string& scope, error e) {
+    std::lock_guard lock{mutex()};
+    return latches().emplace(scope, std::move(e)).second;
+  }
+
+ private:
+  static std::mutex& mutex() {
+    static std::mutex m;
+    return m;
+  }
+  static std::map<std::string, error>& latches() {
+    static std::map<std::string, error> m;
+    return m;
+  }
+};
+
 /// The cached answer to "may the keyring be called?". Thread-safe; one probe runs at a time.
 template <keyring_policy Keyring, clock_policy Clock>
 class keyring_gate {
  public:
   keyring_gate(Keyring& keyring, Clock& clock, std::chrono::seconds ttl)
-      : keyring_{keyring}, clock_{clock}, ttl_{ttl} {}
+      : keyring_{keyring}, clock_{clock}, ttl_{ttl}, scope_{latch_scope(keyring)} {}
 
   /// Whether the keyring answered a probe within the TTL. Probes when the answer is stale.
   /// `on_probe(outcome, latched_now)` receives the probe's outcome, and whether it latched the
   /// keyring off (the caller warns once).
   template <class OnProbe>
   [[nodiscard]] bool usable(std::string_view service, OnProbe&& on_probe) {
+    if (latched()) return false;
     {
       std::lock_guard lock{mutex_};
       if (fresh()) return state_ == keyring_state::available;
@@ -78,10 +109,7 @@ class keyring_gate {
   }
 
   /// The error that latched the keyring off, if it is latched.
-  [[nodiscard]] std::optional<error> latched() const {
-    std::lock_guard lock{mutex_};
-    return latched_;
-  }
+  [[nodiscard]] std::optional<error> latched() const { return process_latches::find(scope_); }
 
   /// Whether the keyring has answered a probe in this process: if it is unusable now, it is an
   /// outage, and entries written to it before may be there still.
@@ -92,20 +120,17 @@ class keyring_gate {
 
   /// Why the keyring is not usable: the latch, the probe's failure, or nothing.
   [[nodiscard]] keyring_status status(std::string_view backend) const {
+    if (auto latch = latched()) {
+      return {.state = keyring_state::absent, .backend = std::string{backend}, .reason = latch->message()};
+    }
     std::lock_guard lock{mutex_};
     keyring_status out{.state = state_, .backend = std::string{backend}, .reason = {}};
-    if (latched_)
-      out.reason = latched_->message();
-    else if (reason_)
-      out.reason = reason_->message();
+    if (reason_) out.reason = reason_->message();
     return out;
   }
 
  private:
-  bool fresh() const {
-    if (latched_) return true;
-    return checked_ && clock_.now() - *checked_ < ttl_;
-  }
+  bool fresh() const { return checked_ && clock_.now() - *checked_ < ttl_; }
 
   void record(keyring_state state, std::optional<error> reason) {
     state_ = state;
@@ -115,14 +140,19 @@ class keyring_gate {
   }
 
   bool latch(const error& e) {
-    const bool first = !latched_;
-    if (first) {
-      latched_ = error{e.code(), concat(e.message(),
-                                        " (the keyring is now off for this process, so no "
-                                        "further prompts appear; restart after unlocking it)")};
-    }
     state_ = keyring_state::absent;
-    return first;
+    return process_latches::latch(scope_,
+                                  error{e.code(), concat(e.message(),
+                                                         " (the keyring is now off for this process, so no "
+                                                         "further prompts appear; restart after unlocking it)")});
+  }
+
+  static std::string latch_scope(const Keyring& keyring) {
+    if constexpr (requires { keyring.latch_scope(); }) {
+      return keyring.latch_scope();
+    } else {
+      return std::string{keyring.capabilities().backend};
+    }
   }
 
   // set -> get -> compare -> remove of a random reserved account. The remove runs whenever the
@@ -150,7 +180,7 @@ class keyring_gate {
   keyring_state state_ = keyring_state::absent;
   std::optional<typename Clock::time_point> checked_;
   std::optional<error> reason_;
-  std::optional<error> latched_;
+  std::string scope_;
   bool seen_available_ = false;
 };
 

@@ -3,7 +3,9 @@
 #pragma once
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -41,6 +43,10 @@ class memory_keyring {
             .survives_reboot = false,
             .nul_in_names = true};
   }
+
+  /// The scope of the store's locked/denied latch: this backing state, not every memory_keyring
+  /// of the process, so tests that latch one keyring leave the others alone.
+  [[nodiscard]] std::string latch_scope() const { return detail::concat("memory#", state_->id); }
 
   /// Every later call fails with `code` until heal().
   void fail_with(errc code) {
@@ -109,6 +115,11 @@ class memory_keyring {
 
  private:
   struct state {
+    // A number no other backing state of the process has (addresses are reused after a free).
+    const std::uint64_t id = [] {
+      static std::atomic<std::uint64_t> next{0};
+      return next++;
+    }();
     std::mutex mutex;
     options opts;
     std::map<std::pair<std::string, std::string>, std::string> items;

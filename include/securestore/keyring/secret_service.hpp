@@ -74,6 +74,14 @@ class secret_service_keyring {
   /// Whether calls may raise an unlock prompt. The store calls this with its own mode.
   void set_interaction(interaction mode) noexcept { state_->mode = mode; }
 
+  /// The scope of the store's process-wide locked/denied latch: this Secret Service (its bus),
+  /// so a refusal on one bus does not turn off another.
+  [[nodiscard]] std::string latch_scope() const {
+    const auto address =
+        state_->opts.bus_address.empty() ? detail::session_bus_address() : std::optional{state_->opts.bus_address};
+    return detail::concat("secret_service@", address.value_or("(no bus)"));
+  }
+
   /// The value under (service, account). errc::not_found only when the default collection is
   /// unlocked and nothing matched; errc::locked when the item or collection is locked (and no
   /// prompt may be shown, or it was dismissed); errc::unavailable without a bus or a Secret
