@@ -156,3 +156,18 @@ TEST_CASE("a file store answers not_found for a key it never held", "[file]") {
   CHECK_FALSE(store.keyring_available());
   CHECK(store.diagnose().state == securestore::keyring_state::absent);
 }
+
+TEST_CASE("a root secret in an existing directory leaves that directory's mode alone", "[file][root][permissions]") {
+  securestore::test::temp_dir dir;
+  std::filesystem::create_directory(dir / "shared");
+  std::filesystem::permissions(dir / "shared", std::filesystem::perms::owner_all | std::filesystem::perms::group_read |
+                                                   std::filesystem::perms::group_exec);
+  auto options = options_in(dir);
+  options.root_secret_path = dir / "shared" / "root.key";
+  securestore::file_store store{"svc", options};
+  REQUIRE(store.set("api", canary));
+  CHECK((std::filesystem::status(dir / "shared").permissions() & std::filesystem::perms::group_read) !=
+        std::filesystem::perms::none);
+  CHECK((std::filesystem::status(dir / "shared" / "root.key").permissions() & std::filesystem::perms::all) ==
+        (std::filesystem::perms::owner_read | std::filesystem::perms::owner_write));
+}

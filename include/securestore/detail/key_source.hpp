@@ -156,7 +156,12 @@ class key_source {
     auto read = read_root();
     if (!read && read.error().code() == errc::not_found && create) {
       // Two processes may both find no root: the lock makes one create it and the other read it.
-      if (auto dir = fs_.ensure_directory(root_path_.parent_path()); !dir) return dir.error();
+      // Its directory is created private, but an existing one (say $HOME, for a custom path) is
+      // left as it is: ensure_directory would tighten its mode.
+      std::error_code ignored;
+      if (!std::filesystem::exists(root_path_.parent_path(), ignored)) {
+        if (auto dir = fs_.ensure_directory(root_path_.parent_path()); !dir) return dir.error();
+      }
       auto held = fs_.lock(root_path_.parent_path() / "root.lock");
       if (!held) return held.error();
       read = read_root();

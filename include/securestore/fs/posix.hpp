@@ -140,7 +140,12 @@ class basic_posix_fs {
     if (int e = faults_.take(fs_op::rename); e != 0 || ::rename(temp.c_str(), path.c_str()) != 0) {
       return fail(e != 0 ? e : errno, "replacing the file (rename)");
     }
-    return sync_directory(path.parent_path());
+    if (auto synced = sync_directory(path.parent_path()); !synced) {
+      return error{synced.error().code(), detail::concat(synced.error().message(),
+                                                         " (the new contents are in place but may not survive a "
+                                                         "crash; store the value again to be sure)")};
+    }
+    return success();
   }
 
   /// The whole file. errc::not_found if it does not exist; errc::denied for a symlink, another
