@@ -42,7 +42,9 @@ namespace securestore {
 /// proven. Every failure is an errc with a context that never holds a value.
 ///
 /// Thread-safe: share one store between threads. Writes are serialised within the process and,
-/// through an advisory lock in the fallback directory, across processes.
+/// through an advisory lock in the fallback directory, across processes. get(), has() and
+/// locate() may write: a file entry found while the keyring works is moved into it. A store may
+/// be moved; a moved-from store may only be destroyed or assigned to.
 template <keyring_policy Keyring, cipher_policy Cipher, fs_policy Fs, clock_policy Clock = std::chrono::steady_clock>
 class basic_secure_store {
  public:

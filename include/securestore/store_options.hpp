@@ -64,6 +64,8 @@ struct store_options {
   /// The random root secret's file. Default: $XDG_DATA_HOME/securestore/root.key, outside every
   /// fallback directory.
   std::filesystem::path root_secret_path{};
+  /// Sinks are called synchronously, from any thread, sometimes while the store holds its write
+  /// lock: they must be thread-safe, quick, and must not call back into the store.
   std::function<void(const log_event&)> log{};
   std::function<void(const audit_record&)> audit{};
 };

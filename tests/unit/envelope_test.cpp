@@ -203,6 +203,13 @@ TEST_CASE("huge KDF costs in a file are rejected at once, not run", "[envelope][
   } else {
     kdf[GENERATE(as<std::string>{}, "m", "t", "p")] = huge;
   }
+  SECTION("and so are costs each within bounds whose product is too much work") {
+    if (kdf["name"] == "scrypt") {
+      kdf = {{"name", "scrypt"}, {"n", 1U << 20U}, {"r", 2}, {"p", 16}, {"salt", kdf["salt"]}};  // 128x the work
+    } else {
+      kdf = {{"name", "argon2id"}, {"m", 256U * 1024U}, {"t", 10}, {"p", 1}, {"salt", kdf["salt"]}};  // 13x
+    }
+  }
   overwrite(path, doc.dump());
 
   securestore::file_store fresh{"svc", options};  // nothing cached: it would have to run the KDF

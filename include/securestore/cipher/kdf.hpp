@@ -65,6 +65,10 @@ inline constexpr std::size_t min_scrypt_n = std::size_t{1} << 10U;
 inline constexpr std::size_t min_argon2_memory_kib = 8 * 1024;
 inline constexpr std::size_t max_argon2_iterations = 10;
 inline constexpr std::size_t max_argon2_parallelism = 8;
+// Work, not just memory: scrypt's time grows with N*r*p, Argon2id's (one thread here) with m*t.
+// The bounds are 16x and 8x the defaults: a few seconds at most on a slow machine.
+inline constexpr std::size_t max_scrypt_work = std::size_t{1} << 22U;      // N*r*p; default 2^18
+inline constexpr std::size_t max_argon2_work_kib = std::size_t{3} << 19U;  // m*t in KiB; default 3*2^16
 
 /// errc::corrupt unless the stored costs are within the bounds above; `where` names the file.
 [[nodiscard]] inline result<void> check_kdf_bounds(const kdf_params& kdf, std::string_view where = "envelope") {
@@ -79,6 +83,7 @@ inline constexpr std::size_t max_argon2_parallelism = 8;
     if (s->r < 1 || s->r > max_scrypt_r) return out_of_bounds("scrypt r");
     if (s->p < 1 || s->p > max_scrypt_p) return out_of_bounds("scrypt p");
     if (128 * s->n * s->r > max_kdf_memory_bytes) return out_of_bounds("scrypt memory (128*N*r)");
+    if (s->n * s->r * s->p > max_scrypt_work) return out_of_bounds("scrypt work (N*r*p)");
     if (s->salt.size() != kdf_salt_bytes) return out_of_bounds("the scrypt salt length");
   } else if (const auto* a = std::get_if<argon2id_kdf>(&kdf)) {
     // Divide, not multiply: memory_kib comes from the file, and m * 1024 wraps for m >= 2^54.
@@ -86,6 +91,7 @@ inline constexpr std::size_t max_argon2_parallelism = 8;
       return out_of_bounds("argon2id memory");
     }
     if (a->iterations < 1 || a->iterations > max_argon2_iterations) return out_of_bounds("argon2id iterations");
+    if (a->memory_kib * a->iterations > max_argon2_work_kib) return out_of_bounds("argon2id work (m*t)");
     if (a->parallelism < 1 || a->parallelism > max_argon2_parallelism) return out_of_bounds("argon2id lanes");
     if (a->salt.size() != kdf_salt_bytes) return out_of_bounds("the argon2id salt length");
   } else if (std::get<root_kdf>(kdf).kid.size() != 16) {

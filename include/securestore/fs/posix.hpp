@@ -225,8 +225,10 @@ class basic_posix_fs {
       if (errno == EINTR) continue;
       if (errno != EWOULDBLOCK) return detail::fs_error(errno, "locking", path.native());
       if (std::chrono::steady_clock::now() >= deadline) {
-        return error{errc::timeout, detail::concat("file ", path.native(), ": another process held the lock for ",
-                                                   detail::lock_wait.count(), " ms; retry, or end that process")};
+        return error{errc::timeout, detail::concat("file ", path.native(), ": another writer held the lock for ",
+                                                   detail::lock_wait.count(),
+                                                   " ms (another process, or one waiting for a passphrase); "
+                                                   "retry, or end that process")};
       }
       std::this_thread::sleep_for(pause);
       pause = std::min(pause * 2, std::chrono::microseconds{5000});
