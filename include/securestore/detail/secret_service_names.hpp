@@ -7,44 +7,14 @@
 #include <string>
 #include <string_view>
 
+#include <securestore/detail/utf8.hpp>
+
 namespace securestore::detail {
 
 /// Whether `text` is a valid D-Bus string: well-formed UTF-8 (no overlong forms, no surrogates,
 /// nothing past U+10FFFF) without NUL, as the D-Bus specification requires.
 [[nodiscard]] constexpr bool is_dbus_string(std::string_view text) noexcept {
-  std::size_t i = 0;
-  while (i < text.size()) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    if (c == 0) return false;
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    std::size_t length = 0;
-    unsigned long point = 0;
-    if ((c & 0xE0U) == 0xC0U) {
-      length = 2;
-      point = c & 0x1FU;
-    } else if ((c & 0xF0U) == 0xE0U) {
-      length = 3;
-      point = c & 0x0FU;
-    } else if ((c & 0xF8U) == 0xF0U) {
-      length = 4;
-      point = c & 0x07U;
-    } else {
-      return false;
-    }
-    if (i + length > text.size()) return false;
-    for (std::size_t k = 1; k < length; ++k) {
-      const auto next = static_cast<unsigned char>(text[i + k]);
-      if ((next & 0xC0U) != 0x80U) return false;
-      point = (point << 6U) | (next & 0x3FU);
-    }
-    constexpr unsigned long smallest[] = {0, 0, 0x80, 0x800, 0x10000};
-    if (point < smallest[length] || point > 0x10FFFF || (point >= 0xD800 && point <= 0xDFFF)) return false;
-    i += length;
-  }
-  return true;
+  return text.find('\0') == std::string_view::npos && is_valid_utf8(text);
 }
 
 /// Marks a name stored as hex because it is not a D-Bus string (or starts with this marker).

@@ -18,6 +18,7 @@
 
 #include <securestore/concepts.hpp>
 #include <securestore/detail/concat.hpp>
+#include <securestore/detail/percent.hpp>
 #include <securestore/error.hpp>
 #include <securestore/secret.hpp>
 
@@ -41,49 +42,18 @@ namespace detail {
   }
 }
 
+[[nodiscard]] constexpr bool keyutils_must_escape(char c, std::size_t /*position*/) noexcept {
+  return c == '%' || c == ':' || c == '\0';
+}
+
 /// Escapes '%', ':' and NUL as %XX, so "securestore:<service>:<account>" is injective and a C string.
 [[nodiscard]] inline std::string keyutils_escape(std::string_view name) {
-  static constexpr char hex[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(name.size());
-  for (const char c : name) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (c == '%' || c == ':' || c == '\0') {
-      out += '%';
-      out += hex[byte >> 4U];
-      out += hex[byte & 0xFU];
-    } else {
-      out += c;
-    }
-  }
-  return out;
+  return percent_escape(name, keyutils_must_escape);
 }
 
 /// The inverse of keyutils_escape; nullopt for text it cannot have produced.
 [[nodiscard]] inline std::optional<std::string> keyutils_unescape(std::string_view text) {
-  auto nibble = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-  };
-  std::string out;
-  out.reserve(text.size());
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == ':' || text[i] == '\0') return std::nullopt;
-    if (text[i] != '%') {
-      out += text[i];
-      continue;
-    }
-    if (i + 2 >= text.size()) return std::nullopt;
-    const int hi = nibble(text[i + 1]);
-    const int lo = nibble(text[i + 2]);
-    if (hi < 0 || lo < 0) return std::nullopt;
-    const auto c = static_cast<char>((hi << 4) | lo);
-    if (c != '%' && c != ':' && c != '\0') return std::nullopt;  // keep the encoding canonical
-    out += c;
-    i += 2;
-  }
-  return out;
+  return percent_unescape(text, keyutils_must_escape);
 }
 
 /// The description of the key that holds (service, account): "securestore:<service>:<account>",

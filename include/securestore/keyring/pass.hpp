@@ -20,6 +20,7 @@
 #include <securestore/concepts.hpp>
 #include <securestore/detail/concat.hpp>
 #include <securestore/detail/pass_spawn.hpp>
+#include <securestore/detail/percent.hpp>
 #include <securestore/error.hpp>
 #include <securestore/secret.hpp>
 
@@ -89,47 +90,20 @@ namespace detail {
   return verdict;
 }
 
+[[nodiscard]] constexpr bool pass_must_escape(char c, std::size_t position) noexcept {
+  return c == '%' || c == '/' || c == '\0' || (position == 0 && c == '.');
+}
+
 /// Escapes one piece of a name for use as a file name: '%', '/', NUL and a leading '.' become
 /// %XX, so no piece is empty, hidden, "." or "..", or holds a path separator.
 [[nodiscard]] inline std::string pass_escape_piece(std::string_view raw) {
-  static constexpr char hex[] = "0123456789ABCDEF";
-  std::string out;
-  for (std::size_t i = 0; i < raw.size(); ++i) {
-    const char c = raw[i];
-    const auto byte = static_cast<unsigned char>(c);
-    if (c == '%' || c == '/' || c == '\0' || (i == 0 && c == '.')) {
-      out += '%';
-      out += hex[byte >> 4U];
-      out += hex[byte & 0xFU];
-    } else {
-      out += c;
-    }
-  }
-  return out;
+  return percent_escape(raw, pass_must_escape);
 }
 
 /// The inverse of pass_escape_piece; nullopt for a file name it cannot have produced.
 [[nodiscard]] inline std::optional<std::string> pass_unescape_piece(std::string_view text) {
-  auto nibble = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-  };
-  std::string out;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '/' || (i == 0 && text[i] == '.')) return std::nullopt;
-    if (text[i] != '%') {
-      out += text[i];
-      continue;
-    }
-    if (i + 2 >= text.size()) return std::nullopt;
-    const int hi = nibble(text[i + 1]);
-    const int lo = nibble(text[i + 2]);
-    if (hi < 0 || lo < 0) return std::nullopt;
-    out += static_cast<char>((hi << 4) | lo);
-    i += 2;
-  }
-  if (out.empty()) return std::nullopt;
+  auto out = percent_unescape(text, pass_must_escape);
+  if (out && out->empty()) return std::nullopt;
   return out;
 }
 
