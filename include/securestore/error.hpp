@@ -80,11 +80,18 @@ class error {
   [[nodiscard]] errc code() const noexcept { return code_; }
   /// The context: where, what happened, and (after "; ") what to do.
   [[nodiscard]] const std::string& message() const noexcept { return context_; }
-  /// What the user can do: the part of the context after its first "; ", else the code's default.
+  /// What the user can do: the part of the context after its first "; " outside parentheses
+  /// (a nested cause keeps its own "; " in parentheses), else the code's default remediation.
   [[nodiscard]] std::string_view remediation() const noexcept {
-    const auto cut = context_.find("; ");
-    if (cut == std::string::npos) return default_remediation(code_);
-    return std::string_view{context_}.substr(cut + 2);
+    int depth = 0;
+    for (std::size_t i = 0; i + 1 < context_.size(); ++i) {
+      if (context_[i] == '(') ++depth;
+      if (context_[i] == ')' && depth > 0) --depth;
+      if (depth == 0 && context_[i] == ';' && context_[i + 1] == ' ') {
+        return std::string_view{context_}.substr(i + 2);
+      }
+    }
+    return default_remediation(code_);
   }
 
   friend bool operator==(const error& e, errc c) noexcept { return e.code_ == c; }

@@ -21,6 +21,12 @@ TEST_CASE("an error's remediation is the part of its context after the first '; 
   const error e{errc::corrupt, "file /x/y.enc: authentication failed; delete it and store the key again"};
   CHECK(e.code() == errc::corrupt);
   CHECK(e.remediation() == "delete it and store the key again");
+  SECTION("a nested cause in parentheses keeps its own remedy out of the way") {
+    const error nested{errc::unavailable,
+                       "secret_service: the keyring stopped answering (memory: down; call heal()) and may hold "
+                       "this entry; retry once it is back"};
+    CHECK(nested.remediation() == "retry once it is back");
+  }
   SECTION("a context without a remedy falls back to the code's default remediation") {
     const error bare{errc::locked, "secret_service: locked"};
     CHECK(bare.remediation() == securestore::default_remediation(errc::locked));
