@@ -347,8 +347,8 @@ class basic_secure_store {
 
   // When the keyring may hold entries it cannot show now, absence cannot be proven, and the
   // answer is the keyring's state, never not_found: latched off (locked/denied), hanging
-  // (timeout), or down after it worked earlier in this process (an outage: unavailable). A
-  // keyring never seen working in this process (no daemon on this host) hides nothing we know of.
+  // (timeout), or down while it may hold this service's entries (an outage: unavailable). A
+  // keyring that never held any (no daemon on this host, no marker) hides nothing of ours.
   std::optional<error> keyring_hides_entries() {
     if (auto latched = m_->gate.latched()) return latched;
     const auto status = m_->gate.status(keyring_name());
