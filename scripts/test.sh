@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# The whole test suite: installs what it needs, builds everything (tests under ASan + UBSan, the
-# concurrency tests again under TSan),
-# runs every test inside a private Secret Service and a throw-away pass store, checks that a
-# downstream project can consume the library, and fuzzes the parsers for a bounded time.
+# The whole test suite: installs what it needs, builds everything with the tests under ASan +
+# UBSan, runs every test inside a private Secret Service and a throw-away pass store, checks that
+# a downstream project can consume the library, runs the concurrency tests again under TSan, and
+# fuzzes the parsers for a bounded time.
 # Usage: scripts/test.sh
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
