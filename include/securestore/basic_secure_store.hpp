@@ -93,8 +93,9 @@ class basic_secure_store {
     });
   }
 
-  /// Removes `key` from both stores: true if something was removed. The file goes first, so a
-  /// keyring failure (reported) never leaves a file behind.
+  /// Removes `key` from both stores: true if something was removed. The keyring goes first; when
+  /// it cannot be reached but may hold the key, nothing is removed and the keyring's error is
+  /// returned, so an older keyring value can never come back in place of a removed one.
   [[nodiscard]] result<bool> remove(std::string_view key) {
     return observe("remove", key, [&] { return remove_impl(key); });
   }
@@ -226,6 +227,7 @@ class basic_secure_store {
       if (m_->options.fallback == fallback_policy::deny) return *limit;
       return write_file(guard.value(), key, value);
     }
+    mark_keyring_used(guard.value());
     if (auto stored = m_->keyring.set(m_->service, key, value); !stored) {
       note_keyring_failure(stored.error());
       const auto code = stored.error().code();
@@ -233,7 +235,6 @@ class basic_secure_store {
       if (!outage || m_->options.fallback == fallback_policy::deny) return stored.error();
       return write_file(guard.value(), key, value);
     }
-    mark_keyring_used(guard.value());
     // The keyring now holds the newest value: an older file must not outlive it. If it cannot
     // be removed, it must at least not hold an older value (a later read would promote that).
     auto removed = m_->fs.remove(entry_path(key));
@@ -357,9 +358,9 @@ class basic_secure_store {
                                                  "); retry, or set SECURESTORE_BACKEND=file")};
     }
     if (keyring_may_hold_entries()) {
-      return error{errc::unavailable, detail::concat(keyring_name(), ": the keyring stopped answering (", status.reason,
-                                                     ") and may hold this entry; retry once it is "
-                                                     "back")};
+      return error{errc::unavailable, detail::concat(keyring_name(), ": the keyring is not answering (", status.reason,
+                                                     ") and may hold this entry; retry once it is back, or set "
+                                                     "SECURESTORE_BACKEND=file to work with the file store alone")};
     }
     return std::nullopt;
   }
@@ -383,8 +384,9 @@ class basic_secure_store {
     return m_->keyring_marker_seen;
   }
 
-  // Leaves the marker on the first keyring write of this store (once per process; the file is
-  // written once per service and directory).
+  // Leaves the marker before the first keyring write of this store (once per process; the file
+  // is written once per service and directory), so no process can find the keyring down and
+  // conclude it held nothing. Best effort: where no directory can exist, no file can be stale.
   void mark_keyring_used(const write_guard& guard) {
     if (m_->keyring_marker_seen || guard.no_directory) return;
     const auto marker = m_->dir / detail::keyring_marker;
@@ -428,6 +430,7 @@ class basic_secure_store {
     if (!guard) return;
     auto current = read_file(key);  // another writer may have replaced or removed it meanwhile
     if (!current || !(current.value() == value)) return;
+    mark_keyring_used(guard.value());
     if (auto stored = m_->keyring.set(m_->service, key, value.reveal()); !stored) {
       note_keyring_failure(stored.error());
       return;

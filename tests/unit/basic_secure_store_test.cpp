@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "support/names.hpp"
@@ -377,4 +378,31 @@ TEST_CASE("the latch is process-wide: a second store does not ask a keyring that
     memory_rig other;
     CHECK(other.make().keyring_available());
   }
+}
+
+TEST_CASE("threads waiting for a probe that latches do not probe again", "[store][latch][probe]") {
+  memory_rig rig;
+  securestore::memory_keyring slow{{.timeout = std::chrono::milliseconds{5000}}};
+  rig.keyring = slow;
+  auto store = rig.make();
+  slow.fail_with(errc::locked);
+  slow.hang_for(std::chrono::milliseconds{100});  // a slow refusal, like a dismissed prompt
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 4; ++i) threads.emplace_back([&] { (void)store.keyring_available(); });
+  for (auto& t : threads) t.join();
+  CHECK(slow.calls() == 1);  // one probe call (its set failed), not one per waiting thread
+}
+
+TEST_CASE("an entry moved into the keyring by a read leaves the marker, so its removal cannot be undone",
+          "[store][outage][remove]") {
+  memory_rig rig;
+  rig.keyring.fail_with(errc::unavailable);
+  REQUIRE(rig.make().set("api", "V1"));  // process A, outage: the file
+  rig.keyring.heal();
+  REQUIRE(rig.make().get("api").value() == std::string_view{"V1"});  // process B: promoted
+  REQUIRE(rig.keyring.entries().count({"svc", "api"}) == 1);
+  rig.keyring.fail_with(errc::unavailable);
+  auto during = rig.make();                                      // process C, during an outage
+  CHECK(during.get("api").error().code() == errc::unavailable);  // not "absent"
+  CHECK(during.remove("api").error().code() == errc::unavailable);
 }

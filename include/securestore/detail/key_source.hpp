@@ -204,16 +204,14 @@ class key_source {
     return std::any_of(passphrase_keys_.begin(), passphrase_keys_.end(), [&](const auto& p) { return p.first == kdf; });
   }
 
-  // The cached key of these parameters, else a fresh derivation that is cached unverified (for
-  // entries sealed under other parameters than the record's, which the AEAD then checks).
+  // The cached key of these parameters, else a fresh derivation. Only keys proven by the record
+  // are cached: one for other parameters (an entry from before the record, or a lost record) is
+  // derived again next time, so a mistyped passphrase is never kept.
   result<shared_key> passphrase_master(const kdf_params& kdf) {
     for (const auto& [params, key] : passphrase_keys_) {
       if (params == kdf) return key;
     }
-    auto key = derive_passphrase_master(kdf);
-    if (!key) return key.error();
-    passphrase_keys_.emplace_back(kdf, key.value());
-    return key;
+    return derive_passphrase_master(kdf);
   }
 
   // Derives the record's key and caches it only when the check matches: a mistyped passphrase

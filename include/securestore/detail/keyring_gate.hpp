@@ -72,6 +72,7 @@ class keyring_gate {
       if (fresh()) return state_ == keyring_state::available;
     }
     std::lock_guard probing{probe_mutex_};
+    if (latched()) return false;  // latched while this thread waited: no second prompt
     {
       std::lock_guard lock{mutex_};
       if (fresh()) return state_ == keyring_state::available;  // another thread just probed

@@ -94,6 +94,11 @@ class keyutils_keyring {
   /// Uses the keyring named by `opts`; a persistent keyring is resolved on first use.
   explicit keyutils_keyring(options opts) : opts_{opts} {}
 
+  /// The scope of the store's process-wide locked/denied latch: this kind of keyring.
+  [[nodiscard]] std::string latch_scope() const {
+    return opts_.kind == keyring_kind::user ? "keyutils@user" : "keyutils@persistent";
+  }
+
   [[nodiscard]] keyring_capabilities capabilities() const noexcept {
     return {.backend = "keyutils",
             .max_value_bytes = 32767,  // "user" key payload limit, keyrings(7)

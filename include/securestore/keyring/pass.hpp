@@ -170,6 +170,10 @@ class pass_keyring {
   /// default) gpg runs with --pinentry-mode=error, so a locked key fails at once with errc::locked.
   void set_interaction(interaction mode) noexcept { state_->mode = mode; }
 
+  /// The scope of the store's process-wide locked/denied latch: this password store, so a locked
+  /// GPG key of one store does not turn off another.
+  [[nodiscard]] std::string latch_scope() const { return detail::concat("pass@", store_dir().native()); }
+
   /// The value under (service, account), decrypted by `pass show`. errc::not_found when its file
   /// does not exist; errc::unavailable without a store, `pass` or the secret key; errc::locked
   /// when the key's passphrase is not available; errc::timeout past the bound.
