@@ -56,6 +56,17 @@ TEST_CASE("entries written by securestore 0.1 still open", "[envelope][golden]")
     securestore::file_store store{"golden-service", options};
     CHECK(store.get("api-key").value() == std::string_view{"golden-value-0123"});
   }
+  SECTION("a wrong passphrase first, then the right one: the wrong key is not remembered") {
+    auto options = golden_options(dir, "passphrase-entries");
+    int attempts = 0;
+    options.passphrase = [&attempts] {
+      return securestore::result<securestore::secret>{
+          securestore::secret{++attempts == 1 ? "wrong passphrase" : "golden passphrase"}};
+    };
+    securestore::file_store store{"golden-service", options};
+    CHECK_FALSE(store.get("api-key"));
+    CHECK(store.get("api-key").value() == std::string_view{"golden-value-0123"});
+  }
   SECTION("and not under another service name, even when copied into its directory") {
     fs::create_directories(dir / "golden" / "entries" / "another-service");
     fs::copy(dir / "golden" / "entries" / "golden-service" / "api-key.enc",

@@ -125,12 +125,16 @@ class key_source {
   [[nodiscard]] key_bytes entry_key(const shared_key& master, std::span<const std::uint8_t> salt,
                                     std::span<const std::uint8_t> label) {
     cache_id id{};
-    const bool cacheable = salt.size() == id.salt.size();
-    if (cacheable) {
+    bool cacheable = false;
+    if (salt.size() == id.salt.size()) {
       std::copy(salt.begin(), salt.end(), id.salt.begin());
       id.master = master.get();
       std::lock_guard lock{mutex_};
-      if (auto it = entry_keys_.find(id); it != entry_keys_.end()) return it->second;
+      // Only for masters this source keeps: a key derived for one read (an unproven passphrase)
+      // is freed after it, and a later master at the same address must not find its entries.
+      cacheable = master == root_ || std::any_of(passphrase_keys_.begin(), passphrase_keys_.end(),
+                                                 [&](const auto& p) { return p.second == master; });
+      if (auto it = entry_keys_.find(id); cacheable && it != entry_keys_.end()) return it->second;
     }
     auto key = derive_entry_key(*master, salt, label);
     if (cacheable) {
