@@ -116,11 +116,7 @@ class secret_service_keyring {
     }
     BOOST_OUTCOME_TRY(session, acquire());
     BOOST_OUTCOME_TRY(found, search(session, attributes(service, account)));
-    if (!found.locked.empty()) {
-      BOOST_OUTCOME_TRY(unlock(session, found.locked, account));
-    }
-    std::vector<std::string> existing = std::move(found.unlocked);
-    existing.insert(existing.end(), found.locked.begin(), found.locked.end());
+    BOOST_OUTCOME_TRY(existing, unlock_all(session, found, account));
     if (!existing.empty()) {
       auto updated = write_secret(session, existing.front(), value);
       if (updated || updated.error().code() != errc::not_found) {
@@ -139,11 +135,7 @@ class secret_service_keyring {
     if (auto bad = check_names(service, account); !bad) return bad.error();
     BOOST_OUTCOME_TRY(session, acquire());
     BOOST_OUTCOME_TRY(found, search(session, attributes(service, account)));
-    if (!found.locked.empty()) {
-      BOOST_OUTCOME_TRY(unlock(session, found.locked, account));
-    }
-    std::vector<std::string> existing = std::move(found.unlocked);
-    existing.insert(existing.end(), found.locked.begin(), found.locked.end());
+    BOOST_OUTCOME_TRY(existing, unlock_all(session, found, account));
     if (existing.empty()) {
       BOOST_OUTCOME_TRY(require_unlocked(session, found, account));
       return false;
@@ -169,11 +161,7 @@ class secret_service_keyring {
     std::vector<std::pair<std::string, std::string>> query{{"xdg:schema", detail::ss_schema},
                                                            {"service", detail::ss_encode_name(service)}};
     BOOST_OUTCOME_TRY(found, search(session, query));
-    if (!found.locked.empty()) {
-      BOOST_OUTCOME_TRY(unlock(session, found.locked, ""));
-    }
-    std::vector<std::string> paths = std::move(found.unlocked);
-    paths.insert(paths.end(), found.locked.begin(), found.locked.end());
+    BOOST_OUTCOME_TRY(paths, unlock_all(session, found, ""));
     if (paths.empty()) {
       BOOST_OUTCOME_TRY(require_unlocked(session, found, ""));
       return std::vector<std::string>{};
@@ -374,6 +362,18 @@ class secret_service_keyring {
                    "the keyring, or set SECURESTORE_BACKEND=file"};
     }
     return success();
+  }
+
+  // Unlocks what the search found locked (errc::locked where that may not or did not happen) and
+  // returns every matching item, the already unlocked ones first.
+  [[nodiscard]] result<std::vector<std::string>> unlock_all(const handle& session, const search_result& found,
+                                                            std::string_view account) {
+    if (!found.locked.empty()) {
+      BOOST_OUTCOME_TRY(unlock(session, found.locked, account));
+    }
+    std::vector<std::string> paths = found.unlocked;
+    paths.insert(paths.end(), found.locked.begin(), found.locked.end());
+    return paths;
   }
 
   // Under interaction::allowed, Service.Unlock and, if the service asks, its prompt; else locked.
