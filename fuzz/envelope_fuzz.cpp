@@ -5,11 +5,12 @@
 #include <cstdlib>
 #include <string_view>
 
-#include <securestore/cipher/envelope.hpp>
+#include <securestore/detail/format/envelope.hpp>
 
 namespace {
 
 using namespace securestore;
+using namespace securestore::detail;
 
 constexpr std::size_t nonce_bytes = 12;
 constexpr std::size_t tag_bytes = 16;

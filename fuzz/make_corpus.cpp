@@ -7,7 +7,7 @@
 #include <utility>
 #include <vector>
 
-#include <securestore/detail/name_codec.hpp>
+#include <securestore/detail/format/file_names.hpp>
 #include <securestore/file_store.hpp>
 
 #include "fuzz_support.hpp"
@@ -16,6 +16,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using namespace securestore;
+using namespace securestore::detail;
 
 std::string read_file(const fs::path& path) {
   std::FILE* f = std::fopen(path.c_str(), "rb");

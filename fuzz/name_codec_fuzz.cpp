@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-#include <securestore/detail/name_codec.hpp>
+#include <securestore/detail/format/file_names.hpp>
 
 namespace {
 

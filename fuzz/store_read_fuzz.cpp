@@ -9,7 +9,7 @@
 #include <string>
 #include <string_view>
 
-#include <securestore/detail/name_codec.hpp>
+#include <securestore/detail/format/file_names.hpp>
 #include <securestore/file_store.hpp>
 
 #include "fuzz_support.hpp"
@@ -17,6 +17,7 @@
 namespace {
 
 using namespace securestore;
+using namespace securestore::detail;
 
 struct harness {
   fuzz::temp_dir dir;

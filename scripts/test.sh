@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The whole test suite: installs what it needs, builds everything with the tests under ASan +
-# UBSan, runs every test inside a private Secret Service and a throw-away pass store, checks that
-# a downstream project can consume the library, runs the concurrency tests again under TSan, and
-# fuzzes the parsers for a bounded time.
+# UBSan, runs every test inside a private Secret Service and a throw-away pass store, builds the
+# tests again in Release (warnings as errors) and with the core alone (no backend libraries),
+# checks that a downstream project can consume the library, runs the concurrency tests again
+# under TSan, and fuzzes the parsers for a bounded time.
 # Usage: scripts/test.sh
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -11,7 +12,8 @@ cd "$root"
 scripts/install-deps.sh
 
 build=build/test
-cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Debug -DSECURESTORE_SANITIZE=ON -DSECURESTORE_BUILD_BENCHMARKS=ON
+cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Debug -DSECURESTORE_SANITIZE=ON -DSECURESTORE_BUILD_BENCHMARKS=ON \
+  -DSECURESTORE_WERROR=ON
 cmake --build "$build" -j2
 
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
@@ -19,6 +21,20 @@ export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$root/tests/lsan.supp:print_sup
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 scripts/with-secret-service.sh scripts/with-pass-store.sh \
   ctest --test-dir "$build" --output-on-failure -j2 --timeout 600
+
+# An optimised build must not break unnoticed (GCC's -O2 warnings differ from -O0's).
+release=build/release
+cmake -S . -B "$release" -DCMAKE_BUILD_TYPE=Release -DSECURESTORE_WERROR=ON -DSECURESTORE_BUILD_BENCHMARKS=ON \
+  -DSECURESTORE_INSTALL=OFF
+cmake --build "$release" -j2
+"$release/tests/unit_tests"
+
+# The core alone: what a machine with only Botan, Boost and nlohmann/json builds and runs.
+core=build/core
+cmake -S . -B "$core" -DCMAKE_BUILD_TYPE=Release -DSECURESTORE_WERROR=ON -DSECURESTORE_BACKENDS= \
+  -DSECURESTORE_INSTALL=OFF
+cmake --build "$core" -j2
+ctest --test-dir "$core" --output-on-failure -j2 --timeout 600
 
 scripts/test-consumer.sh "$root/build/consumer"
 

@@ -1,5 +1,6 @@
 // concepts.hpp: the four policies basic_secure_store is built from (keyring, cipher, file
 // system, clock), each a C++20 concept whose comment states what the compiler cannot check.
+// A backend author needs this file and nothing else: it says what the store does with each answer.
 #pragma once
 
 #include <chrono>
@@ -12,15 +13,13 @@
 #include <string_view>
 #include <vector>
 
-#include <botan/secmem.h>
-
 #include <securestore/error.hpp>
 #include <securestore/secret.hpp>
 
 namespace securestore {
 
-/// What a keyring backend can hold, published as data so the store can check a value before
-/// writing it (and never truncate). Each backend cites the source of its limits.
+/// What a keyring backend can hold and where it lives, published as data so the store can check
+/// a value before writing it (and never truncate). Each backend cites the source of its limits.
 struct keyring_capabilities {
   std::string_view backend;         ///< short name used in messages and logs: "secret_service"
   std::size_t max_value_bytes = 0;  ///< the largest value it stores whole
@@ -28,6 +27,13 @@ struct keyring_capabilities {
   bool survives_reboot = false;     ///< false for the kernel keyring and the in-memory double
   bool nul_in_names = false;        ///< whether an account name may contain NUL bytes
   bool utf8_names_only = false;     ///< whether names must be valid UTF-8 (D-Bus strings)
+  /// Whether it can hold entries at all. False only for null_keyring: the store then never asks
+  /// it, and its absence hides nothing.
+  bool holds_entries = true;
+  /// Whether other hosts share it (a network store). A local keyring that is down while this host
+  /// never wrote to it (no marker file) hides nothing; a shared one may always hold entries that
+  /// another host wrote, so while it is down absence is never proven.
+  bool shared = false;
 };
 
 /// Whether a backend may raise an unlock or permission prompt.
@@ -37,15 +43,52 @@ enum class interaction {
 };
 
 /// A keyring policy keeps small secrets under (service, account) in one backend.
-/// Semantic requirements (the compiler checks only the signatures; tests/contract checks them):
-/// - get() returns errc::not_found only when absence is proven; a locked item is errc::locked.
-/// - Failures come from structured status (errno, D-Bus error names), never message text;
-///   no message holds the value.
-/// - set() stores the whole value or leaves the previous one; it never truncates.
-/// - list() returns account names only, without reading any value.
-/// - Copies share one backend; calls are thread-safe and end within the backend's timeout,
-///   else errc::timeout.
-/// Optionally, `set_interaction(interaction)`: the store passes its interaction mode on.
+///
+/// Required expressions (k a Keyring, ck a const one):
+///
+/// | expression | returns | meaning |
+/// |---|---|---|
+/// | `k.get(service, account)` | `result<secret>` | the value; `not_found` only when absence is proven |
+/// | `k.set(service, account, value)` | `result<void>` | stores the whole value or leaves the old one |
+/// | `k.remove(service, account)` | `result<bool>` | true if an entry was removed, false if none was there |
+/// | `k.list(service)` | `result<vector<string>>` | account names only; reads no value |
+/// | `ck.capabilities()` | `keyring_capabilities` (noexcept) | limits and nature, as data |
+///
+/// What the store does with each failure code a keyring returns:
+///
+/// | code | meaning for the backend | what the store does |
+/// |---|---|---|
+/// | `not_found` | absence proven (the collection is unlocked, no match) | consults the file; answers `not_found` if
+/// neither has it | | `invalid_argument` | this one value or name cannot be held (size, quota, a name it refuses) |
+/// under `allow` writes that value to the file and keeps the keyring on; under `deny` returns it | | `unavailable` |
+/// the whole keyring cannot be reached (no bus, daemon gone) | off for `probe_ttl`; writes go to the file under
+/// `allow`; reads whose key may be in the keyring answer `unavailable`, never `not_found` | | `timeout` | no answer
+/// within the backend's bound | as `unavailable`, and the next call probes again | | `locked` | the keyring or item is
+/// locked, and may not prompt (or the prompt was dismissed) | surfaced, never bypassed; latches the keyring off (see
+/// below) | | `denied` | the user or system refused access | surfaced; latches the keyring off | | `corrupt` | the
+/// backend holds bytes that are not a value of ours | surfaced as is |
+///
+/// The latch: after `locked` or `denied` the store stops calling the keyring (one warning, no
+/// prompt storms). Under interaction::never a `locked` latch is asked again after probe_ttl;
+/// otherwise it lasts until the backend reports a change (see `on_change` below) or the
+/// application calls the store's retry_keyring().
+///
+/// Messages say what happened and what only the backend knows to do ("unlock the collection");
+/// the store adds its own remedies (the file fallback, SECURESTORE_BACKEND). No message holds a
+/// value. Failures are classified from structured status (errno, D-Bus error names, Win32
+/// codes), never message text. Copies share one backend; calls are thread-safe and end within
+/// the backend's bound, else `timeout`.
+///
+/// Optional members, detected by the store:
+/// - `set_interaction(interaction)`: the store passes its interaction mode on.
+/// - `latch_scope() -> std::string`: which keyring a latch turns off (default: the backend's
+///   name, process-wide); the Secret Service latches per bus, memory_keyring per backing state.
+/// - `probe(service) -> result<void>`: proves the keyring usable without writing (a pass store
+///   with git must not gain commits); without it, the store probes with set, get and remove of a
+///   reserved account.
+/// - `on_change(std::function<void()>)`: the backend calls it when the keyring may have become
+///   usable again (the Secret Service: the collection's Locked turned false); the store then lifts
+///   its latch.
 template <class K>
 concept keyring_policy = std::copy_constructible<K> &&
     requires(K& k, const K& ck, std::string_view service, std::string_view account, std::string_view value) {
@@ -67,41 +110,57 @@ concept keyring_policy = std::copy_constructible<K> &&
 /// - Stateless: copies are interchangeable and calls are thread-safe.
 template <class C>
 concept cipher_policy = std::copy_constructible<C> &&
-    requires(const C& c, const Botan::secure_vector<std::uint8_t>& key, std::span<const std::uint8_t> bytes,
-             std::string_view plaintext) {
+    requires(const C& c, std::span<const std::uint8_t> bytes, std::string_view plaintext) {
   { C::name } -> std::convertible_to<std::string_view>;
   { C::nonce_bytes } -> std::convertible_to<std::size_t>;
   { C::tag_bytes } -> std::convertible_to<std::size_t>;
-  { c.seal(key, bytes, bytes, plaintext) } -> std::same_as<result<std::vector<std::uint8_t>>>;
-  { c.open(key, bytes, bytes, bytes) } -> std::same_as<result<secret>>;
+  { c.seal(bytes, bytes, bytes, plaintext) } -> std::same_as<result<std::vector<std::uint8_t>>>;
+  { c.open(bytes, bytes, bytes, bytes) } -> std::same_as<result<secret>>;
 };
 
 /// The file system operations the store needs; each can fail, and a test policy fails them on
 /// purpose (faulty_fs).
 enum class fs_op { mkdir, open, read, write, fsync, rename, fsync_dir, unlink, list, lock, stat };
 
-/// An fs policy reads and writes whole files atomically in one directory.
+/// How an fs policy's open_directory() treats the directory it opens.
+struct directory_options {
+  bool create = true;        ///< create it (and missing parents) with mode 0700
+  bool make_private = true;  ///< tighten an existing one of ours to 0700; else leave its mode
+};
+
+/// An fs policy keeps whole files in directories it has opened and checked.
 /// Semantic requirements:
-/// - ensure_directory() creates the directory 0700 (parents too) and refuses one that other
-///   users can write (errc::denied).
+/// - open_directory(path, options) opens the directory once (creating it 0700 when asked) and
+///   checks it on its handle: this user's, writable by no one else, and every ancestor owned by
+///   root or the user and not writable by others (unless sticky and root's). A failed check is
+///   errc::denied naming the directory. Every other call works relative to the handle, so the
+///   directory cannot be swapped between the check and the use.
+/// - still_current(dir) tells whether the path still leads to the opened directory.
 /// - write_atomic() replaces the file with 0600 contents through temp -> fsync -> rename ->
 ///   fsync(dir); on any failure the previous contents stay and no temp file is left.
 /// - read() refuses symlinks and files that other users can read or write (errc::denied);
 ///   a missing file is errc::not_found.
 /// - remove() is true if a file was removed, false if there was none.
-/// - list() returns the names in the directory (not "." or ".."); a missing directory is empty.
-/// - lock() takes an exclusive advisory lock, across processes, held by the returned object.
+/// - list() returns the names in the directory (not "." or "..").
+/// - lock() takes an exclusive advisory lock, across processes, held by the returned object; a
+///   lock file that is not this user's private file is errc::denied.
+/// - sweep_temp_files() removes write_atomic's temp files older than an age (call it locked).
 /// - Copies share any state; calls are thread-safe.
 template <class F>
 concept fs_policy = std::copy_constructible<F> &&
-    requires(F& f, const std::filesystem::path& path, std::string_view bytes) {
+    requires(F& f, const F& cf, const std::filesystem::path& path, const typename F::directory_type& dir,
+             std::string_view name, std::string_view bytes) {
   typename F::lock_type;
-  { f.ensure_directory(path) } -> std::same_as<result<void>>;
-  { f.write_atomic(path, bytes) } -> std::same_as<result<void>>;
-  { f.read(path) } -> std::same_as<result<std::string>>;
-  { f.remove(path) } -> std::same_as<result<bool>>;
-  { f.list(path) } -> std::same_as<result<std::vector<std::string>>>;
-  { f.lock(path) } -> std::same_as<result<typename F::lock_type>>;
+  typename F::directory_type;
+  { f.open_directory(path, directory_options{}) } -> std::same_as<result<typename F::directory_type>>;
+  { cf.still_current(dir) } -> std::same_as<bool>;
+  { dir.path() } -> std::convertible_to<const std::filesystem::path&>;
+  { f.write_atomic(dir, name, bytes) } -> std::same_as<result<void>>;
+  { f.read(dir, name) } -> std::same_as<result<std::string>>;
+  { f.remove(dir, name) } -> std::same_as<result<bool>>;
+  { f.list(dir) } -> std::same_as<result<std::vector<std::string>>>;
+  { f.lock(dir, name) } -> std::same_as<result<typename F::lock_type>>;
+  { f.sweep_temp_files(dir, std::chrono::seconds{}) } -> std::same_as<result<std::size_t>>;
 };
 
 /// A clock policy: anything with a monotonic now(). Copies of a test clock share one time.

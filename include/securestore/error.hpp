@@ -1,7 +1,8 @@
-// error.hpp: the error taxonomy (errc), its std::error_category, the error type
-// (a code plus a context a person can act on) and result<T> on Boost.Outcome.
+// error.hpp: the error taxonomy (errc), its std::error_category, the error type (a code, what
+// happened and what to do) and result<T> on Boost.Outcome.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -54,7 +55,7 @@ class error_category_impl final : public std::error_category {
   return {static_cast<int>(e), error_category()};
 }
 
-/// What a caller can do about each code, used when a context does not say it itself.
+/// What a caller can do about each code, used when an error carries no remedy of its own.
 [[nodiscard]] constexpr std::string_view default_remediation(errc e) noexcept {
   switch (e) {
     case errc::unavailable:
@@ -69,36 +70,52 @@ class error_category_impl final : public std::error_category {
   return "";
 }
 
-/// A failure: a code from the taxonomy and a context that reads
-/// "<backend or file>: <what happened>; <what the user can do>".
-/// A context never holds a secret value, key material, a passphrase or envelope bytes.
+/// A failure: a code from the taxonomy, what happened ("<backend or file>: <what happened>") and,
+/// as a field of its own, what the user can do. message() joins the two with "; ".
+/// Neither part ever holds a secret value, key material, a passphrase or envelope bytes.
+///
+/// Backends say what happened and what only they know to do ("unlock the collection"); the store
+/// adds what to do about the store (with_remedy), so no backend hard-codes the store's options.
 class error {
  public:
   error() = default;  // Boost.Outcome 1.74 requires it; a default error is `unavailable`
-  error(errc code, std::string context) : code_{code}, context_{std::move(context)} {}
+  /// An error whose context carries no separate remedy: remediation() is the code's default.
+  error(errc code, std::string context) : code_{code}, message_{std::move(context)}, what_size_{message_.size()} {}
+  /// An error with its remedy as its own field.
+  error(errc code, std::string what, std::string_view remedy) : code_{code}, message_{std::move(what)} {
+    what_size_ = message_.size();
+    if (!remedy.empty()) {
+      message_.append("; ");
+      message_.append(remedy);
+    }
+  }
 
   [[nodiscard]] errc code() const noexcept { return code_; }
-  /// The context: where, what happened, and (after "; ") what to do.
-  [[nodiscard]] const std::string& message() const noexcept { return context_; }
-  /// What the user can do: the part of the context after its first "; " outside parentheses
-  /// (a nested cause keeps its own "; " in parentheses), else the code's default remediation.
+  /// Where and what happened, then (after "; ") what to do when the error carries a remedy.
+  [[nodiscard]] const std::string& message() const noexcept { return message_; }
+  /// Where and what happened, without the remedy.
+  [[nodiscard]] std::string_view what() const noexcept { return std::string_view{message_}.substr(0, what_size_); }
+  /// What the user can do: the error's own remedy, else the code's default remediation.
   [[nodiscard]] std::string_view remediation() const noexcept {
-    int depth = 0;
-    for (std::size_t i = 0; i + 1 < context_.size(); ++i) {
-      if (context_[i] == '(') ++depth;
-      if (context_[i] == ')' && depth > 0) --depth;
-      if (depth == 0 && context_[i] == ';' && context_[i + 1] == ' ') {
-        return std::string_view{context_}.substr(i + 2);
-      }
-    }
+    if (what_size_ + 2 <= message_.size()) return std::string_view{message_}.substr(what_size_ + 2);
     return default_remediation(code_);
+  }
+  /// This error with `more` added to its remedy ("<remedy>, or <more>"), or as its remedy when
+  /// it had none of its own.
+  [[nodiscard]] error with_remedy(std::string_view more) const {
+    if (what_size_ == message_.size()) return error{code_, message_, more};
+    std::string remedy{remediation()};
+    remedy.append(", or ");
+    remedy.append(more);
+    return error{code_, std::string{what()}, remedy};
   }
 
   friend bool operator==(const error& e, errc c) noexcept { return e.code_ == c; }
 
  private:
   errc code_ = errc::unavailable;
-  std::string context_;
+  std::string message_;
+  std::size_t what_size_ = 0;  // message_[0, what_size_) is what happened; after "; " the remedy
 };
 
 // ADL hooks for Boost.Outcome: an `error` converts to std::error_code, and .value() on a

@@ -1,5 +1,5 @@
-// contract/make_keyring.hpp: the keyring policies under contract, a factory for each, a check
-// that a real backend's daemon is there (fail under CI=true, warn and skip elsewhere) and cleanup.
+// contract/make_keyring.hpp: a factory for the keyring policies under contract, a check that a
+// real backend's daemon is there (fail under CI=true, warn and skip elsewhere) and cleanup.
 #pragma once
 
 #include <catch2/catch.hpp>
@@ -8,28 +8,22 @@
 #include <cstdlib>
 #include <string>
 #include <string_view>
-#include <tuple>
 #include <vector>
-
-#include <securestore/keyring/keyutils.hpp>
-#include <securestore/keyring/memory.hpp>
-#include <securestore/keyring/pass.hpp>
-#include <securestore/keyring/secret_service.hpp>
 
 namespace securestore::test {
 
-/// Every keyring policy the contract suite runs over, real backends included.
-using contract_keyrings = std::tuple<memory_keyring, keyutils_keyring, secret_service_keyring, pass_keyring>;
+/// How the tests make a keyring of type K: default-constructed, unless a backend's test file
+/// specializes this (before it runs the contract). The real backends read their daemon's location
+/// from the environment that scripts/with-secret-service.sh and scripts/with-pass-store.sh set up.
+template <class K>
+struct keyring_factory {
+  [[nodiscard]] static K make() { return K{}; }
+};
 
-/// A keyring of type K configured for tests: the real backends read their daemon's location from
-/// the environment that scripts/with-secret-service.sh and scripts/with-pass-store.sh set up.
+/// A keyring of type K configured for tests.
 template <class K>
 [[nodiscard]] K make_keyring() {
-  if constexpr (std::is_same_v<K, secret_service_keyring>) {
-    return secret_service_keyring{{.timeout = std::chrono::milliseconds{5000}}};
-  } else {
-    return K{};
-  }
+  return keyring_factory<K>::make();
 }
 
 /// True under CI=true: there a backend whose daemon is missing fails its tests.

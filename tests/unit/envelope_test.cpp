@@ -1,6 +1,6 @@
 // Tests of cipher/envelope.hpp through a real file store: every malformed or tampered entry is
 // errc::corrupt with a remediation, never a crash, a hang or another key's value.
-#include <securestore/cipher/envelope.hpp>
+#include <securestore/detail/format/envelope.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -223,7 +223,7 @@ TEST_CASE("huge KDF costs in a file are rejected at once, not run", "[envelope][
 }
 
 TEST_CASE("the associated data is unambiguous in service and key", "[envelope][aad]") {
-  using securestore::envelope_aad;
+  using securestore::detail::envelope_aad;
   CHECK(envelope_aad("aes-256-gcm", "ab", "c") != envelope_aad("aes-256-gcm", "a", "bc"));
   CHECK(envelope_aad("aes-256-gcm", "svc", "k") != envelope_aad("chacha20-poly1305", "svc", "k"));
 }

@@ -17,19 +17,29 @@ TEST_CASE("errc converts to a std::error_code in the securestore category", "[er
   CHECK_FALSE(code.message().empty());
 }
 
-TEST_CASE("an error's remediation is the part of its context after the first '; '", "[error]") {
-  const error e{errc::corrupt, "file /x/y.enc: authentication failed; delete it and store the key again"};
+TEST_CASE("an error carries its remedy as a field of its own", "[error]") {
+  const error e{errc::corrupt, "file /x/y.enc: authentication failed", "delete it and store the key again"};
   CHECK(e.code() == errc::corrupt);
   CHECK(e.remediation() == "delete it and store the key again");
-  SECTION("a nested cause in parentheses keeps its own remedy out of the way") {
-    const error nested{errc::unavailable,
-                       "secret_service: the keyring stopped answering (memory: down; call heal()) and may hold "
-                       "this entry; retry once it is back"};
+  CHECK(e.what() == "file /x/y.enc: authentication failed");
+  CHECK(e.message() == "file /x/y.enc: authentication failed; delete it and store the key again");
+  SECTION("a path or nested cause holding '; ' does not split the remedy") {
+    const error nested{errc::unavailable, "file /tmp/a; b/c.enc: write failed (memory: down; call heal())",
+                       "retry once it is back"};
     CHECK(nested.remediation() == "retry once it is back");
+    CHECK(nested.what() == "file /tmp/a; b/c.enc: write failed (memory: down; call heal())");
   }
   SECTION("a context without a remedy falls back to the code's default remediation") {
-    const error bare{errc::locked, "secret_service: locked"};
+    const error bare{errc::locked, "secret_service: locked; by another; thing"};
     CHECK(bare.remediation() == securestore::default_remediation(errc::locked));
+    CHECK(bare.what() == bare.message());
+  }
+  SECTION("the store adds its own remedy after the backend's") {
+    const auto more = e.with_remedy("set SECURESTORE_BACKEND=file");
+    CHECK(more.remediation() == "delete it and store the key again, or set SECURESTORE_BACKEND=file");
+    CHECK(more.what() == e.what());
+    const error bare{errc::timeout, "memory: no answer"};
+    CHECK(bare.with_remedy("retry").remediation() == "retry");
   }
 }
 

@@ -1,6 +1,7 @@
 // unit/keyutils_classify_test.cpp: the kernel keyring's errno classification and its injective
 // description scheme, as tables.
-#include <securestore/keyring/keyutils.hpp>
+#include <securestore/keyring/keyutils/classify.hpp>
+#include <securestore/keyring/keyutils/names.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -19,7 +20,7 @@ TEST_CASE("keyctl errno values map to the taxonomy", "[unit][keyutils]") {
       {EPERM, errc::denied},
       {EINVAL, errc::invalid_argument},
       {E2BIG, errc::invalid_argument},
-      {EDQUOT, errc::unavailable},
+      {EDQUOT, errc::invalid_argument},  // one key over the quota: that key goes to the file
       {ENOMEM, errc::unavailable},
       {ENOSYS, errc::unavailable},
       {EOPNOTSUPP, errc::unavailable},
@@ -31,7 +32,7 @@ TEST_CASE("keyctl errno values map to the taxonomy", "[unit][keyutils]") {
 
 TEST_CASE("the classification is usable at compile time", "[unit][keyutils]") {
   static_assert(detail::classify_keyctl_errno(ENOKEY) == errc::not_found);
-  static_assert(detail::classify_keyctl_errno(EDQUOT) == errc::unavailable);
+  static_assert(detail::classify_keyctl_errno(EDQUOT) == errc::invalid_argument);
   SUCCEED();
 }
 

@@ -1,5 +1,5 @@
 // Tests of detail/name_codec.hpp: key names map to file names injectively and reversibly.
-#include <securestore/detail/name_codec.hpp>
+#include <securestore/detail/format/file_names.hpp>
 #include <securestore/detail/utf8.hpp>
 
 #include <catch2/catch.hpp>

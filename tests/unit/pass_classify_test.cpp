@@ -1,6 +1,7 @@
 // unit/pass_classify_test.cpp: how a failed `pass` run is classified from gpg's status lines, and
 // the injective mapping of names to pass entries, as tables.
-#include <securestore/keyring/pass.hpp>
+#include <securestore/keyring/pass/classify.hpp>
+#include <securestore/keyring/pass/paths.hpp>
 
 #include <catch2/catch.hpp>
 

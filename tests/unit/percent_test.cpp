@@ -1,5 +1,5 @@
 // Tests of detail/percent.hpp: escaping round-trips, and only the canonical form decodes.
-#include <securestore/detail/percent.hpp>
+#include <securestore/detail/format/percent.hpp>
 
 #include <catch2/catch.hpp>
 

@@ -1,7 +1,7 @@
 // unit/secret_service_classify_test.cpp: the Secret Service failure classification, as a table of
 // GError domains, codes and D-Bus error names.
-#include <securestore/detail/secret_service_classify.hpp>
-#include <securestore/detail/secret_service_names.hpp>
+#include <securestore/keyring/secret_service/classify.hpp>
+#include <securestore/keyring/secret_service/names.hpp>
 
 #include <catch2/catch.hpp>
 

@@ -9,11 +9,9 @@
 #include <string_view>
 #include <vector>
 
-#include <botan/aead.h>
-#include <botan/secmem.h>
-
 #include <securestore/concepts.hpp>
 #include <securestore/detail/concat.hpp>
+#include <securestore/detail/crypto.hpp>
 #include <securestore/error.hpp>
 #include <securestore/secret.hpp>
 
@@ -31,35 +29,34 @@ class botan_aead {
   static constexpr std::size_t tag_bytes = 16;
 
   /// Encrypts and authenticates: returns ciphertext || 16-byte tag.
-  [[nodiscard]] result<std::vector<std::uint8_t>> seal(const Botan::secure_vector<std::uint8_t>& key,
+  [[nodiscard]] result<std::vector<std::uint8_t>> seal(std::span<const std::uint8_t> key,
                                                        std::span<const std::uint8_t> nonce,
                                                        std::span<const std::uint8_t> aad,
                                                        std::string_view plaintext) const {
     try {
       auto& mode = mode_for(Botan::ENCRYPTION);
-      mode.set_key(key);
+      mode.set_key(key.data(), key.size());
       mode.set_associated_data(aad.data(), aad.size());
       mode.start(nonce.data(), nonce.size());
       Botan::secure_vector<std::uint8_t> buffer(plaintext.begin(), plaintext.end());
       mode.finish(buffer);
       return std::vector<std::uint8_t>(buffer.begin(), buffer.end());
     } catch (const std::exception& e) {
-      return error{errc::invalid_argument, detail::concat(name, ": encryption failed (", e.what(),
-                                                          "); this is a bug in the caller's key or nonce size")};
+      return error{errc::invalid_argument, detail::concat(name, ": encryption failed (", e.what(), ")"),
+                   "this is a bug in the caller's key or nonce size"};
     }
   }
 
   /// Authenticates then decrypts ciphertext || tag; any mismatch is errc::corrupt.
-  [[nodiscard]] result<secret> open(const Botan::secure_vector<std::uint8_t>& key, std::span<const std::uint8_t> nonce,
+  [[nodiscard]] result<secret> open(std::span<const std::uint8_t> key, std::span<const std::uint8_t> nonce,
                                     std::span<const std::uint8_t> aad, std::span<const std::uint8_t> sealed) const {
     if (nonce.size() != nonce_bytes || sealed.size() < tag_bytes || key.size() != key_bytes) {
-      return error{errc::corrupt, detail::concat(name,
-                                                 ": wrong nonce, tag or key length; "
-                                                 "delete the entry and store it again")};
+      return error{errc::corrupt, detail::concat(name, ": wrong nonce, tag or key length"),
+                   "delete the entry and store it again"};
     }
     try {
       auto& mode = mode_for(Botan::DECRYPTION);
-      mode.set_key(key);
+      mode.set_key(key.data(), key.size());
       mode.set_associated_data(aad.data(), aad.size());
       mode.start(nonce.data(), nonce.size());
       Botan::secure_vector<std::uint8_t> buffer(sealed.begin(), sealed.end());
@@ -67,9 +64,9 @@ class botan_aead {
       return secret{std::move(buffer)};
     } catch (const std::exception&) {
       // Botan::Invalid_Authentication_Tag, or a malformed input: either way nothing is returned.
-      return error{errc::corrupt, detail::concat(name,
-                                                 ": authentication failed (tampered, truncated, or "
-                                                 "copied from another key); delete the entry and store it again")};
+      return error{errc::corrupt,
+                   detail::concat(name, ": authentication failed (tampered, truncated, or copied from another key)"),
+                   "delete the entry and store it again"};
     }
   }
 

@@ -46,8 +46,9 @@ namespace securestore::detail {
 
 /// An error for a failed file-system call: "file <path>: <what> failed (<errno text>); <remedy>".
 [[nodiscard]] inline error fs_error(int e, std::string_view what, std::string_view path) {
-  return error{classify_fs_errno(e), concat("file ", path, ": ", what, " failed (", std::generic_category().message(e),
-                                            "); ", fs_remediation(e))};
+  return error{classify_fs_errno(e),
+               concat("file ", path, ": ", what, " failed (", std::generic_category().message(e), ")"),
+               fs_remediation(e)};
 }
 
 }  // namespace securestore::detail

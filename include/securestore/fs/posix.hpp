@@ -1,10 +1,13 @@
-// fs/posix.hpp: the POSIX file policy: durable atomic writes, owner-only permissions, symlink-
-// refusing reads and a cross-process advisory lock. basic_posix_fs takes a fault hook so tests
-// can fail any single syscall (fs/faulty.hpp); posix_fs is the real thing.
+// fs/posix.hpp: the POSIX file policy: a store directory opened once and checked on its descriptor
+// (owner, mode, and every ancestor), then durable atomic writes, symlink-refusing reads and a
+// cross-process advisory lock, all relative to that descriptor. basic_posix_fs takes a fault hook
+// so tests can fail any single syscall (fs/faulty.hpp); posix_fs is the real thing.
 #pragma once
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -12,6 +15,7 @@
 #include <cerrno>
 #include <chrono>
 #include <filesystem>
+#include <memory>
 #include <random>
 #include <string>
 #include <string_view>
@@ -22,6 +26,7 @@
 #include <securestore/concepts.hpp>
 #include <securestore/detail/concat.hpp>
 #include <securestore/detail/errno.hpp>
+#include <securestore/detail/unique_fd.hpp>
 #include <securestore/error.hpp>
 
 namespace securestore {
@@ -39,38 +44,61 @@ inline constexpr std::size_t max_file_bytes = 4 * 1024 * 1024;
 /// How long lock() waits for another holder before errc::timeout.
 inline constexpr std::chrono::milliseconds lock_wait{10000};
 
-/// A file descriptor closed on destruction.
-class unique_fd {
- public:
-  unique_fd() = default;
-  explicit unique_fd(int fd) noexcept : fd_{fd} {}
-  unique_fd(unique_fd&& other) noexcept : fd_{std::exchange(other.fd_, -1)} {}
-  unique_fd& operator=(unique_fd&& other) noexcept {
-    if (this != &other) {
-      reset();
-      fd_ = std::exchange(other.fd_, -1);
-    }
-    return *this;
-  }
-  ~unique_fd() { reset(); }
-  [[nodiscard]] int get() const noexcept { return fd_; }
-  void reset() noexcept {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = -1;
-  }
+/// The part of a temporary file's name that marks it: ".<name>.tmp.<16 hex>".
+inline constexpr std::string_view temp_marker = ".tmp.";
 
- private:
-  int fd_ = -1;
-};
+/// Whether a directory on the way to a store may be trusted (OpenSSH's safe_path, systemd's
+/// chase()): owned by root or the user, and writable by no one else, except a sticky directory
+/// owned by root (/tmp), inside which nobody can rename or remove what another user made.
+[[nodiscard]] inline bool is_trusted_ancestor(const struct stat& st, uid_t user) noexcept {
+  if (st.st_uid != 0 && st.st_uid != user) return false;
+  if ((st.st_mode & (S_IWGRP | S_IWOTH)) == 0) return true;
+  return (st.st_mode & S_ISVTX) != 0 && st.st_uid == 0;
+}
+
+[[nodiscard]] inline error untrusted_directory(const std::string& dir, const struct stat& st) {
+  if (st.st_uid != 0 && st.st_uid != ::geteuid()) {
+    return error{errc::denied,
+                 concat("file ", dir, ": belongs to another user (uid ", st.st_uid,
+                        "), who could swap or hide the store's files"),
+                 "choose a fallback_dir whose every directory is yours or root's"};
+  }
+  return error{errc::denied,
+               concat("file ", dir,
+                      ": other users can write this directory, so they could swap or "
+                      "hide the store's files"),
+               concat("run chmod go-w '", dir, "', or choose another fallback_dir")};
+}
 
 }  // namespace detail
 
 /// Files in one directory, written atomically and durably, readable only by their owner.
 /// `Faults::take(op)` returns an errno to inject for that syscall, or 0. Meets fs_policy;
-/// thread-safe (each call uses its own descriptors).
+/// thread-safe (each call uses its own descriptors besides the shared directory one).
 template <class Faults>
 class basic_posix_fs {
  public:
+  /// An open, checked directory: every later call works relative to its descriptor, so the
+  /// directory cannot be swapped between the check and the use. Copies share the descriptor.
+  class directory_type {
+   public:
+    directory_type() = default;
+    directory_type(std::filesystem::path path, detail::unique_fd fd, dev_t dev, ino_t ino)
+        : path_{std::move(path)}, fd_{std::make_shared<detail::unique_fd>(std::move(fd))}, dev_{dev}, ino_{ino} {}
+    [[nodiscard]] const std::filesystem::path& path() const noexcept { return path_; }
+    [[nodiscard]] int fd() const noexcept { return fd_ ? fd_->get() : -1; }
+    [[nodiscard]] bool is_open() const noexcept { return fd() >= 0; }
+    [[nodiscard]] std::string file(std::string_view name) const { return (path_ / name).native(); }
+    [[nodiscard]] dev_t dev() const noexcept { return dev_; }
+    [[nodiscard]] ino_t ino() const noexcept { return ino_; }
+
+   private:
+    std::filesystem::path path_;
+    std::shared_ptr<detail::unique_fd> fd_;
+    dev_t dev_{};
+    ino_t ino_{};
+  };
+
   /// Holds an exclusive flock(2) on a lock file until destroyed.
   class lock_type {
    public:
@@ -85,46 +113,85 @@ class basic_posix_fs {
   basic_posix_fs() = default;
   explicit basic_posix_fs(Faults faults) : faults_{std::move(faults)} {}
 
-  /// Creates `dir` (and parents) with mode 0700, or checks an existing one: it must be a
-  /// directory owned by this user that no one else can write (else errc::denied).
-  [[nodiscard]] result<void> ensure_directory(const std::filesystem::path& dir) {
+  /// Opens `dir` (absolute), creating it and missing parents 0700 when asked. Symlinks in the part
+  /// that exists are resolved once; the resolved path is then walked one component at a time with
+  /// O_NOFOLLOW, and each directory on the way is checked on its descriptor (detail::
+  /// is_trusted_ancestor). The directory itself must be this user's and writable by no one else;
+  /// with make_private, group or other bits are cleared through its descriptor (fchmod).
+  /// errc::denied names the directory that failed a check; errc::not_found when it is missing
+  /// and create is false.
+  [[nodiscard]] result<directory_type> open_directory(const std::filesystem::path& dir, directory_options opts = {}) {
+    if (!dir.is_absolute()) {
+      return error{errc::invalid_argument, detail::concat("file ", dir.native(), ": not an absolute path"),
+                   "give the store an absolute fallback_dir"};
+    }
+    const auto resolved = resolve_existing_part(dir.lexically_normal());
+    const uid_t user = ::geteuid();
+    detail::unique_fd current{open_at(fs_op::open, AT_FDCWD, "/", O_RDONLY | O_DIRECTORY, 0)};
+    if (current.get() < 0) return detail::fs_error(errno, "opening the directory", "/");
+    std::filesystem::path walked{"/"};
     struct stat st {};
-    if (::stat(dir.c_str(), &st) != 0) {
-      if (errno != ENOENT) return detail::fs_error(errno, "stat of the directory", dir.native());
-      if (!dir.has_parent_path() || dir.parent_path() == dir) {
-        return detail::fs_error(ENOENT, "finding the directory", dir.native());
+    for (const auto& part : resolved.relative_path()) {
+      if (part.empty() || part == ".") continue;
+      if (::fstat(current.get(), &st) != 0) return detail::fs_error(errno, "stat of the directory", walked.native());
+      if (!detail::is_trusted_ancestor(st, user)) return detail::untrusted_directory(walked.native(), st);
+      walked /= part;
+      detail::unique_fd next{open_at(fs_op::open, current.get(), part.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW, 0)};
+      if (next.get() < 0 && errno == ENOENT && opts.create) {
+        if (int e = faults_.take(fs_op::mkdir); e != 0 || ::mkdirat(current.get(), part.c_str(), 0700) != 0) {
+          const int err = e != 0 ? e : errno;
+          if (err != EEXIST) return detail::fs_error(err, "creating the directory", walked.native());
+        }
+        next = detail::unique_fd{
+            open_at(fs_op::open, current.get(), part.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW, 0)};
       }
-      if (auto parent = ensure_parent(dir.parent_path()); !parent) return parent;
-      if (int e = faults_.take(fs_op::mkdir); e != 0 || ::mkdir(dir.c_str(), 0700) != 0) {
-        const int err = e != 0 ? e : errno;
-        if (err != EEXIST) return detail::fs_error(err, "creating the directory", dir.native());
+      if (next.get() < 0) {
+        if (errno == ENOENT) {
+          return error{errc::not_found, detail::concat("file ", walked.native(), ": the directory does not exist"),
+                       "store an entry first"};
+        }
+        return detail::fs_error(errno == ELOOP ? ELOOP : errno, "opening the directory", walked.native());
       }
-      if (::stat(dir.c_str(), &st) != 0) return detail::fs_error(errno, "stat of the directory", dir.native());
+      current = std::move(next);
     }
-    if (!S_ISDIR(st.st_mode)) return detail::fs_error(ENOTDIR, "using the directory", dir.native());
-    if (st.st_uid != ::geteuid()) {
-      return error{errc::denied, detail::concat("file ", dir.native(),
-                                                ": the directory belongs to another user; "
-                                                "choose a fallback_dir of your own")};
+    if (int e = faults_.take(fs_op::stat); e != 0 || ::fstat(current.get(), &st) != 0) {
+      return detail::fs_error(e != 0 ? e : errno, "stat of the directory", walked.native());
     }
-    if ((st.st_mode & 077) != 0 && ::chmod(dir.c_str(), 0700) != 0) {
-      return detail::fs_error(errno, "restricting the directory to mode 700", dir.native());
+    if (st.st_uid != user) return detail::untrusted_directory(walked.native(), st);
+    if ((st.st_mode & 077) != 0) {
+      if (opts.make_private) {
+        if (::fchmod(current.get(), 0700) != 0) {
+          return detail::fs_error(errno, "restricting the directory to mode 700", walked.native());
+        }
+      } else if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
+        return detail::untrusted_directory(walked.native(), st);
+      }
     }
-    return success();
+    return directory_type{dir, std::move(current), st.st_dev, st.st_ino};
   }
 
-  /// Replaces `path` with `bytes`: temp file (0600) -> write -> fsync -> rename -> fsync(dir).
-  /// On a failure before the rename the old contents stay and the temp file is removed. A
-  /// failure of the final directory fsync is reported, though the new contents are in place.
-  [[nodiscard]] result<void> write_atomic(const std::filesystem::path& path, std::string_view bytes) {
-    const auto temp = temp_path_for(path);
-    detail::unique_fd fd{open_file(fs_op::open, temp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0600)};
-    if (fd.get() < 0) return detail::fs_error(errno, "creating a temporary file", temp.native());
+  /// Whether `dir` is still the directory at its path (not removed, renamed or replaced since it
+  /// was opened): one stat of the path, compared with the open descriptor's identity.
+  [[nodiscard]] bool still_current(const directory_type& dir) const {
+    struct stat st {};
+    if (!dir.is_open() || ::stat(dir.path().c_str(), &st) != 0) return false;
+    struct stat held {};
+    return ::fstat(dir.fd(), &held) == 0 && held.st_nlink > 0 && st.st_dev == dir.dev() && st.st_ino == dir.ino();
+  }
+
+  /// Replaces `name` in `dir` with `bytes`: temp file (0600) -> write -> fsync -> rename ->
+  /// fsync(dir). On a failure before the rename the old contents stay and the temp file is
+  /// removed. A failure of the final directory fsync is reported, though the new contents are in
+  /// place.
+  [[nodiscard]] result<void> write_atomic(const directory_type& dir, std::string_view name, std::string_view bytes) {
+    const auto temp = temp_name_for(name);
+    detail::unique_fd fd{open_at(fs_op::open, dir.fd(), temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0600)};
+    if (fd.get() < 0) return detail::fs_error(errno, "creating a temporary file", dir.file(temp));
 
     auto fail = [&](int e, std::string_view what) -> error {
       fd.reset();
-      ::unlink(temp.c_str());
-      return detail::fs_error(e, what, path.native());
+      ::unlinkat(dir.fd(), temp.c_str(), 0);
+      return detail::fs_error(e, what, dir.file(name));
     };
     for (std::size_t done = 0; done < bytes.size();) {
       if (int e = faults_.take(fs_op::write); e != 0) return fail(e, "writing");
@@ -137,13 +204,16 @@ class basic_posix_fs {
       return fail(e != 0 ? e : errno, "flushing to disk (fsync)");
     }
     fd.reset();
-    if (int e = faults_.take(fs_op::rename); e != 0 || ::rename(temp.c_str(), path.c_str()) != 0) {
+    const std::string target{name};
+    if (int e = faults_.take(fs_op::rename);
+        e != 0 || ::renameat(dir.fd(), temp.c_str(), dir.fd(), target.c_str()) != 0) {
       return fail(e != 0 ? e : errno, "replacing the file (rename)");
     }
-    if (auto synced = sync_directory(path.parent_path()); !synced) {
-      return error{synced.error().code(), detail::concat(synced.error().message(),
-                                                         " (the new contents are in place but may not survive a "
-                                                         "crash; store the value again to be sure)")};
+    if (auto synced = sync_directory(dir); !synced) {
+      return error{
+          synced.error().code(),
+          detail::concat(synced.error().what(), " (the new contents are in place but may not survive a crash)"),
+          "store the value again to be sure"};
     }
     return success();
   }
@@ -151,31 +221,33 @@ class basic_posix_fs {
   /// The whole file. errc::not_found if it does not exist; errc::denied for a symlink, another
   /// user's file, or one that other users can read or write; errc::corrupt for a non-file or a
   /// file too large to be an envelope.
-  [[nodiscard]] result<std::string> read(const std::filesystem::path& path) {
-    detail::unique_fd fd{open_file(fs_op::open, path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK, 0)};
+  [[nodiscard]] result<std::string> read(const directory_type& dir, std::string_view name) {
+    const std::string file{name};
+    detail::unique_fd fd{open_at(fs_op::open, dir.fd(), file.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK, 0)};
     if (fd.get() < 0) {
       if (errno == ENOENT) {
-        return error{errc::not_found, detail::concat("file ", path.native(), ": does not exist; store it first")};
+        return error{errc::not_found, detail::concat("file ", dir.file(name), ": does not exist"), "store it first"};
       }
-      return detail::fs_error(errno, "opening", path.native());
+      return detail::fs_error(errno, "opening", dir.file(name));
     }
     struct stat st {};
     if (int e = faults_.take(fs_op::stat); e != 0 || ::fstat(fd.get(), &st) != 0) {
-      return detail::fs_error(e != 0 ? e : errno, "stat", path.native());
+      return detail::fs_error(e != 0 ? e : errno, "stat", dir.file(name));
     }
-    if (!S_ISREG(st.st_mode)) return detail::fs_error(EISDIR, "reading", path.native());
-    if (auto owned = check_private(st, path); !owned) return owned.error();
+    if (!S_ISREG(st.st_mode)) return detail::fs_error(EISDIR, "reading", dir.file(name));
+    if (auto owned = check_private(st, dir.file(name)); !owned) return owned.error();
     if (static_cast<std::size_t>(st.st_size) > detail::max_file_bytes) {
-      return error{errc::corrupt, detail::concat("file ", path.native(), ": ", st.st_size,
-                                                 " bytes is too large to be an entry; delete it")};
+      return error{errc::corrupt,
+                   detail::concat("file ", dir.file(name), ": ", st.st_size, " bytes is too large to be an entry"),
+                   "delete it"};
     }
     std::string bytes(static_cast<std::size_t>(st.st_size), '\0');
     std::size_t done = 0;
     while (done < bytes.size()) {
-      if (int e = faults_.take(fs_op::read); e != 0) return detail::fs_error(e, "reading", path.native());
+      if (int e = faults_.take(fs_op::read); e != 0) return detail::fs_error(e, "reading", dir.file(name));
       const auto n = ::read(fd.get(), bytes.data() + done, bytes.size() - done);
       if (n < 0 && errno == EINTR) continue;
-      if (n < 0) return detail::fs_error(errno, "reading", path.native());
+      if (n < 0) return detail::fs_error(errno, "reading", dir.file(name));
       if (n == 0) break;  // shrank while we read; the envelope check will reject the rest
       done += static_cast<std::size_t>(n);
     }
@@ -183,25 +255,31 @@ class basic_posix_fs {
     return bytes;
   }
 
-  /// Removes the file: true if it existed, false if there was none.
-  [[nodiscard]] result<bool> remove(const std::filesystem::path& path) {
-    if (int e = faults_.take(fs_op::unlink); e != 0 || ::unlink(path.c_str()) != 0) {
+  /// Removes `name` from `dir`: true if it existed, false if there was none.
+  [[nodiscard]] result<bool> remove(const directory_type& dir, std::string_view name) {
+    const std::string file{name};
+    if (int e = faults_.take(fs_op::unlink); e != 0 || ::unlinkat(dir.fd(), file.c_str(), 0) != 0) {
       const int err = e != 0 ? e : errno;
       if (err == ENOENT) return false;
-      return detail::fs_error(err, "removing", path.native());
+      return detail::fs_error(err, "removing", dir.file(name));
     }
-    if (auto synced = sync_directory(path.parent_path()); !synced) return synced.error();
+    if (auto synced = sync_directory(dir); !synced) return synced.error();
     return true;
   }
 
-  /// The names in `dir` (no "." or ".."); a missing directory has none.
-  [[nodiscard]] result<std::vector<std::string>> list(const std::filesystem::path& dir) {
-    if (int e = faults_.take(fs_op::list); e != 0) return detail::fs_error(e, "listing", dir.native());
-    DIR* handle = ::opendir(dir.c_str());
+  /// The names in `dir` (no "." or "..").
+  [[nodiscard]] result<std::vector<std::string>> list(const directory_type& dir) {
+    if (int e = faults_.take(fs_op::list); e != 0) return detail::fs_error(e, "listing", dir.path().native());
+    // fdopendir takes the descriptor it is given: list through a duplicate, from the start.
+    const int copy = ::fcntl(dir.fd(), F_DUPFD_CLOEXEC, 0);
+    if (copy < 0) return detail::fs_error(errno, "listing", dir.path().native());
+    DIR* handle = ::fdopendir(copy);
     if (handle == nullptr) {
-      if (errno == ENOENT) return std::vector<std::string>{};
-      return detail::fs_error(errno, "listing", dir.native());
+      const int err = errno;
+      ::close(copy);
+      return detail::fs_error(err, "listing", dir.path().native());
     }
+    ::rewinddir(handle);
     std::vector<std::string> names;
     errno = 0;
     while (const dirent* entry = ::readdir(handle)) {
@@ -210,25 +288,34 @@ class basic_posix_fs {
     }
     const int err = errno;
     ::closedir(handle);
-    if (err != 0) return detail::fs_error(err, "listing", dir.native());
+    if (err != 0) return detail::fs_error(err, "listing", dir.path().native());
     return names;
   }
 
-  /// An exclusive advisory lock on `path` (created 0600), shared by threads and processes.
-  /// Waits up to detail::lock_wait for another holder, then errc::timeout.
-  [[nodiscard]] result<lock_type> lock(const std::filesystem::path& path) {
-    detail::unique_fd fd{open_file(fs_op::lock, path, O_RDWR | O_CREAT | O_NOFOLLOW, 0600)};
-    if (fd.get() < 0) return detail::fs_error(errno, "opening the lock file", path.native());
+  /// An exclusive advisory lock on `name` in `dir` (created 0600), shared by threads and
+  /// processes. The lock file must be this user's private regular file: one another user planted
+  /// (whose flock would stall every write) is errc::denied. Waits up to detail::lock_wait for
+  /// another holder, then errc::timeout.
+  [[nodiscard]] result<lock_type> lock(const directory_type& dir, std::string_view name) {
+    const std::string file{name};
+    detail::unique_fd fd{
+        open_at(fs_op::lock, dir.fd(), file.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK, 0600)};
+    if (fd.get() < 0) return detail::fs_error(errno, "opening the lock file", dir.file(name));
+    struct stat st {};
+    if (::fstat(fd.get(), &st) != 0) return detail::fs_error(errno, "stat of the lock file", dir.file(name));
+    if (!S_ISREG(st.st_mode)) return detail::fs_error(EISDIR, "using the lock file", dir.file(name));
+    if (auto owned = check_private(st, dir.file(name)); !owned) return owned.error();
     const auto deadline = std::chrono::steady_clock::now() + detail::lock_wait;
     auto pause = std::chrono::microseconds{50};
     while (::flock(fd.get(), LOCK_EX | LOCK_NB) != 0) {
       if (errno == EINTR) continue;
-      if (errno != EWOULDBLOCK) return detail::fs_error(errno, "locking", path.native());
+      if (errno != EWOULDBLOCK) return detail::fs_error(errno, "locking", dir.file(name));
       if (std::chrono::steady_clock::now() >= deadline) {
-        return error{errc::timeout, detail::concat("file ", path.native(), ": another writer held the lock for ",
-                                                   detail::lock_wait.count(),
-                                                   " ms (another process, or one waiting for a passphrase); "
-                                                   "retry, or end that process")};
+        return error{
+            errc::timeout,
+            detail::concat("file ", dir.file(name), ": another writer held the lock for ", detail::lock_wait.count(),
+                           " ms (another process, or one waiting for a passphrase)"),
+            "retry, or end that process"};
       }
       std::this_thread::sleep_for(pause);
       pause = std::min(pause * 2, std::chrono::microseconds{5000});
@@ -236,63 +323,88 @@ class basic_posix_fs {
     return lock_type{std::move(fd)};
   }
 
+  /// Removes temporary files ("." name ".tmp." 16 hex) that a crashed writer left in `dir` and
+  /// that are older than `age`. Call it only under the directory's write lock: every live writer
+  /// holds that lock, so what is found is a leftover. Returns how many were removed.
+  [[nodiscard]] result<std::size_t> sweep_temp_files(const directory_type& dir, std::chrono::seconds age) {
+    auto names = list(dir);
+    if (!names) return names.error();
+    std::size_t removed = 0;
+    const auto now = std::chrono::system_clock::now();
+    for (const auto& name : names.value()) {
+      if (!is_temp_name(name)) continue;
+      struct stat st {};
+      if (::fstatat(dir.fd(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) continue;
+      const auto modified = std::chrono::system_clock::time_point{std::chrono::seconds{st.st_mtim.tv_sec}};
+      if (now - modified < age) continue;
+      if (::unlinkat(dir.fd(), name.c_str(), 0) == 0) ++removed;
+    }
+    return removed;
+  }
+
+  /// Whether `name` is a temporary file of write_atomic: "." + name + ".tmp." + 16 hex digits.
+  [[nodiscard]] static bool is_temp_name(std::string_view name) noexcept {
+    if (name.size() < 1 + detail::temp_marker.size() + 16 || name.front() != '.') return false;
+    const auto suffix = name.substr(name.size() - 16);
+    const auto marker = name.substr(name.size() - 16 - detail::temp_marker.size(), detail::temp_marker.size());
+    return marker == detail::temp_marker && suffix.find_first_not_of("0123456789abcdef") == std::string_view::npos;
+  }
+
  protected:
   Faults faults_{};
 
  private:
-  int open_file(fs_op op, const std::filesystem::path& path, int flags, mode_t mode) {
+  int open_at(fs_op op, int dir_fd, const char* name, int flags, mode_t mode) {
     if (int e = faults_.take(op); e != 0) {
       errno = e;
       return -1;
     }
     int fd = -1;
     do {
-      fd = ::open(path.c_str(), flags | O_CLOEXEC, mode);
+      fd = ::openat(dir_fd, name, flags | O_CLOEXEC, mode);
     } while (fd < 0 && errno == EINTR);
     return fd;
   }
 
-  // Parents are created 0700 too, but an existing parent is not checked: only the store's own
-  // directory must be private (~/.local/share is the user's business).
-  result<void> ensure_parent(const std::filesystem::path& dir) {
-    struct stat st {};
-    if (::stat(dir.c_str(), &st) == 0) return success();
-    if (dir.has_parent_path() && dir.parent_path() != dir) {
-      if (auto parent = ensure_parent(dir.parent_path()); !parent) return parent;
+  // The longest existing prefix of `dir`, with its symlinks resolved (realpath), followed by the
+  // components that do not exist yet. The walk that follows checks what the links point to.
+  static std::filesystem::path resolve_existing_part(const std::filesystem::path& dir) {
+    std::filesystem::path existing = dir;
+    std::vector<std::filesystem::path> missing;
+    char buffer[PATH_MAX];
+    while (::realpath(existing.c_str(), buffer) == nullptr) {
+      if (errno != ENOENT || !existing.has_parent_path() || existing.parent_path() == existing) return dir;
+      missing.push_back(existing.filename());
+      existing = existing.parent_path();
     }
-    if (int e = faults_.take(fs_op::mkdir); e != 0 || (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST)) {
-      return detail::fs_error(e != 0 ? e : errno, "creating the directory", dir.native());
-    }
-    return success();
+    std::filesystem::path out{buffer};
+    for (auto it = missing.rbegin(); it != missing.rend(); ++it) out /= *it;
+    return out;
   }
 
   // The rename is durable only once the directory entry is on disk (fsync(2), NOTES).
-  result<void> sync_directory(const std::filesystem::path& dir) {
-    detail::unique_fd fd{open_file(fs_op::fsync_dir, dir, O_RDONLY | O_DIRECTORY, 0)};
-    if (fd.get() < 0) return detail::fs_error(errno, "opening the directory to flush it", dir.native());
-    if (int e = faults_.take(fs_op::fsync_dir); e != 0 || ::fsync(fd.get()) != 0) {
-      return detail::fs_error(e != 0 ? e : errno, "flushing the directory (fsync)", dir.native());
+  result<void> sync_directory(const directory_type& dir) {
+    if (int e = faults_.take(fs_op::fsync_dir); e != 0 || ::fsync(dir.fd()) != 0) {
+      return detail::fs_error(e != 0 ? e : errno, "flushing the directory (fsync)", dir.path().native());
     }
     return success();
   }
 
-  static result<void> check_private(const struct stat& st, const std::filesystem::path& path) {
+  static result<void> check_private(const struct stat& st, const std::string& file) {
     if (st.st_uid != ::geteuid()) {
-      return error{errc::denied, detail::concat("file ", path.native(),
-                                                ": belongs to another user; "
-                                                "securestore reads only files of the user running it")};
+      return error{errc::denied, detail::concat("file ", file, ": belongs to another user"),
+                   "securestore uses only files of the user running it; delete it"};
     }
     if ((st.st_mode & 077) != 0) {
-      return error{errc::denied, detail::concat("file ", path.native(),
-                                                ": other users can read or write it; "
-                                                "run chmod 600 on it if you trust its contents, else delete it")};
+      return error{errc::denied, detail::concat("file ", file, ": other users can read or write it"),
+                   "run chmod 600 on it if you trust its contents, else delete it"};
     }
     return success();
   }
 
   // ".<name>.tmp.<16 hex>" beside the target: same file system (rename is atomic), hidden, and
   // never mistaken for an entry (entries end in ".enc").
-  static std::filesystem::path temp_path_for(const std::filesystem::path& path) {
+  static std::string temp_name_for(std::string_view name) {
     thread_local std::mt19937_64 rng{std::random_device{}()};
     constexpr char hex[] = "0123456789abcdef";
     std::string suffix(16, '0');
@@ -301,9 +413,7 @@ class basic_posix_fs {
       c = hex[bits & 0xFU];
       bits >>= 4U;
     }
-    auto temp = path;
-    temp.replace_filename(detail::concat(".", path.filename().native(), ".tmp.", suffix));
-    return temp;
+    return detail::concat(".", name, detail::temp_marker, suffix);
   }
 };
 

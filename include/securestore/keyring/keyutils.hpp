@@ -18,59 +18,12 @@
 
 #include <securestore/concepts.hpp>
 #include <securestore/detail/concat.hpp>
-#include <securestore/detail/percent.hpp>
 #include <securestore/error.hpp>
+#include <securestore/keyring/keyutils/classify.hpp>
+#include <securestore/keyring/keyutils/names.hpp>
 #include <securestore/secret.hpp>
 
 namespace securestore {
-
-namespace detail {
-
-/// Maps an errno from a keyctl/add_key call on a key to the taxonomy.
-/// ENOKEY also means "no such keyring"; the keyring is resolved first, so here it proves absence.
-/// An expired or revoked key can never be read again: its value is gone, so that is absence too.
-[[nodiscard]] constexpr errc classify_keyctl_errno(int e) noexcept {
-  switch (e) {
-    case ENOKEY:
-    case EKEYEXPIRED:
-    case EKEYREVOKED: return errc::not_found;
-    case EACCES:
-    case EPERM: return errc::denied;
-    case EINVAL:
-    case E2BIG: return errc::invalid_argument;  // payload over the type's limit, bad description
-    default: return errc::unavailable;          // EDQUOT, ENOMEM, ENOSYS, EOPNOTSUPP, ...
-  }
-}
-
-[[nodiscard]] constexpr bool keyutils_must_escape(char c, std::size_t /*position*/) noexcept {
-  return c == '%' || c == ':' || c == '\0';
-}
-
-/// Escapes '%', ':' and NUL as %XX, so "securestore:<service>:<account>" is injective and a C string.
-[[nodiscard]] inline std::string keyutils_escape(std::string_view name) {
-  return percent_escape(name, keyutils_must_escape);
-}
-
-/// The inverse of keyutils_escape; nullopt for text it cannot have produced.
-[[nodiscard]] inline std::optional<std::string> keyutils_unescape(std::string_view text) {
-  return percent_unescape(text, keyutils_must_escape);
-}
-
-/// The description of the key that holds (service, account): "securestore:<service>:<account>",
-/// each part escaped by keyutils_escape.
-[[nodiscard]] inline std::string keyutils_description(std::string_view service, std::string_view account) {
-  return concat("securestore:", keyutils_escape(service), ":", keyutils_escape(account));
-}
-
-/// The account of a key description that belongs to `service`, or nullopt for any other key.
-[[nodiscard]] inline std::optional<std::string> keyutils_account_of(std::string_view description,
-                                                                    std::string_view service) {
-  const auto prefix = concat("securestore:", keyutils_escape(service), ":");
-  if (description.substr(0, prefix.size()) != prefix) return std::nullopt;
-  return keyutils_unescape(description.substr(prefix.size()));
-}
-
-}  // namespace detail
 
 /// Secrets as "user" keys in the kernel keyring: fast, per user, gone after a reboot (the
 /// persistent keyring also expires after /proc/sys/kernel/keys/persistent_keyring_expiry seconds

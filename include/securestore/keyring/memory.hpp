@@ -143,8 +143,7 @@ class memory_keyring {
     if (hang > std::chrono::milliseconds::zero()) {
       std::this_thread::sleep_for(std::min(hang, timeout));
       if (hang >= timeout) {
-        return error{errc::timeout, detail::concat("memory: no answer within ", timeout.count(),
-                                                   " ms; retry, or set SECURESTORE_BACKEND=file")};
+        return error{errc::timeout, detail::concat("memory: no answer within ", timeout.count(), " ms; retry")};
       }
     }
     if (failure) {

@@ -15,7 +15,8 @@ namespace securestore {
 class null_keyring {
  public:
   [[nodiscard]] keyring_capabilities capabilities() const noexcept {
-    return {.backend = "none", .max_value_bytes = 0, .max_name_bytes = 0, .survives_reboot = false};
+    return {
+        .backend = "none", .max_value_bytes = 0, .max_name_bytes = 0, .survives_reboot = false, .holds_entries = false};
   }
   [[nodiscard]] result<secret> get(std::string_view, std::string_view) { return absent(); }
   [[nodiscard]] result<void> set(std::string_view, std::string_view, std::string_view) { return absent(); }
@@ -24,7 +25,7 @@ class null_keyring {
 
  private:
   [[nodiscard]] static error absent() {
-    return error{errc::unavailable, "none: this store has no keyring; use the encrypted file store"};
+    return error{errc::unavailable, "none: this store has no keyring", "use the encrypted file store"};
   }
 };
 static_assert(keyring_policy<null_keyring>);

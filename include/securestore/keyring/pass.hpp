@@ -19,112 +19,14 @@
 
 #include <securestore/concepts.hpp>
 #include <securestore/detail/concat.hpp>
-#include <securestore/detail/pass_spawn.hpp>
-#include <securestore/detail/percent.hpp>
+#include <securestore/detail/format/percent.hpp>
 #include <securestore/error.hpp>
+#include <securestore/keyring/pass/classify.hpp>
+#include <securestore/keyring/pass/paths.hpp>
+#include <securestore/keyring/pass/spawn.hpp>
 #include <securestore/secret.hpp>
 
 namespace securestore {
-
-namespace detail {
-
-/// Maps a failed `pass` run to the taxonomy from gpg's machine-readable status lines (fd 3,
-/// doc/DETAILS of GnuPG), never from its messages. A missing or unusable key means the store
-/// cannot be used here (unavailable); a cancelled or impossible passphrase entry means the key
-/// is locked; gpg-agent's own timeout is a timeout; a tampered entry is corrupt.
-/// pass runs gpg with --quiet, which drops the ERROR line that names a passphrase failure, so a
-/// bare DECRYPTION_FAILED (no NO_SECKEY) is classified here as unavailable and pass_keyring
-/// asks gpg again, without --quiet, to tell a locked key from a damaged entry.
-[[nodiscard]] constexpr errc classify_pass(std::string_view status) noexcept {
-  // Each line is "[GNUPG:] KEYWORD args..."; ERROR/FAILURE lines end in a gpg-error number whose
-  // low 16 bits are the code (libgpg-error's gpg-error.h).
-  errc verdict = errc::unavailable;
-  bool decided = false;
-  std::size_t at = 0;
-  while (at < status.size()) {
-    auto end = status.find('\n', at);
-    if (end == std::string_view::npos) end = status.size();
-    std::string_view line = status.substr(at, end - at);
-    at = end + 1;
-    constexpr std::string_view tag = "[GNUPG:] ";
-    if (line.substr(0, tag.size()) != tag) continue;
-    line.remove_prefix(tag.size());
-    const auto space = line.find(' ');
-    const auto keyword = line.substr(0, space);
-    if (keyword == "NO_SECKEY" || keyword == "INV_RECP" || keyword == "NO_PUBKEY" || keyword == "KEYEXPIRED" ||
-        keyword == "KEYREVOKED") {
-      if (!decided) verdict = errc::unavailable;
-      decided = true;
-    } else if (keyword == "MISSING_PASSPHRASE" || keyword == "BAD_PASSPHRASE") {
-      return errc::locked;
-    } else if (keyword == "BADMDC" || keyword == "NODATA") {
-      return errc::corrupt;  // tampered or not OpenPGP data at all
-    } else if (keyword == "ERROR" || keyword == "FAILURE") {
-      const auto last = line.rfind(' ');
-      if (last == std::string_view::npos) continue;
-      unsigned long number = 0;
-      bool digits = last + 1 < line.size();
-      for (const char c : line.substr(last + 1)) {
-        if (c < '0' || c > '9') {
-          digits = false;
-          break;
-        }
-        number = number * 10 + static_cast<unsigned long>(c - '0');
-      }
-      if (!digits) continue;
-      switch (number & 0xFFFFUL) {
-        case 11:   // GPG_ERR_BAD_PASSPHRASE
-        case 85:   // GPG_ERR_NO_PIN_ENTRY
-        case 99:   // GPG_ERR_CANCELED
-        case 177:  // GPG_ERR_NO_PASSPHRASE
-        case 198:  // GPG_ERR_FULLY_CANCELED
-          return errc::locked;
-        case 62:  // GPG_ERR_TIMEOUT
-          return errc::timeout;
-        default:
-          if (!decided) verdict = errc::unavailable;
-          decided = true;
-      }
-    }
-  }
-  return verdict;
-}
-
-[[nodiscard]] constexpr bool pass_must_escape(char c, std::size_t position) noexcept {
-  return c == '%' || c == '/' || c == '\0' || (position == 0 && c == '.');
-}
-
-/// Escapes one piece of a name for use as a file name: '%', '/', NUL and a leading '.' become
-/// %XX, so no piece is empty, hidden, "." or "..", or holds a path separator.
-[[nodiscard]] inline std::string pass_escape_piece(std::string_view raw) {
-  return percent_escape(raw, pass_must_escape);
-}
-
-/// The inverse of pass_escape_piece; nullopt for a file name it cannot have produced.
-[[nodiscard]] inline std::optional<std::string> pass_unescape_piece(std::string_view text) {
-  auto out = percent_unescape(text, pass_must_escape);
-  if (out && out->empty()) return std::nullopt;
-  return out;
-}
-
-/// Raw bytes per file-name piece: escaped (at most 3 bytes each) plus the "%+" or ".gpg" suffix it
-/// stays under NAME_MAX (255 bytes).
-inline constexpr std::size_t pass_piece_bytes = 80;
-/// Marks a directory that continues a long name: '%' is otherwise always followed by two hex digits.
-inline constexpr std::string_view pass_continues = "%+";
-
-/// The pass-name of an account's entry below its service folder: the escaped account, cut into
-/// pieces of pass_piece_bytes raw bytes; every piece but the last is a directory ending in "%+".
-[[nodiscard]] inline std::string pass_account_path(std::string_view account) {
-  std::string out;
-  for (std::size_t at = 0; at < account.size(); at += pass_piece_bytes) {
-    if (at > 0) out += std::string{pass_continues} + "/";
-    out += pass_escape_piece(account.substr(at, pass_piece_bytes));
-  }
-  return out;
-}
-
-}  // namespace detail
 
 /// Secrets as entries of the `pass` password store: <store>/<folder>/<service>/<account>.gpg,
 /// each part escaped ('%', '/', NUL and a leading '.' as %XX; names over 80 bytes continue in
@@ -346,9 +248,8 @@ class pass_keyring {
                                                      run.spawn_errno, "); install pass, or use the file fallback")};
     }
     if (run.timed_out) {
-      return error{errc::timeout,
-                   detail::concat("pass: no answer to ", what, " '", account, "' within ", state_->opts.timeout.count(),
-                                  " ms (killed); check gpg-agent, or set SECURESTORE_BACKEND=file")};
+      return error{errc::timeout, detail::concat("pass: no answer to ", what, " '", account, "' within ",
+                                                 state_->opts.timeout.count(), " ms (killed); check gpg-agent")};
     }
     const errc code = detail::classify_pass(run.status);
     if (code == errc::corrupt) {
@@ -358,7 +259,7 @@ class pass_keyring {
     if (code == errc::locked) {
       return error{code, detail::concat("pass: cannot ", what, " '", account,
                                         "': the GPG key's passphrase is needed and no prompt may be shown; unlock the "
-                                        "key in gpg-agent, or set SECURESTORE_BACKEND=file")};
+                                        "key in gpg-agent")};
     }
     return error{code, detail::concat("pass: cannot ", what, " '", account, "' (pass exited with ", run.exit_status,
                                       "); check `pass` and your GPG key, or use the file fallback")};

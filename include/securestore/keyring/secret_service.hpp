@@ -1,9 +1,9 @@
 // keyring/secret_service.hpp: the freedesktop Secret Service (GNOME Keyring, KWallet, KeePassXC)
-// as a keyring policy. Including it requires libsecret (CMake target securestore::secret_service).
+// as a keyring policy, spoken over D-Bus with GIO. Including it requires gio-2.0 (CMake target
+// securestore::secret_service); libsecret is not used.
 #pragma once
 
 #include <gio/gio.h>
-#include <libsecret/secret.h>
 
 #include <algorithm>
 #include <atomic>
@@ -19,9 +19,9 @@
 
 #include <securestore/concepts.hpp>
 #include <securestore/detail/concat.hpp>
-#include <securestore/detail/secret_service_names.hpp>
-#include <securestore/detail/secret_service_session.hpp>
 #include <securestore/error.hpp>
+#include <securestore/keyring/secret_service/client.hpp>
+#include <securestore/keyring/secret_service/names.hpp>
 #include <securestore/secret.hpp>
 
 namespace securestore {
@@ -218,7 +218,7 @@ class secret_service_keyring {
         if (!address) {
           return error{errc::unavailable,
                        "secret_service: no session bus (DBUS_SESSION_BUS_ADDRESS is unset and there is no "
-                       "$XDG_RUNTIME_DIR/bus); run inside a desktop session, or set SECURESTORE_BACKEND=file"};
+                       "$XDG_RUNTIME_DIR/bus); run inside a desktop session"};
         }
         state_->session = &detail::ss_session_for(*address);
       }
@@ -249,21 +249,18 @@ class secret_service_keyring {
     switch (code) {
       case errc::timeout:
         return error{code, detail::concat("secret_service: no answer to ", what, target, " within ",
-                                          state_->opts.timeout.count(),
-                                          " ms; retry, or set SECURESTORE_BACKEND=file if the keyring hangs")};
+                                          state_->opts.timeout.count(), " ms; retry")};
       case errc::locked:
-        return error{code, detail::concat("secret_service: cannot ", what, target,
-                                          ": the keyring is locked; unlock it, or set SECURESTORE_BACKEND=file")};
+        return error{code,
+                     detail::concat("secret_service: cannot ", what, target, ": the keyring is locked; unlock it")};
       case errc::denied:
         return error{code, detail::concat("secret_service: the keyring refused to ", what, target, " (",
-                                          detail::describe_gerror(e),
-                                          "); allow access in the keyring, or set SECURESTORE_BACKEND=file")};
+                                          detail::describe_gerror(e), "); allow access in the keyring")};
       case errc::not_found:
         return error{code, detail::concat("secret_service: no entry for", target, "; store it first")};
       default:
         return error{code, detail::concat("secret_service: cannot ", what, target, " (", detail::describe_gerror(e),
-                                          "); start gnome-keyring or another Secret Service, or set "
-                                          "SECURESTORE_BACKEND=file")};
+                                          "); start gnome-keyring or another Secret Service")};
     }
   }
 
@@ -359,7 +356,7 @@ class secret_service_keyring {
     if (!probe.unlocked()) {
       return error{errc::locked,
                    "secret_service: the default collection is locked, so an entry may be hidden in it; unlock "
-                   "the keyring, or set SECURESTORE_BACKEND=file"};
+                   "the keyring"};
     }
     return success();
   }
@@ -381,8 +378,7 @@ class secret_service_keyring {
                                     std::string_view account) const {
     if (state_->mode.load() != interaction::allowed) {
       return error{errc::locked, detail::concat("secret_service: the keyring holding '", account,
-                                                "' is locked and may not prompt; unlock it, or set "
-                                                "SECURESTORE_BACKEND=file")};
+                                                "' is locked and may not prompt; unlock it")};
     }
     GVariantBuilder builder;
     g_variant_builder_init(&builder, G_VARIANT_TYPE("ao"));
@@ -404,9 +400,7 @@ class secret_service_keyring {
                    "and retry"};
     }
     if (!*completed) {
-      return error{errc::locked,
-                   "secret_service: the unlock prompt was dismissed; unlock the keyring, or set "
-                   "SECURESTORE_BACKEND=file"};
+      return error{errc::locked, "secret_service: the unlock prompt was dismissed; unlock the keyring"};
     }
     return success();
   }
@@ -460,9 +454,8 @@ class secret_service_keyring {
     g_variant_get(reply.value().get(), "(&o&o)", &item, &prompt);
     if (std::string_view{item} == "/") {
       // The service wants a prompt before it creates anything: the collection is locked.
-      return error{errc::locked, detail::concat("secret_service: cannot store '", account,
-                                                "': the keyring is locked; unlock it, or set "
-                                                "SECURESTORE_BACKEND=file")};
+      return error{errc::locked,
+                   detail::concat("secret_service: cannot store '", account, "': the keyring is locked; unlock it")};
     }
     shared().remember(item, {std::string{service}, std::string{account}}, seq_before);
     return success();
@@ -474,9 +467,7 @@ class secret_service_keyring {
     const gchar* prompt = nullptr;
     g_variant_get(reply.get(), "(&o)", &prompt);
     if (std::string_view{prompt} != "/") {
-      return error{errc::locked,
-                   "secret_service: the keyring wants a prompt to remove an entry; unlock it, or "
-                   "set SECURESTORE_BACKEND=file"};
+      return error{errc::locked, "secret_service: the keyring wants a prompt to remove an entry; unlock it"};
     }
     return success();
   }

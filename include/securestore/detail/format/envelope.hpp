@@ -1,5 +1,7 @@
-// cipher/envelope.hpp: the versioned JSON envelope of one file entry, its strict reader, and the
-// associated data that binds a ciphertext to its version, cipher, service and key.
+// detail/format/envelope.hpp: the versioned JSON envelope of one file entry, its strict reader,
+// and the associated data that binds a ciphertext to its version, cipher, service and key.
+// ON-DISK FORMAT: files written by every released version depend on this; never change it.
+// Add a new version beside it instead, and keep reading the old one.
 #pragma once
 
 #include <algorithm>
@@ -11,14 +13,14 @@
 #include <string_view>
 #include <vector>
 
-#include <botan/base64.h>
 #include <nlohmann/json.hpp>
 
-#include <securestore/cipher/kdf.hpp>
 #include <securestore/detail/concat.hpp>
+#include <securestore/detail/crypto.hpp>
+#include <securestore/detail/format/kdf.hpp>
 #include <securestore/error.hpp>
 
-namespace securestore {
+namespace securestore::detail {
 
 inline constexpr int envelope_version = 1;
 /// Largest value a file entry holds (the keyring backends hold far less).
@@ -77,8 +79,6 @@ struct envelope {
       {"ct", b64(e.sealed)}};
   return doc.dump();
 }
-
-namespace detail {
 
 class envelope_reader {
  public:
@@ -160,8 +160,6 @@ class envelope_reader {
   std::string_view where_;
 };
 
-}  // namespace detail
-
 /// Parses and validates an envelope: every field present with the right type and exact length
 /// (nonce_bytes; tag_bytes at least), no unknown fields, version 1, KDF costs within bounds.
 /// Anything else is errc::corrupt with `where` (the file) in the message. Decryption is the
@@ -199,4 +197,4 @@ class envelope_reader {
   }
 }
 
-}  // namespace securestore
+}  // namespace securestore::detail

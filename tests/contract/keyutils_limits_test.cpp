@@ -1,4 +1,4 @@
-// contract/keyutils_quota_test.cpp: the kernel keyring's own limits and options: a full key quota
+// contract/keyutils_limits_test.cpp: the kernel keyring's own limits and options: a full key quota
 // (only testable as a non-root user: root's quota is far larger) and the persistent keyring.
 #include <unistd.h>
 

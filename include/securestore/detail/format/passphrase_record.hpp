@@ -1,5 +1,7 @@
-// detail/passphrase_record.hpp: the record that pins a passphrase store's KDF parameters and salt,
-// with a check value that tells a mistyped passphrase from a damaged entry.
+// detail/format/passphrase_record.hpp: the record that pins a passphrase store's KDF parameters
+// and salt, with a check value that tells a mistyped passphrase from a damaged entry.
+// ON-DISK FORMAT: files written by every released version depend on this; never change it.
+// Add a new version beside it instead, and keep reading the old one.
 #pragma once
 
 #include <cstdint>
@@ -8,17 +10,19 @@
 #include <string_view>
 #include <vector>
 
-#include <botan/base64.h>
-#include <botan/mem_ops.h>
 #include <nlohmann/json.hpp>
 
-#include <securestore/cipher/envelope.hpp>
-#include <securestore/cipher/kdf.hpp>
+#include <securestore/detail/crypto.hpp>
+#include <securestore/detail/format/envelope.hpp>
+#include <securestore/detail/format/kdf.hpp>
 #include <securestore/error.hpp>
 
 namespace securestore::detail {
 
 inline constexpr std::string_view passphrase_record_name = ".passphrase";
+/// The record's own format version: independent of the envelope's, so a new envelope version
+/// never makes existing records unreadable.
+inline constexpr int passphrase_record_version = 1;
 inline constexpr std::size_t passphrase_check_bytes = 16;
 
 /// {"v":1,"kdf":{...},"check":"<base64>"}, in a store's directory (0600). One salt per store
@@ -45,8 +49,9 @@ struct passphrase_record {
 }
 
 [[nodiscard]] inline std::string encode_passphrase_record(const passphrase_record& record) {
-  const nlohmann::json doc = {
-      {"v", envelope_version}, {"kdf", kdf_to_json(record.kdf)}, {"check", Botan::base64_encode(record.check)}};
+  const nlohmann::json doc = {{"v", passphrase_record_version},
+                              {"kdf", kdf_to_json(record.kdf)},
+                              {"check", Botan::base64_encode(record.check)}};
   return doc.dump();
 }
 
@@ -58,7 +63,7 @@ struct passphrase_record {
     if (!doc.is_object()) return in.corrupt("the passphrase record is not a JSON object");
     in.only(doc, {"v", "kdf", "check"});
     const auto& v = in.member(doc, "v");
-    if (!v.is_number_integer() || v.get<std::int64_t>() != envelope_version) {
+    if (!v.is_number_integer() || v.get<std::int64_t>() != passphrase_record_version) {
       return in.corrupt("the passphrase record's version is not supported");
     }
     passphrase_record record{in.kdf(in.member(doc, "kdf")),

@@ -1,4 +1,5 @@
-// detail/default_paths.hpp: where files go by default ($XDG_DATA_HOME, else ~/.local/share).
+// detail/platform/posix.hpp: what the store asks of a POSIX system outside its policies: the data
+// home ($XDG_DATA_HOME, else ~/.local/share), whether a prompt could be seen, and the user id.
 #pragma once
 
 #include <pwd.h>
@@ -12,7 +13,7 @@
 #include <securestore/detail/concat.hpp>
 #include <securestore/error.hpp>
 
-namespace securestore::detail {
+namespace securestore::detail::platform {
 
 /// $XDG_DATA_HOME when absolute (XDG Base Directory spec), else $HOME/.local/share, else the
 /// passwd entry's home + /.local/share.
@@ -30,9 +31,14 @@ namespace securestore::detail {
       found->pw_dir != nullptr && found->pw_dir[0] == '/') {
     return std::filesystem::path{found->pw_dir} / ".local" / "share";
   }
-  return error{errc::unavailable,
-               "file: no home directory (HOME, XDG_DATA_HOME and the passwd entry are "
-               "unset); set store_options.fallback_dir"};
+  return error{errc::unavailable, "file: no home directory (HOME, XDG_DATA_HOME and the passwd entry are unset)",
+               "set store_options.fallback_dir"};
 }
 
-}  // namespace securestore::detail
+/// Whether a keyring may prompt by default: a display or a terminal on stdin can show a prompt.
+[[nodiscard]] inline bool can_prompt() noexcept {
+  const bool display = std::getenv("DISPLAY") != nullptr || std::getenv("WAYLAND_DISPLAY") != nullptr;
+  return display || ::isatty(STDIN_FILENO) != 0;
+}
+
+}  // namespace securestore::detail::platform

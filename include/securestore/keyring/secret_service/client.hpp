@@ -27,8 +27,8 @@
 #include <botan/system_rng.h>
 
 #include <securestore/detail/concat.hpp>
-#include <securestore/detail/secret_service_dbus.hpp>
 #include <securestore/error.hpp>
+#include <securestore/keyring/secret_service/connection.hpp>
 
 namespace securestore::detail {
 
@@ -175,8 +175,7 @@ class ss_session {
       const errc code = classify_gerror(error.get());
       return securestore::error{
           code, concat("secret_service: cannot connect to the session bus (", describe_gerror(error.get()),
-                       "); start a desktop session or a D-Bus session bus, or set "
-                       "SECURESTORE_BACKEND=file")};
+                       "); start a desktop session or a D-Bus session bus")};
     }
     // A private connection must not end the process when the bus goes away (g_bus_get's would).
     g_dbus_connection_set_exit_on_close(out.connection, FALSE);
@@ -199,7 +198,7 @@ class ss_session {
         drop_connection();
         return securestore::error{classify_gerror(match_error.get()),
                                   concat("secret_service: the session bus refused a signal subscription (",
-                                         describe_gerror(match_error.get()), "); set SECURESTORE_BACKEND=file")};
+                                         describe_gerror(match_error.get()), ")")};
       }
       g_variant_unref(reply);
     }
@@ -229,8 +228,7 @@ class ss_session {
       return securestore::error{
           classify_gerror(error.get()),
           concat("secret_service: cannot open a session with the Secret Service (", describe_gerror(error.get()),
-                 "); start gnome-keyring or another Secret Service, or set "
-                 "SECURESTORE_BACKEND=file")};
+                 "); start gnome-keyring or another Secret Service")};
     }
     {
       const gvariant_ptr owned{reply};
@@ -240,8 +238,7 @@ class ss_session {
       const gvariant_ptr owned_output{output};
       if (!g_variant_is_of_type(output, G_VARIANT_TYPE_BYTESTRING)) {
         return securestore::error{errc::unavailable,
-                                  "secret_service: the Secret Service answered OpenSession with no key; set "
-                                  "SECURESTORE_BACKEND=file"};
+                                  "secret_service: the Secret Service answered OpenSession with no key"};
       }
       gsize length = 0;
       const auto* theirs = static_cast<const std::uint8_t*>(g_variant_get_fixed_array(output, &length, 1));
@@ -255,7 +252,7 @@ class ss_session {
       } catch (const std::exception&) {
         return securestore::error{errc::unavailable,
                                   "secret_service: the Secret Service sent an unusable session key; restart the "
-                                  "keyring, or set SECURESTORE_BACKEND=file"};
+                                  "keyring"};
       }
       session_ = std::move(key);
     }
@@ -266,9 +263,9 @@ class ss_session {
                                         static_cast<int>(bound.count()), nullptr, &raw);
     gerror_ptr alias_error{raw};
     if (reply == nullptr) {
-      return securestore::error{classify_gerror(alias_error.get()),
-                                concat("secret_service: cannot read the default collection (",
-                                       describe_gerror(alias_error.get()), "); set SECURESTORE_BACKEND=file")};
+      return securestore::error{
+          classify_gerror(alias_error.get()),
+          concat("secret_service: cannot read the default collection (", describe_gerror(alias_error.get()), ")")};
     }
     const gvariant_ptr owned{reply};
     const gchar* path = nullptr;
@@ -276,8 +273,7 @@ class ss_session {
     if (std::string_view{path} == "/") {
       return securestore::error{errc::unavailable,
                                 "secret_service: there is no default collection; create a default keyring "
-                                "(Seahorse: File > New > Password Keyring, then set it as default), or set "
-                                "SECURESTORE_BACKEND=file"};
+                                "(Seahorse: File > New > Password Keyring, then set it as default)"};
     }
     collection_ = path;
     return success();

@@ -1,4 +1,4 @@
-// integration/backend_faults_test.cpp: the store over the real Secret Service when the daemon dies
+// integration/secret_service_faults_test.cpp: the store over the real Secret Service when the daemon dies
 // and comes back, when the collection is locked, and when there is no bus or a bus that never
 // answers. Run inside scripts/with-secret-service.sh (it exports SECURESTORE_TEST_KEYRING_CTL).
 #include <catch2/catch.hpp>

@@ -4,7 +4,6 @@
 #pragma once
 
 #include <gio/gio.h>
-#include <libsecret/secret.h>
 
 #include <sys/stat.h>
 
@@ -23,8 +22,8 @@
 #include <botan/system_rng.h>
 
 #include <securestore/detail/concat.hpp>
-#include <securestore/detail/secret_service_classify.hpp>
 #include <securestore/error.hpp>
+#include <securestore/keyring/secret_service/classify.hpp>
 #include <securestore/secret.hpp>
 
 namespace securestore::detail {
@@ -42,8 +41,6 @@ static_assert(static_cast<int>(gio_code::timed_out) == G_IO_ERROR_TIMED_OUT);
 static_assert(static_cast<int>(gio_code::cancelled) == G_IO_ERROR_CANCELLED);
 static_assert(static_cast<int>(gio_code::permission_denied) == G_IO_ERROR_PERMISSION_DENIED);
 static_assert(static_cast<int>(gio_code::dbus_error) == G_IO_ERROR_DBUS_ERROR);
-static_assert(static_cast<int>(secret_code::is_locked) == SECRET_ERROR_IS_LOCKED);
-static_assert(static_cast<int>(secret_code::no_such_object) == SECRET_ERROR_NO_SUCH_OBJECT);
 
 inline constexpr const char* ss_bus_name = "org.freedesktop.secrets";
 inline constexpr const char* ss_service_path = "/org/freedesktop/secrets";
@@ -114,12 +111,14 @@ struct ss_session_key {
   }
 }
 
-/// The taxonomy code of a GError from GIO or libsecret (see classify_secret_service).
+/// The taxonomy code of a GError from GIO (or libsecret's domain) (see classify_secret_service).
 [[nodiscard]] inline errc classify_gerror(const GError* e) {
   gerror_domain domain = gerror_domain::other;
   if (e->domain == G_DBUS_ERROR) domain = gerror_domain::dbus;
   if (e->domain == G_IO_ERROR) domain = gerror_domain::io;
-  if (e->domain == SECRET_ERROR) domain = gerror_domain::secret;
+  // libsecret's domain, by its quark name: we never call libsecret, but a GError may come from a
+  // process-wide helper that does, and its codes are stable (libsecret/secret-types.h).
+  if (e->domain == g_quark_try_string("secret-error")) domain = gerror_domain::secret;
   std::string remote;
   if (gchar* name = g_dbus_error_get_remote_error(e)) {
     remote = name;

@@ -1,5 +1,7 @@
-// detail/percent.hpp: %XX escaping of chosen bytes, and its strict inverse, for the backends that
+// detail/format/percent.hpp: %XX escaping of chosen bytes, and its strict inverse, for the backends that
 // turn key names into keyring descriptions or file names.
+// ON-DISK FORMAT: files written by every released version depend on this; never change it.
+// Add a new version beside it instead, and keep reading the old one.
 #pragma once
 
 #include <cstddef>

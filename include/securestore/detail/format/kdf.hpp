@@ -1,5 +1,7 @@
-// cipher/kdf.hpp: where an entry's key comes from (a random root secret, or a passphrase through
-// scrypt or Argon2id), the safe bounds on stored KDF costs, and the per-entry HKDF.
+// detail/format/kdf.hpp: where an entry's key comes from (a random root secret, or a passphrase
+// through scrypt or Argon2id), the safe bounds on stored KDF costs, and the per-entry HKDF.
+// ON-DISK FORMAT: files written by every released version depend on this; never change it.
+// Add a new version beside it instead, and keep reading the old one.
 #pragma once
 
 #include <cstddef>
@@ -11,15 +13,13 @@
 #include <variant>
 #include <vector>
 
-#include <botan/kdf.h>
-#include <botan/pwdhash.h>
-#include <botan/secmem.h>
-
 #include <securestore/detail/concat.hpp>
+#include <securestore/detail/crypto.hpp>
 #include <securestore/error.hpp>
 #include <securestore/secret.hpp>
+#include <securestore/store_options.hpp>
 
-namespace securestore {
+namespace securestore::detail {
 
 inline constexpr std::size_t master_key_bytes = 32;
 inline constexpr std::size_t kdf_salt_bytes = 16;
@@ -49,11 +49,6 @@ struct argon2id_kdf {
 };
 
 using kdf_params = std::variant<root_kdf, scrypt_kdf, argon2id_kdf>;
-
-/// Which passphrase KDF a store uses for new entries.
-enum class passphrase_kdf { scrypt, argon2id };
-
-namespace detail {
 
 // Bounds on costs read from a file: generous for real use, but a planted file cannot make a
 // read take minutes or gigabytes. Memory: scrypt needs 128 * N * r bytes; Argon2id m KiB.
@@ -140,5 +135,4 @@ inline constexpr std::size_t max_argon2_work_kib = std::size_t{3} << 19U;  // m*
                           label.size());
 }
 
-}  // namespace detail
-}  // namespace securestore
+}  // namespace securestore::detail

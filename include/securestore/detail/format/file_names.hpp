@@ -1,4 +1,6 @@
-// detail/name_codec.hpp: the injective, reversible mapping from key names to file names.
+// detail/format/file_names.hpp: the injective, reversible mapping from key names to file names.
+// ON-DISK FORMAT: files written by every released version depend on this; never change it.
+// Add a new version beside it instead, and keep reading the old one.
 #pragma once
 
 #include <cstddef>
@@ -7,8 +9,7 @@
 #include <string>
 #include <string_view>
 
-#include <botan/hash.h>
-#include <botan/hex.h>
+#include <securestore/detail/crypto.hpp>
 
 namespace securestore::detail {
 
@@ -16,6 +17,10 @@ inline constexpr std::size_t max_key_bytes = 256;
 /// Encoded names longer than this become "~" + a hash, so a name always fits NAME_MAX (255).
 inline constexpr std::size_t max_encoded_name = 200;
 inline constexpr std::string_view entry_suffix = ".enc";
+/// Accounts with this prefix are the store's own: never listed, never accepted as user keys.
+inline constexpr std::string_view reserved_prefix = "__securestore_";
+/// The accounts of write probes: the prefix, then 16 random hex digits.
+inline constexpr std::string_view probe_prefix = "__securestore_probe__";
 
 [[nodiscard]] constexpr bool is_plain_name_char(char c) noexcept {
   return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.';

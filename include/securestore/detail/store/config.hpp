@@ -1,0 +1,106 @@
+// detail/store/config.hpp: a store's configuration resolved once from its service name, its
+// options and the environment. The only place in the store that reads the environment.
+#pragma once
+
+#include <cstdlib>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <securestore/concepts.hpp>
+#include <securestore/detail/concat.hpp>
+#include <securestore/detail/format/envelope.hpp>
+#include <securestore/detail/format/file_names.hpp>
+#include <securestore/detail/platform.hpp>
+#include <securestore/error.hpp>
+#include <securestore/store_options.hpp>
+
+namespace securestore::detail {
+
+/// What a store works with, fixed at construction.
+struct store_config {
+  std::string service;
+  std::filesystem::path dir;        ///< this service's directory of encrypted files
+  std::filesystem::path root_path;  ///< the root secret's file
+  bool forced_file = false;         ///< SECURESTORE_BACKEND=file: the keyring is not called
+  securestore::interaction interaction = interaction::never;
+  std::optional<error> problem;  ///< a configuration error, reported by every operation
+};
+
+/// The environment variable that overrides the backend for every store of the process.
+inline constexpr const char* backend_variable = "SECURESTORE_BACKEND";
+
+/// Why `key` cannot name an entry (empty, over 256 bytes, or in the reserved prefix), if it cannot.
+[[nodiscard]] inline result<void> check_key_name(std::string_view key) {
+  if (key.empty() || key.size() > max_key_bytes) {
+    return error{errc::invalid_argument,
+                 concat("store: a key name must be 1 to ", max_key_bytes, " bytes (this one has ", key.size(), ")"),
+                 "choose another"};
+  }
+  if (key.starts_with(reserved_prefix)) {
+    return error{errc::invalid_argument,
+                 concat("store: names starting with ", reserved_prefix, " are reserved for securestore"),
+                 "choose another"};
+  }
+  return success();
+}
+
+/// Why `value` cannot be stored (empty, or over the file entry's limit), if it cannot.
+[[nodiscard]] inline result<void> check_value(std::string_view value) {
+  if (value.empty())
+    return error{errc::invalid_argument, "store: the value is empty", "store a non-empty value, or remove the key"};
+  if (value.size() > max_file_value_bytes) {
+    return error{errc::invalid_argument,
+                 concat("store: the value has ", value.size(), " bytes, more than the limit of ", max_file_value_bytes),
+                 "store a smaller value"};
+  }
+  return success();
+}
+
+/// Resolves `service` and `options` against the environment: SECURESTORE_BACKEND (file, keyring,
+/// auto), the data home (XDG_DATA_HOME, HOME, the passwd entry) for default paths, and whether a
+/// prompt could be seen (a display or a terminal) for the default interaction.
+[[nodiscard]] inline store_config resolve_config(std::string service, const store_options& options) {
+  store_config out;
+  out.service = std::move(service);
+  if (out.service.empty() || out.service.size() > max_key_bytes || out.service.find('\0') != std::string::npos) {
+    out.problem = error{errc::invalid_argument, "store: the service name must be 1 to 256 bytes without NUL",
+                        "choose another service name"};
+  }
+  if (const char* backend = std::getenv(backend_variable); backend != nullptr) {
+    const std::string_view b{backend};
+    out.forced_file = b == "file";
+    if (!out.forced_file && !b.empty() && b != "auto" && b != "keyring") {
+      out.problem =
+          error{errc::invalid_argument,
+                concat("store: ", backend_variable, "='", b, "' is not one of file, keyring, auto"), "fix or unset it"};
+    }
+  }
+  auto home = platform::data_home();
+  // Each service has a subdirectory of its own, so stores of different services can share one
+  // fallback_dir without ever touching each other's files.
+  if (!options.fallback_dir.empty()) {
+    if (!options.fallback_dir.is_absolute()) {
+      out.problem = error{errc::invalid_argument,
+                          concat("store: fallback_dir '", options.fallback_dir.native(), "' is not absolute"),
+                          "give an absolute path"};
+    }
+    out.dir = options.fallback_dir / file_stem(out.service);
+  } else if (home) {
+    out.dir = home.value() / "securestore" / "stores" / file_stem(out.service);
+  } else if (!out.problem) {
+    out.problem = home.error();
+  }
+  if (!options.root_secret_path.empty()) {
+    out.root_path = options.root_secret_path;
+  } else if (home) {
+    out.root_path = home.value() / "securestore" / "root.key";
+  } else {
+    out.root_path = options.fallback_dir.parent_path() / "securestore-root.key";  // no home: beside, not inside
+  }
+  out.interaction = options.interaction.value_or(platform::can_prompt() ? interaction::allowed : interaction::never);
+  return out;
+}
+
+}  // namespace securestore::detail

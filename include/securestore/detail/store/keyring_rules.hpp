@@ -1,0 +1,86 @@
+// detail/store/keyring_rules.hpp: what a keyring can hold (checked against its published
+// capabilities before any write, so nothing is ever truncated) and the store's remedies that are
+// added to a keyring's own errors.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string_view>
+
+#include <securestore/concepts.hpp>
+#include <securestore/detail/concat.hpp>
+#include <securestore/detail/utf8.hpp>
+#include <securestore/error.hpp>
+
+namespace securestore::detail {
+
+/// Whether the keyring could hold an entry of this name at all; if not, none is there.
+[[nodiscard]] inline bool keyring_can_name(const keyring_capabilities& caps, std::string_view service,
+                                           std::string_view key) {
+  return caps.holds_entries && service.size() + key.size() <= caps.max_name_bytes &&
+         (caps.nul_in_names || key.find('\0') == std::string_view::npos) &&
+         (!caps.utf8_names_only || is_valid_utf8(key));
+}
+
+/// Why the keyring cannot hold this value or name whole, if it cannot.
+[[nodiscard]] inline std::optional<error> keyring_limit(const keyring_capabilities& caps, std::string_view service,
+                                                        std::string_view key, std::string_view value) {
+  if (value.size() > caps.max_value_bytes) {
+    return error{errc::invalid_argument,
+                 concat(caps.backend, ": the value has ", value.size(), " bytes, more than the keyring's limit of ",
+                        caps.max_value_bytes),
+                 "store a smaller value, or allow the file fallback"};
+  }
+  if (!keyring_can_name(caps, service, key)) {
+    return error{errc::invalid_argument,
+                 concat(caps.backend, ": the keyring cannot hold this key name (at most ", caps.max_name_bytes,
+                        " bytes with the service name", caps.nul_in_names ? "" : ", no NUL",
+                        caps.utf8_names_only ? ", valid UTF-8" : "", ")"),
+                 "choose another name, or allow the file fallback"};
+  }
+  return std::nullopt;
+}
+
+/// A keyring's error with the store's own remedy after the backend's: the file override.
+[[nodiscard]] inline error with_store_remedy(const error& e) {
+  switch (e.code()) {
+    case errc::locked:
+    case errc::denied:
+    case errc::timeout:
+    case errc::unavailable: return e.with_remedy("set SECURESTORE_BACKEND=file to use the encrypted file store");
+    default: return e;
+  }
+}
+
+/// The keyring is off (SECURESTORE_BACKEND=file) and may hold entries: absence is not proven.
+[[nodiscard]] inline error override_hides_error(std::string_view backend, const std::filesystem::path& dir) {
+  return error{errc::unavailable,
+               concat(backend,
+                      ": SECURESTORE_BACKEND=file keeps the keyring out, and it may hold this service's "
+                      "entries (",
+                      dir.native(), "/.keyring-used says it has held them)"),
+               "unset SECURESTORE_BACKEND to reach them"};
+}
+
+/// The keyring did not answer its last probe in time.
+[[nodiscard]] inline error busy_error(std::string_view backend, std::string_view reason) {
+  return error{errc::timeout, concat(backend, ": the keyring did not answer (", reason, ")"),
+               "retry, or set SECURESTORE_BACKEND=file"};
+}
+
+/// The keyring cannot be reached and may hold this service's entries: absence is not proven.
+[[nodiscard]] inline error outage_error(std::string_view backend, std::string_view reason) {
+  return error{errc::unavailable,
+               concat(backend, ": the keyring is not answering (", reason, ") and may hold this entry"),
+               "retry once it is back, or set SECURESTORE_BACKEND=file to work with the file store alone"};
+}
+
+/// The keyring cannot be used and the fallback policy forbids the file.
+[[nodiscard]] inline error deny_error(std::string_view backend, std::string_view reason) {
+  return error{errc::unavailable,
+               concat(backend, ": the keyring cannot be used (",
+                      reason.empty() ? std::string_view{"probe failed"} : reason, ") and the fallback policy is deny"),
+               "start a keyring, or allow the file fallback"};
+}
+
+}  // namespace securestore::detail

@@ -1,0 +1,59 @@
+// store_types.hpp: the small types a store's API returns: where an entry lives, the keyring's
+// state, and the structured log event and audit record handed to the sinks.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <securestore/error.hpp>
+
+namespace securestore {
+
+/// Where an entry lives, as answered by locate().
+enum class location { keyring, file };
+
+/// The names a store can read now, and why it cannot read the rest, if there may be more.
+struct name_listing {
+  std::vector<std::string> names{};  ///< sorted byte-wise, each once
+  std::optional<error> missing{};    ///< set when the keyring may hold names that could not be read
+  [[nodiscard]] bool partial() const noexcept { return missing.has_value(); }
+};
+
+/// One structured log event. It names the key only by a hash, and never carries a value.
+struct log_event {
+  std::string_view operation{};   ///< "get", "set", "remove", "list", "probe", "promote", "latch"
+  std::string_view backend{};     ///< the keyring's name ("secret_service") or "file"
+  std::optional<errc> outcome{};  ///< nullopt on success
+  std::chrono::microseconds duration{0};
+  std::string key_hash{};   ///< 12 hex digits of SHA-256 of the key name; empty for list/probe
+  bool warning = false;     ///< true for the few events a person should see (the latch)
+  std::string_view note{};  ///< a fixed explanation for warnings; never a value
+};
+
+/// One audit record per operation: when, what, which key, where, and how it ended.
+struct audit_record {
+  std::chrono::system_clock::time_point time{};
+  std::string_view operation{};
+  std::string key{};  ///< the key's name (names are not secret); empty for list
+  std::string_view backend{};
+  std::optional<errc> outcome{};  ///< nullopt on success
+};
+
+/// Whether the keyring can be used, as diagnose() reports it.
+enum class keyring_state {
+  available,  ///< the probe round trip worked
+  absent,     ///< unusable: see the reason (no bus, no Secret Service, locked, denied, forced off)
+  busy,       ///< the last probe timed out
+};
+
+/// The keyring's state and why, as diagnose() reports it.
+struct keyring_status {
+  keyring_state state = keyring_state::absent;
+  std::string backend{};  ///< the keyring's name, or "none"
+  std::string reason{};   ///< why it is absent or busy; empty when available
+};
+
+}  // namespace securestore
