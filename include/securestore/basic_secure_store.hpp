@@ -172,6 +172,14 @@ class basic_secure_store {
           gate{keyring, clock, options.probe_ttl, config.interaction},
           files{config.service, config.dir, config.root_path, options, std::move(c), std::move(f)},
           log{options} {
+      if (!config.requested_backend.empty() && !config.problem &&
+          !detail::names_backend(config.requested_backend, keyring.capabilities().backend)) {
+        config.problem = error{errc::invalid_argument,
+                               detail::concat("store: SECURESTORE_BACKEND=", config.requested_backend,
+                                              " asks for a backend this store is not built with (it uses ",
+                                              keyring.capabilities().backend, ")"),
+                               "unset it, or build the store with any_keyring to choose at run time"};
+      }
       if (options.probe_ttl <= std::chrono::seconds{0} && !config.problem) {
         config.problem = error{errc::invalid_argument,
                                "store: probe_ttl must be positive (a zero TTL would probe "

@@ -24,6 +24,7 @@ struct store_config {
   std::filesystem::path dir;        ///< this service's directory of encrypted files
   std::filesystem::path root_path;  ///< the root secret's file
   bool forced_file = false;         ///< SECURESTORE_BACKEND=file: the keyring is not called
+  std::string requested_backend;    ///< SECURESTORE_BACKEND naming one backend ("keyutils"), else empty
   securestore::interaction interaction = interaction::never;
   std::optional<error> problem;  ///< a configuration error, reported by every operation
 };
@@ -58,8 +59,19 @@ inline constexpr const char* backend_variable = "SECURESTORE_BACKEND";
   return success();
 }
 
-/// Resolves `service` and `options` against the environment: SECURESTORE_BACKEND (file, keyring,
-/// auto), the data home (XDG_DATA_HOME, HOME, the passwd entry) for default paths, and whether a
+/// Whether SECURESTORE_BACKEND's name for a backend ("secret-service") is the keyring's own
+/// capabilities().backend ("secret_service").
+[[nodiscard]] inline bool names_backend(std::string_view requested, std::string_view backend) {
+  if (requested.size() != backend.size()) return false;
+  for (std::size_t i = 0; i < requested.size(); ++i) {
+    const char r = requested[i] == '-' ? '_' : requested[i];
+    if (r != backend[i]) return false;
+  }
+  return true;
+}
+
+/// Resolves `service` and `options` against the environment: SECURESTORE_BACKEND (auto, keyring,
+/// file, or one backend's name), the data home (XDG_DATA_HOME, HOME, the passwd entry) for default paths, and whether a
 /// prompt could be seen (a display or a terminal) for the default interaction.
 [[nodiscard]] inline store_config resolve_config(std::string service, const store_options& options) {
   store_config out;
@@ -71,10 +83,13 @@ inline constexpr const char* backend_variable = "SECURESTORE_BACKEND";
   if (const char* backend = std::getenv(backend_variable); backend != nullptr) {
     const std::string_view b{backend};
     out.forced_file = b == "file";
-    if (!out.forced_file && !b.empty() && b != "auto" && b != "keyring") {
-      out.problem =
-          error{errc::invalid_argument,
-                concat("store: ", backend_variable, "='", b, "' is not one of file, keyring, auto"), "fix or unset it"};
+    if (b == "secret-service" || b == "keyutils" || b == "pass") {
+      out.requested_backend = std::string{b};
+    } else if (!out.forced_file && !b.empty() && b != "auto" && b != "keyring") {
+      out.problem = error{errc::invalid_argument,
+                          concat("store: ", backend_variable, "='", b,
+                                 "' is not one of auto, keyring, file, secret-service, keyutils, pass"),
+                          "fix or unset it"};
     }
   }
   auto home = platform::data_home();
