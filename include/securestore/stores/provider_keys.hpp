@@ -2,6 +2,7 @@
 // basic_secure_store under strict names, with values trimmed and never empty.
 #pragma once
 
+#include <algorithm>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -109,13 +110,18 @@ class basic_provider_key_store {
   // The name is not echoed: a caller who swapped the arguments would print the key.
   static result<void> check_name(std::string_view name) {
     if (is_valid_provider_key_name(name)) return success();
-    return error{
-        errc::invalid_argument,
-        detail::stores::join("provider_keys: a key name must be 1 to 64 characters from A-Z a-z 0-9 . _ - "
-                             "(this one has ",
-                             name.size(), " bytes",
-                             name.size() <= max_provider_key_name && !name.empty() ? " and another character" : "",
-                             "); choose another name")};
+    std::string why;
+    if (name.empty() || name.size() > max_provider_key_name) {
+      why = detail::stores::join("this one has ", name.size(), " bytes");
+    } else {
+      const auto bad = std::find_if_not(name.begin(), name.end(), [](char c) {
+        return is_valid_provider_key_name(std::string_view{&c, 1});
+      });
+      why = detail::stores::join("byte ", static_cast<std::size_t>(bad - name.begin()) + 1, " is not one of them");
+    }
+    return error{errc::invalid_argument,
+                 detail::stores::join("provider_keys: a key name must be 1 to 64 characters from A-Z a-z 0-9 . _ - (",
+                                      why, "); choose another name")};
   }
 
   Store store_;
