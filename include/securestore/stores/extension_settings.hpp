@@ -187,7 +187,9 @@ class basic_extension_settings {
     return !names.value().empty();
   }
 
+  /// The .env file of the plain settings: <dir>/.env.
   [[nodiscard]] const std::filesystem::path& env_file() const noexcept { return env_file_; }
+  /// The store of the sensitive settings.
   [[nodiscard]] Store& store() noexcept { return store_; }
 
  private:

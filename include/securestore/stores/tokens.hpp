@@ -143,8 +143,9 @@ class basic_token_store {
     return removed;
   }
 
-  /// The store underneath, and the wall clock.
+  /// The store underneath.
   [[nodiscard]] Store& store() noexcept { return store_; }
+  /// The wall clock that stamps updated_at and that token_manager checks expiry against.
   [[nodiscard]] WallClock& clock() noexcept { return clock_; }
 
  private:
