@@ -45,6 +45,11 @@ namespace securestore {
 template <keyring_policy Keyring, cipher_policy Cipher, fs_policy Fs, clock_policy Clock = std::chrono::steady_clock>
 class basic_secure_store {
  public:
+  using keyring_type = Keyring;
+  using cipher_type = Cipher;
+  using fs_type = Fs;
+  using clock_type = Clock;
+
   /// A store for `service` (non-empty, at most 256 bytes, no NUL). Does no I/O; a bad service
   /// name or an unusable environment is reported by every operation.
   explicit basic_secure_store(std::string service, store_options options = {}, Keyring keyring = {}, Cipher cipher = {},

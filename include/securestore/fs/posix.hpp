@@ -7,15 +7,16 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <stdlib.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <chrono>
+#include <deque>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <random>
 #include <string>
 #include <string_view>
@@ -113,31 +114,60 @@ class basic_posix_fs {
   basic_posix_fs() = default;
   explicit basic_posix_fs(Faults faults) : faults_{std::move(faults)} {}
 
-  /// Opens `dir` (absolute), creating it and missing parents 0700 when asked. Symlinks in the part
-  /// that exists are resolved once; the resolved path is then walked one component at a time with
-  /// O_NOFOLLOW, and each directory on the way is checked on its descriptor (detail::
-  /// is_trusted_ancestor). The directory itself must be this user's and writable by no one else;
-  /// with make_private, group or other bits are cleared through its descriptor (fchmod).
-  /// errc::denied names the directory that failed a check; errc::not_found when it is missing
-  /// and create is false.
+  /// Opens `dir` (absolute), creating it and missing parents 0700 when asked. The path is walked
+  /// one component at a time with O_NOFOLLOW from "/", and each directory on the way is checked on
+  /// its descriptor (detail::is_trusted_ancestor) before anything in it is used; a symlink is
+  /// followed (like systemd's chase()) only out of a directory that passed that check. With make_private the directory
+  /// itself must be this user's, and group or other bits are cleared through its descriptor (fchmod); without, it must
+  /// pass the ancestors' rule (root's or the user's, writable by no one else unless sticky and root's). errc::denied
+  /// names the directory that failed a check; errc::not_found when it is missing and create is false.
   [[nodiscard]] result<directory_type> open_directory(const std::filesystem::path& dir, directory_options opts = {}) {
     if (!dir.is_absolute()) {
       return error{errc::invalid_argument, detail::concat("file ", dir.native(), ": not an absolute path"),
                    "give the store an absolute fallback_dir"};
     }
-    const auto resolved = resolve_existing_part(dir.lexically_normal());
     const uid_t user = ::geteuid();
     detail::unique_fd current{open_at(fs_op::open, AT_FDCWD, "/", O_RDONLY | O_DIRECTORY, 0)};
     if (current.get() < 0) return detail::fs_error(errno, "opening the directory", "/");
     std::filesystem::path walked{"/"};
+    std::deque<std::string> todo;
+    for (const auto& part : dir.relative_path()) todo.push_back(part.native());
+    int links_followed = 0;
     struct stat st {};
-    for (const auto& part : resolved.relative_path()) {
+    while (!todo.empty()) {
+      const std::string part = std::move(todo.front());
+      todo.pop_front();
       if (part.empty() || part == ".") continue;
+      // Each directory is checked before anything in it is trusted, symlinks included: a link
+      // is followed only from a directory that no one else can change.
       if (::fstat(current.get(), &st) != 0) return detail::fs_error(errno, "stat of the directory", walked.native());
       if (!detail::is_trusted_ancestor(st, user)) return detail::untrusted_directory(walked.native(), st);
-      walked /= part;
+      walked = part == ".." ? walked.parent_path() : walked / part;
       detail::unique_fd next{open_at(fs_op::open, current.get(), part.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW, 0)};
-      if (next.get() < 0 && errno == ENOENT && opts.create) {
+      if (next.get() < 0 && (errno == ELOOP || errno == ENOTDIR)) {
+        if (auto target = read_link_at(current.get(), part)) {
+          // In a sticky directory (/tmp) anyone may plant a link: follow only root's or our own
+          // (what fs.protected_symlinks enforces, checked here whatever the sysctl says).
+          struct stat link_st {};
+          if (::fstatat(current.get(), part.c_str(), &link_st, AT_SYMLINK_NOFOLLOW) != 0 ||
+              (link_st.st_uid != 0 && link_st.st_uid != user)) {
+            return detail::untrusted_directory(walked.native(), link_st);
+          }
+          if (++links_followed > 40) return detail::fs_error(ELOOP, "following symlinks to", dir.native());
+          const std::filesystem::path link{*target};
+          walked = link.is_absolute() ? std::filesystem::path{"/"} : walked.parent_path();
+          if (link.is_absolute()) {
+            current = detail::unique_fd{open_at(fs_op::open, AT_FDCWD, "/", O_RDONLY | O_DIRECTORY, 0)};
+            if (current.get() < 0) return detail::fs_error(errno, "opening the directory", "/");
+          }
+          std::vector<std::string> parts;
+          for (const auto& p : link.relative_path()) parts.push_back(p.native());
+          todo.insert(todo.begin(), parts.begin(), parts.end());
+          continue;
+        }
+        errno = ENOTDIR;
+      }
+      if (next.get() < 0 && errno == ENOENT && opts.create && part != "..") {
         if (int e = faults_.take(fs_op::mkdir); e != 0 || ::mkdirat(current.get(), part.c_str(), 0700) != 0) {
           const int err = e != 0 ? e : errno;
           if (err != EEXIST) return detail::fs_error(err, "creating the directory", walked.native());
@@ -150,22 +180,21 @@ class basic_posix_fs {
           return error{errc::not_found, detail::concat("file ", walked.native(), ": the directory does not exist"),
                        "store an entry first"};
         }
-        return detail::fs_error(errno == ELOOP ? ELOOP : errno, "opening the directory", walked.native());
+        return detail::fs_error(errno, "opening the directory", walked.native());
       }
       current = std::move(next);
     }
     if (int e = faults_.take(fs_op::stat); e != 0 || ::fstat(current.get(), &st) != 0) {
       return detail::fs_error(e != 0 ? e : errno, "stat of the directory", walked.native());
     }
-    if (st.st_uid != user) return detail::untrusted_directory(walked.native(), st);
-    if ((st.st_mode & 077) != 0) {
-      if (opts.make_private) {
-        if (::fchmod(current.get(), 0700) != 0) {
-          return detail::fs_error(errno, "restricting the directory to mode 700", walked.native());
-        }
-      } else if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
-        return detail::untrusted_directory(walked.native(), st);
+    if (opts.make_private) {
+      if (st.st_uid != user) return detail::untrusted_directory(walked.native(), st);
+      if ((st.st_mode & 077) != 0 && ::fchmod(current.get(), 0700) != 0) {
+        return detail::fs_error(errno, "restricting the directory to mode 700", walked.native());
       }
+    } else if (!detail::is_trusted_ancestor(st, user)) {
+      // Not ours to tighten (a config directory, /etc/...): it only must be safe from others.
+      return detail::untrusted_directory(walked.native(), st);
     }
     return directory_type{dir, std::move(current), st.st_dev, st.st_ino};
   }
@@ -366,20 +395,13 @@ class basic_posix_fs {
     return fd;
   }
 
-  // The longest existing prefix of `dir`, with its symlinks resolved (realpath), followed by the
-  // components that do not exist yet. The walk that follows checks what the links point to.
-  static std::filesystem::path resolve_existing_part(const std::filesystem::path& dir) {
-    std::filesystem::path existing = dir;
-    std::vector<std::filesystem::path> missing;
-    char buffer[PATH_MAX];
-    while (::realpath(existing.c_str(), buffer) == nullptr) {
-      if (errno != ENOENT || !existing.has_parent_path() || existing.parent_path() == existing) return dir;
-      missing.push_back(existing.filename());
-      existing = existing.parent_path();
-    }
-    std::filesystem::path out{buffer};
-    for (auto it = missing.rbegin(); it != missing.rend(); ++it) out /= *it;
-    return out;
+  // The target of the symlink `name` in `dir`, or nullopt when it is not a symlink.
+  static std::optional<std::string> read_link_at(int dir, const std::string& name) {
+    std::string target(PATH_MAX, '\0');
+    const auto n = ::readlinkat(dir, name.c_str(), target.data(), target.size());
+    if (n < 0 || static_cast<std::size_t>(n) >= target.size()) return std::nullopt;
+    target.resize(static_cast<std::size_t>(n));
+    return target;
   }
 
   // The rename is durable only once the directory entry is on disk (fsync(2), NOTES).

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -58,6 +59,25 @@ class memory_keyring {
     std::lock_guard lock{state_->mutex};
     state_->hang = delay;
   }
+  /// The next set() alone fails with `code` (an item-level failure, such as a full quota).
+  void fail_next_set(errc code) {
+    std::lock_guard lock{state_->mutex};
+    state_->next_set_failure = code;
+  }
+  /// Calls every on_change() callback: the keyring says it may be usable again (unlocked).
+  void signal_change() {
+    std::vector<std::function<void()>> callbacks;
+    {
+      std::lock_guard lock{state_->mutex};
+      callbacks = state_->on_change;
+    }
+    for (const auto& callback : callbacks) callback();
+  }
+  /// Registers `callback` for signal_change(): the optional keyring hook of concepts.hpp.
+  void on_change(std::function<void()> callback) {
+    std::lock_guard lock{state_->mutex};
+    state_->on_change.push_back(std::move(callback));
+  }
   /// Ends fail_with() and hang_for().
   void heal() {
     std::lock_guard lock{state_->mutex};
@@ -88,6 +108,10 @@ class memory_keyring {
   [[nodiscard]] result<void> set(std::string_view service, std::string_view account, std::string_view value) {
     if (auto failed = enter(); !failed) return failed.error();
     std::lock_guard lock{state_->mutex};
+    if (auto code = std::exchange(state_->next_set_failure, std::nullopt)) {
+      return error{
+          *code, detail::concat("memory: injected failure of this one value (", make_error_code(*code).message(), ")")};
+    }
     if (value.size() > state_->opts.max_value_bytes) {
       return error{errc::invalid_argument,
                    detail::concat("memory: value of ", value.size(), " bytes exceeds the limit of ",
@@ -124,8 +148,10 @@ class memory_keyring {
     options opts;
     std::map<std::pair<std::string, std::string>, std::string> items;
     std::optional<errc> failure;
+    std::optional<errc> next_set_failure;
     std::chrono::milliseconds hang{0};
     std::size_t calls = 0;
+    std::vector<std::function<void()>> on_change;
   };
 
   // Counts the call and plays any injected failure or hang.

@@ -1,0 +1,162 @@
+// audit.hpp: sinks for store_options: an audit file of JSON lines (0600, O_APPEND, one write(2)
+// per record so processes appending at once never interleave) and a log sink to a std::ostream.
+// Neither ever sees a value: records and events carry names, codes and hashes only.
+#pragma once
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <ostream>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include <nlohmann/json.hpp>
+
+#include <securestore/detail/stores/text.hpp>
+#include <securestore/error.hpp>
+#include <securestore/store_options.hpp>
+
+namespace securestore {
+
+/// The name of an error code in audit records and logs: "locked", "not_found", ...
+[[nodiscard]] constexpr std::string_view code_name(errc e) noexcept {
+  switch (e) {
+    case errc::unavailable: return "unavailable";
+    case errc::locked: return "locked";
+    case errc::denied: return "denied";
+    case errc::corrupt: return "corrupt";
+    case errc::timeout: return "timeout";
+    case errc::not_found: return "not_found";
+    case errc::invalid_argument: return "invalid_argument";
+  }
+  return "unknown";
+}
+
+namespace detail::stores {
+
+/// `t` as RFC 3339 UTC with milliseconds: "2026-01-01T00:00:00.000Z".
+[[nodiscard]] inline std::string rfc3339_utc(std::chrono::system_clock::time_point t) {
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+  const std::time_t seconds = static_cast<std::time_t>(ms / 1000 - (ms % 1000 < 0 ? 1 : 0));
+  std::tm parts{};
+  ::gmtime_r(&seconds, &parts);
+  char buffer[96];  // room for any int fields, so the format can never truncate
+  const auto millis = static_cast<int>(((ms % 1000) + 1000) % 1000);
+  std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", parts.tm_year + 1900, parts.tm_mon + 1,
+                parts.tm_mday, parts.tm_hour, parts.tm_min, parts.tm_sec, millis);
+  return buffer;
+}
+
+/// One audit record as a JSON line ending in '\n'. Names that are not UTF-8 are written with
+/// U+FFFD in place of the bad bytes (the audit log is text).
+[[nodiscard]] inline std::string audit_line(const audit_record& r, std::string_view service) {
+  nlohmann::json j = {{"time", rfc3339_utc(r.time)},
+                      {"pid", static_cast<long>(::getpid())},
+                      {"service", std::string{service}},
+                      {"operation", std::string{r.operation}},
+                      {"key", r.key},
+                      {"backend", std::string{r.backend}},
+                      {"outcome", r.outcome ? "error" : "ok"}};
+  if (r.outcome) j["error"] = std::string{code_name(*r.outcome)};
+  return j.dump(-1, ' ', true, nlohmann::json::error_handler_t::replace) + "\n";
+}
+
+}  // namespace detail::stores
+
+/// An audit sink for store_options::audit that appends one JSON line per operation to a file:
+/// time, pid, service, operation, key name, backend, outcome and error code, never a value.
+/// The file is opened 0600 with O_APPEND and each line goes out in a single write(2), so
+/// threads and processes appending at once leave whole lines. Copies share the descriptor;
+/// thread-safe. A write that fails or comes up short is counted, not retried (a retry could
+/// split a line).
+class audit_file_sink {
+ public:
+  /// Opens (creating, 0600) the audit file at `path` for the store of `service`. Errors:
+  /// denied (a symlink, another user's file), unavailable (any other open failure).
+  [[nodiscard]] static result<audit_file_sink> open(const std::filesystem::path& path, std::string service) {
+    int fd = -1;
+    do {
+      fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+    } while (fd < 0 && errno == EINTR);
+    if (fd < 0) {
+      const int e = errno;
+      return error{e == ELOOP || e == EACCES || e == EPERM ? errc::denied : errc::unavailable,
+                   detail::stores::join("audit: cannot open ", path.native(), " (errno ", e,
+                                        "); choose a path of your own that is not a symlink")};
+    }
+    auto held = std::make_shared<state>(fd, std::move(service));
+    struct stat st {};
+    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != ::geteuid()) {
+      return error{errc::denied, detail::stores::join("audit: ", path.native(),
+                                                      " is not a regular file of this user; choose another path")};
+    }
+    // Names and outcomes are not secrets, but nobody else needs to read them.
+    if ((st.st_mode & 077) != 0 && ::fchmod(fd, 0600) != 0) {
+      return error{errc::denied, detail::stores::join("audit: cannot make ", path.native(),
+                                                      " private (chmod 600); fix its permissions")};
+    }
+    return audit_file_sink{std::move(held)};
+  }
+
+  /// Appends the record's line.
+  void operator()(const audit_record& r) const {
+    const auto line = detail::stores::audit_line(r, state_->service);
+    ssize_t n = -1;
+    do {
+      n = ::write(state_->fd, line.data(), line.size());
+    } while (n < 0 && errno == EINTR);
+    if (n != static_cast<ssize_t>(line.size())) state_->failed.fetch_add(1);
+  }
+
+  /// How many records could not be written whole.
+  [[nodiscard]] std::size_t failed_writes() const noexcept { return state_->failed.load(); }
+
+ private:
+  struct state {
+    state(int descriptor, std::string name) : fd{descriptor}, service{std::move(name)} {}
+    state(const state&) = delete;
+    state& operator=(const state&) = delete;
+    ~state() { ::close(fd); }
+    int fd;
+    std::string service;
+    std::atomic<std::size_t> failed{0};
+  };
+  explicit audit_file_sink(std::shared_ptr<state> s) : state_{std::move(s)} {}
+  std::shared_ptr<state> state_;
+};
+
+/// A log sink for store_options::log that writes one line per event to a std::ostream:
+/// "securestore: op=set backend=memory outcome=ok duration_us=41 key=1f2e3d4c5b6a", plus the
+/// note of a warning. The stream must outlive the sink; copies share one mutex, so lines from
+/// threads never interleave.
+class ostream_log_sink {
+ public:
+  explicit ostream_log_sink(std::ostream& out) : out_{&out} {}
+
+  void operator()(const log_event& e) const {
+    std::string line = detail::stores::join("securestore: op=", e.operation, " backend=", e.backend,
+                                            " outcome=", e.outcome ? code_name(*e.outcome) : "ok",
+                                            " duration_us=", static_cast<long long>(e.duration.count()));
+    if (!e.key_hash.empty()) line += detail::stores::join(" key=", e.key_hash);
+    if (e.warning) line += detail::stores::join(" warning=\"", e.note, "\"");
+    line += '\n';
+    std::lock_guard lock{*mutex_};
+    *out_ << line << std::flush;
+  }
+
+ private:
+  std::ostream* out_;
+  std::shared_ptr<std::mutex> mutex_ = std::make_shared<std::mutex>();
+};
+
+}  // namespace securestore

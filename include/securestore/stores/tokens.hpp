@@ -1,0 +1,220 @@
+// stores/tokens.hpp: OAuth credentials per server (token_store), kept in a basic_secure_store so
+// they get its file fallback, and token_manager, which refreshes a token before it expires.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <concepts>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <securestore/basic_secure_store.hpp>
+#include <securestore/detail/stores/text.hpp>
+#include <securestore/detail/stores/token_record.hpp>
+#include <securestore/error.hpp>
+#include <securestore/securestore.hpp>
+#include <securestore/store_options.hpp>
+
+namespace securestore {
+
+/// The service OAuth credentials are kept under by default.
+inline constexpr std::string_view tokens_service = "securestore-oauth-tokens";
+/// A token is refreshed when it expires within this margin (inclusive): one expiring exactly
+/// 5 minutes from now is refreshed, one expiring 5 minutes and 1 ms from now is not.
+inline constexpr std::chrono::minutes token_refresh_margin{5};
+
+/// A wall clock: now() gives a system_clock time point (token expiry is calendar time, which
+/// the store's steady clock cannot tell). Copies of a test clock share one time.
+template <class C>
+concept wall_clock_policy = std::copy_constructible<C> && requires(C& c) {
+  { c.now() } -> std::convertible_to<std::chrono::system_clock::time_point>;
+};
+
+/// A wall clock that moves only by advance(), for tests. Starts at 2026-01-01T00:00:00Z.
+/// Copies share one time; thread-safe. Meets wall_clock_policy.
+class manual_wall_clock {
+ public:
+  [[nodiscard]] std::chrono::system_clock::time_point now() const noexcept {
+    return std::chrono::system_clock::time_point{std::chrono::milliseconds{ms_->load()}};
+  }
+  void advance(std::chrono::milliseconds by) noexcept { ms_->fetch_add(by.count()); }
+
+ private:
+  static constexpr std::int64_t start_ms = 1767225600000;  // 2026-01-01T00:00:00Z
+  std::shared_ptr<std::atomic<std::int64_t>> ms_ = std::make_shared<std::atomic<std::int64_t>>(start_ms);
+};
+static_assert(wall_clock_policy<manual_wall_clock>);
+static_assert(wall_clock_policy<std::chrono::system_clock>);
+
+/// Every record get_all() could read, and apart from them the servers whose record failed.
+struct token_listing {
+  std::map<std::string, oauth_credentials> records;
+  std::vector<std::pair<std::string, error>> failures;
+};
+
+/// OAuth credentials per server over a basic_secure_store: the keyring when usable, else the
+/// encrypted file. The server name is the entry's key as given (any characters up to 256
+/// bytes, no reserved prefix), so names never collide and list() returns them exactly.
+/// Records are validated on write (invalid_argument) and on read (corrupt, naming the server
+/// and field, never a token). Thread-safe as the underlying store is.
+template <class Store, wall_clock_policy WallClock = std::chrono::system_clock>
+class basic_token_store {
+ public:
+  /// Credentials under tokens_service, configured like any store.
+  explicit basic_token_store(store_options options = {}) : store_{std::string{tokens_service}, std::move(options)} {}
+  /// Credentials under another service name (one per application or provider).
+  basic_token_store(std::string service, store_options options) : store_{std::move(service), std::move(options)} {}
+  /// Credentials in a store built by the caller, with a wall clock for updated_at.
+  explicit basic_token_store(Store store, WallClock clock = {}) : store_{std::move(store)}, clock_{std::move(clock)} {}
+
+  /// Stores `c` under c.server_name with updated_at set to now. Errors: invalid_argument (blank
+  /// server name, no access token or token type, strings that are not UTF-8), else the store's.
+  [[nodiscard]] result<void> save(oauth_credentials c) {
+    if (auto valid = detail::stores::validate_credentials(c); !valid) return valid;
+    c.updated_at = clock_.now();
+    detail::stores::scrubbed_string encoded;
+    try {
+      encoded.value = detail::stores::encode_credentials(c);
+    } catch (const nlohmann::json::exception&) {
+      return error{errc::invalid_argument, detail::stores::join("tokens: a field of the record of server '",
+                                                                c.server_name, "' is not UTF-8; pass UTF-8 text")};
+    }
+    return store_.set(c.server_name, encoded.value);
+  }
+
+  /// The credentials of `server`: not_found when absence is proven, corrupt for a record that
+  /// fails validation. The token's expiry is not checked here (token_manager does that).
+  [[nodiscard]] result<oauth_credentials> get(std::string_view server) {
+    auto bytes = store_.get(server);
+    if (!bytes) return bytes.error();
+    return detail::stores::decode_credentials(bytes.value().reveal(), server);
+  }
+
+  /// Removes the credentials of `server`: true if there were some.
+  [[nodiscard]] result<bool> remove(std::string_view server) { return store_.remove(server); }
+
+  /// The server names, exactly as saved, sorted byte-wise; reads no record.
+  [[nodiscard]] result<std::vector<std::string>> list() { return store_.list(); }
+
+  /// Every record; one that cannot be read is reported in `failures` and hides no other.
+  /// Errors: only the failure to list.
+  [[nodiscard]] result<token_listing> get_all() {
+    auto servers = list();
+    if (!servers) return servers.error();
+    token_listing out;
+    for (auto& server : servers.value()) {
+      auto record = get(server);
+      if (record) {
+        out.records.emplace(server, std::move(record.value()));
+      } else {
+        out.failures.emplace_back(std::move(server), std::move(record.error()));
+      }
+    }
+    return out;
+  }
+
+  /// Removes every record, going on past failures: the number removed, or the first failure's
+  /// code naming how many and which servers are left.
+  [[nodiscard]] result<std::size_t> clear_all() {
+    auto servers = list();
+    if (!servers) return servers.error();
+    std::size_t removed = 0;
+    std::optional<errc> first;
+    std::string left;
+    for (const auto& server : servers.value()) {
+      auto gone = remove(server);
+      if (gone) {
+        removed += gone.value() ? 1U : 0U;
+        continue;
+      }
+      if (!first) first = gone.error().code();
+      left += detail::stores::join(left.empty() ? "" : ", ", "'", server, "' (", gone.error().message(), ")");
+    }
+    if (first) {
+      return error{*first, detail::stores::join("tokens: removed ", removed, " of ", servers.value().size(),
+                                                " records; these are left: ", left)};
+    }
+    return removed;
+  }
+
+  /// The store underneath.
+  [[nodiscard]] Store& store() noexcept { return store_; }
+  /// The wall clock that stamps updated_at and that token_manager checks expiry against.
+  [[nodiscard]] WallClock& clock() noexcept { return clock_; }
+
+ private:
+  Store store_;
+  WallClock clock_{};
+};
+
+/// Hands out a token that is valid for at least token_refresh_margin, refreshing it through the
+/// application's callback when it expires sooner. Refreshes of one server are serialised in
+/// the process, so threads asking at once refresh once. Holds a reference to the token store,
+/// which must outlive it. Thread-safe.
+template <class Store, wall_clock_policy WallClock = std::chrono::system_clock>
+class basic_token_manager {
+ public:
+  /// Gets a fresh record from the token endpoint. It receives the current record (with its
+  /// refresh token) and returns the new one, or an error that is passed on.
+  using refresh_function = std::function<result<oauth_credentials>(const oauth_credentials& current)>;
+
+  explicit basic_token_manager(basic_token_store<Store, WallClock>& tokens) : tokens_{tokens} {}
+
+  /// Whether `c` must be refreshed at `now`: it has an expiry, and now + margin >= expiry.
+  [[nodiscard]] static bool needs_refresh(const oauth_credentials& c, std::chrono::system_clock::time_point now) {
+    return c.token.expires_at && now + token_refresh_margin >= *c.token.expires_at;
+  }
+
+  /// The credentials of `server`, refreshed first if they expire within the margin. The new
+  /// record keeps the old refresh token, client id and URLs where the refresh omitted them
+  /// (RFC 6749 §6 lets a server keep the refresh token), and is saved before it is returned.
+  /// Errors: the store's (not_found when there is no record), the callback's, invalid_argument
+  /// when a refresh is due but no callback was given or it returned an invalid record. On any
+  /// failure the stored record is the old one.
+  [[nodiscard]] result<oauth_credentials> valid_token(std::string_view server, const refresh_function& refresh) {
+    std::lock_guard serial{lock_for(server)};
+    auto current = tokens_.get(server);
+    if (!current) return current.error();
+    if (!needs_refresh(current.value(), tokens_.clock().now())) return current;
+    if (!refresh) {
+      return error{errc::invalid_argument, detail::stores::join("tokens: the token of server '", server,
+                                                                "' expires soon and no refresh callback was "
+                                                                "given; pass one, or sign in again")};
+    }
+    auto fresh = refresh(current.value());
+    if (!fresh) return fresh.error();
+    auto next = std::move(fresh.value());
+    const auto& old = current.value();
+    next.server_name = old.server_name;
+    if (!next.token.refresh_token) next.token.refresh_token = old.token.refresh_token;
+    if (!next.client_id) next.client_id = old.client_id;
+    if (!next.token_url) next.token_url = old.token_url;
+    if (!next.server_url) next.server_url = old.server_url;
+    if (auto saved = tokens_.save(next); !saved) return saved.error();
+    return tokens_.get(server);
+  }
+
+ private:
+  std::mutex& lock_for(std::string_view server) {
+    std::lock_guard guard{locks_mutex_};
+    auto& slot = locks_[std::string{server}];
+    if (!slot) slot = std::make_unique<std::mutex>();
+    return *slot;
+  }
+
+  basic_token_store<Store, WallClock>& tokens_;
+  std::mutex locks_mutex_;
+  std::map<std::string, std::unique_ptr<std::mutex>> locks_;
+};
+
+/// OAuth credentials in the platform's default store, and their manager.
+using token_store = basic_token_store<secure_store>;
+using token_manager = basic_token_manager<secure_store>;
+
+}  // namespace securestore

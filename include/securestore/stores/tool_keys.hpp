@@ -1,0 +1,241 @@
+// stores/tool_keys.hpp: API keys of the tools an application knows (web search, code search…):
+// a registry supplied by the application, keys in a basic_secure_store, and per-tool keyfile
+// paths in a JSON map file, resolved in the order stored key -> keyfile -> not_found.
+#pragma once
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include <securestore/basic_secure_store.hpp>
+#include <securestore/detail/stores/files.hpp>
+#include <securestore/detail/stores/text.hpp>
+#include <securestore/error.hpp>
+#include <securestore/secret.hpp>
+#include <securestore/securestore.hpp>
+#include <securestore/store_options.hpp>
+
+namespace securestore {
+
+/// The service tool keys are kept under by default.
+inline constexpr std::string_view tool_keys_service = "securestore-tool-keys";
+/// The keyfile map's file name, in the store's fallback directory unless told otherwise.
+inline constexpr std::string_view keyfile_map_name = "keyfiles.json";
+
+/// A tool the application knows, with the words a person sees for it.
+struct tool_info {
+  std::string name;          ///< the key's name in the store: "exa"
+  std::string display_name;  ///< "Exa Search"
+  std::string description;   ///< "API key for Exa web and code search"
+};
+
+/// Where resolve() found a tool's key.
+enum class tool_key_source { stored, keyfile };
+
+/// A tool's key as resolve() found it.
+struct resolved_tool_key {
+  secret value;
+  tool_key_source source = tool_key_source::stored;
+  std::filesystem::path keyfile{};  ///< set when source is keyfile
+};
+
+/// API keys of known tools. Keys live in a basic_secure_store; a tool may instead point at a
+/// keyfile, recorded in a JSON map (0600, replaced atomically through the fs policy, under an
+/// advisory lock so processes do not lose each other's changes). Unknown tools are
+/// errc::invalid_argument naming the supported ones. Thread-safe as the underlying store is.
+template <class Store, class Fs = detail::stores::fs_of_t<Store>>
+class basic_tool_key_store {
+ public:
+  /// Keys of `tools` under tool_keys_service, configured like any store.
+  explicit basic_tool_key_store(std::vector<tool_info> tools, store_options options = {})
+      : basic_tool_key_store(std::move(tools), Store{std::string{tool_keys_service}, std::move(options)}) {}
+  /// Keys of `tools` in a store built by the caller, with the keyfile map at `keyfile_map`
+  /// (default: keyfiles.json in the store's fallback directory).
+  basic_tool_key_store(std::vector<tool_info> tools, Store store, Fs fs = {}, std::filesystem::path keyfile_map = {})
+      : tools_{std::move(tools)}, store_{std::move(store)}, fs_{std::move(fs)}, map_{std::move(keyfile_map)} {
+    if (map_.empty() && !store_.fallback_dir().empty()) map_ = store_.fallback_dir() / keyfile_map_name;
+  }
+
+  /// The registry, in the order the application gave it.
+  [[nodiscard]] const std::vector<tool_info>& tools() const noexcept { return tools_; }
+
+  /// The registry entry of `tool`, or invalid_argument naming the supported tools.
+  [[nodiscard]] result<tool_info> info(std::string_view tool) const {
+    auto it = std::find_if(tools_.begin(), tools_.end(), [&](const tool_info& t) { return t.name == tool; });
+    if (it != tools_.end()) return *it;
+    std::string names;
+    for (const auto& t : tools_) names += (names.empty() ? "" : ", ") + t.name;
+    return error{errc::invalid_argument,
+                 detail::stores::join("tool_keys: '", tool, "' is not a known tool; use one of: ",
+                                      names.empty() ? std::string{"(none registered)"} : names)};
+  }
+
+  /// Stores `value` (as given, not trimmed) as the key of `tool`. Errors: invalid_argument
+  /// (unknown tool, empty value), else the store's.
+  [[nodiscard]] result<void> save(std::string_view tool, std::string_view value) {
+    if (auto known = info(tool); !known) return known.error();
+    return store_.set(tool, value);
+  }
+  /// The stored key of `tool` (not the keyfile): not_found when absence is proven.
+  [[nodiscard]] result<secret> get(std::string_view tool) {
+    if (auto known = info(tool); !known) return known.error();
+    return store_.get(tool);
+  }
+  /// Removes the stored key of `tool`: true if one was removed. The keyfile setting stays.
+  [[nodiscard]] result<bool> remove(std::string_view tool) {
+    if (auto known = info(tool); !known) return known.error();
+    return store_.remove(tool);
+  }
+  /// Whether a key is stored for `tool`; agrees with get().
+  [[nodiscard]] result<bool> has(std::string_view tool) {
+    if (auto known = info(tool); !known) return known.error();
+    return store_.has(tool);
+  }
+
+  /// Records `path` (made absolute) as the keyfile of `tool`. Errors: invalid_argument
+  /// (unknown tool, empty path), corrupt (the map file is not a JSON object of strings),
+  /// unavailable/denied/timeout from the file system.
+  [[nodiscard]] result<void> set_keyfile(std::string_view tool, const std::filesystem::path& path) {
+    if (auto known = info(tool); !known) return known.error();
+    if (path.empty()) {
+      return error{errc::invalid_argument, "tool_keys: the keyfile path is empty; pass the file's path"};
+    }
+    std::error_code ec;
+    auto absolute = std::filesystem::absolute(path, ec);
+    if (ec)
+      return error{errc::invalid_argument,
+                   detail::stores::join("tool_keys: cannot make ", path.native(), " absolute; pass an absolute path")};
+    auto changed = update_map([&](map_type& map) {
+      map[std::string{tool}] = absolute.native();
+      return true;
+    });
+    if (!changed) return changed.error();
+    return success();
+  }
+  /// The keyfile recorded for `tool`, or nullopt. Errors as set_keyfile().
+  [[nodiscard]] result<std::optional<std::filesystem::path>> keyfile(std::string_view tool) {
+    if (auto known = info(tool); !known) return known.error();
+    auto map = read_map();
+    if (!map) return map.error();
+    auto it = map.value().find(std::string{tool});
+    if (it == map.value().end()) return std::optional<std::filesystem::path>{};
+    return std::optional<std::filesystem::path>{it->second};
+  }
+  /// Forgets the keyfile of `tool`: true if one was recorded. Errors as set_keyfile().
+  [[nodiscard]] result<bool> clear_keyfile(std::string_view tool) {
+    if (auto known = info(tool); !known) return known.error();
+    return update_map([&](map_type& map) { return map.erase(std::string{tool}) > 0; });
+  }
+
+  /// The key of `tool`: the stored key, else the first line (trimmed) of its keyfile, read fresh
+  /// on every call. Errors: not_found (no stored key and no keyfile); the store's errors other
+  /// than not_found (a locked keyring may hold the key, so the keyfile is not tried); for a
+  /// recorded keyfile that is missing or empty, invalid_argument, and for one that cannot be
+  /// read, the file system's code: never a silent "no key".
+  [[nodiscard]] result<resolved_tool_key> resolve(std::string_view tool) {
+    auto known = info(tool);
+    if (!known) return known.error();
+    auto stored = store_.get(tool);
+    if (stored) return resolved_tool_key{std::move(stored.value()), tool_key_source::stored, {}};
+    if (stored.error().code() != errc::not_found) return stored.error();
+    auto path = keyfile(tool);
+    if (!path) return path.error();
+    if (!path.value()) {
+      return error{errc::not_found,
+                   detail::stores::join("tool_keys: no key for ", known.value().display_name, " (", tool,
+                                        "): none stored and no keyfile set; save one, or "
+                                        "set a keyfile")};
+    }
+    auto value = read_keyfile(known.value(), *path.value());
+    if (!value) return value.error();
+    return resolved_tool_key{std::move(value.value()), tool_key_source::keyfile, *path.value()};
+  }
+
+  /// The store underneath.
+  [[nodiscard]] Store& store() noexcept { return store_; }
+  /// The keyfile map's path.
+  [[nodiscard]] const std::filesystem::path& keyfile_map() const noexcept { return map_; }
+
+ private:
+  using map_type = std::map<std::string, std::string>;
+
+  result<secret> read_keyfile(const tool_info& tool, const std::filesystem::path& path) {
+    auto bytes = detail::stores::read_file_at(fs_, path);
+    if (!bytes) {
+      if (bytes.error().code() == errc::not_found) {
+        return error{errc::invalid_argument,
+                     detail::stores::join("tool_keys: the keyfile ", path.native(), " of ", tool.name,
+                                          " does not exist; create it, or clear the keyfile setting")};
+      }
+      return error{bytes.error().code(), detail::stores::join("tool_keys: cannot read the keyfile of ", tool.name, " (",
+                                                              bytes.error().message(), ")")};
+    }
+    detail::stores::scrubbed_string content{std::move(bytes.value())};
+    auto all = detail::stores::trim(content.value);
+    auto first_line = detail::stores::trim(all.substr(0, all.find('\n')));
+    if (first_line.empty()) {
+      return error{errc::invalid_argument, detail::stores::join("tool_keys: the keyfile ", path.native(), " of ",
+                                                                tool.name, " is empty; put the key on its first line")};
+    }
+    return secret{first_line};
+  }
+
+  result<map_type> read_map() {
+    if (map_.empty()) return error{errc::unavailable, "tool_keys: no place for the keyfile map; pass its path"};
+    auto bytes = detail::stores::read_file_at(fs_, map_);
+    if (!bytes) {
+      if (bytes.error().code() == errc::not_found) return map_type{};
+      return bytes.error();
+    }
+    const auto broken = error{errc::corrupt, detail::stores::join("tool_keys: ", map_.native(),
+                                                                  " is not a JSON object of tool names to paths; "
+                                                                  "fix or delete it, and set the keyfiles again")};
+    auto json = nlohmann::json::parse(bytes.value(), nullptr, false);
+    if (json.is_discarded() || !json.is_object()) return broken;
+    map_type map;
+    for (auto it = json.begin(); it != json.end(); ++it) {
+      if (!it.value().is_string()) return broken;
+      map[it.key()] = it.value().template get<std::string>();
+    }
+    return map;
+  }
+
+  // Read, change and replace the map under its lock: true if `change` changed it.
+  template <class Change>
+  result<bool> update_map(Change&& change) {
+    if (map_.empty()) return error{errc::unavailable, "tool_keys: no place for the keyfile map; pass its path"};
+    auto dir = fs_.open_directory(std::filesystem::absolute(map_).parent_path(),
+                                  directory_options{.create = true, .make_private = false});
+    if (!dir) return dir.error();
+    auto held = fs_.lock(dir.value(), map_.filename().native() + ".lock");
+    if (!held) return held.error();
+    auto map = read_map();
+    if (!map) return map.error();
+    if (!change(map.value())) return false;
+    try {
+      auto written =
+          fs_.write_atomic(dir.value(), map_.filename().native(), nlohmann::json(map.value()).dump(2) + "\n");
+      if (!written) return written.error();
+      return true;
+    } catch (const nlohmann::json::exception&) {
+      return error{errc::invalid_argument, "tool_keys: a keyfile path is not valid UTF-8; use another path"};
+    }
+  }
+
+  std::vector<tool_info> tools_;
+  Store store_;
+  Fs fs_;
+  std::filesystem::path map_;
+};
+
+/// Tool keys in the platform's default store.
+using tool_key_store = basic_tool_key_store<secure_store>;
+
+}  // namespace securestore

@@ -1,0 +1,231 @@
+// Tests of the store's answers in edge states: one item's failure is not an outage, the latch
+// heals, the file override never reports a keyring-held key as absent, a partial list says so,
+// and what locate, the logs and diagnose report is where values really are.
+#include <securestore/basic_secure_store.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <string>
+#include <vector>
+
+#include <securestore/detail/store/config.hpp>
+
+#include "support/names.hpp"
+#include "support/stores.hpp"
+
+using namespace std::chrono_literals;
+using securestore::errc;
+using securestore::fallback_policy;
+using securestore::location;
+using securestore::test::canary;
+using securestore::test::memory_rig;
+using securestore::test::scoped_env;
+
+TEST_CASE("a keyring failure that concerns one value sends that value to the file and keeps the keyring on",
+          "[store][item-failure]") {
+  memory_rig rig;
+  auto store = rig.make();
+  REQUIRE(store.keyring_available());
+  rig.keyring.fail_next_set(errc::invalid_argument);  // say, a full per-user quota
+  REQUIRE(store.set("big", canary));
+  CHECK(std::filesystem::exists(rig.file_of("big")));  // (a later read would move it back, quota allowing)
+  CHECK(store.keyring_available());
+  REQUIRE(store.set("small", "v"));
+  CHECK(store.locate("small").value() == location::keyring);
+  SECTION("under deny it is the caller's answer, and nothing is written") {
+    auto strict = rig.make(fallback_policy::deny);
+    REQUIRE(strict.keyring_available());  // the probe's own set comes first
+    rig.keyring.fail_next_set(errc::invalid_argument);
+    CHECK(strict.set("other", "v").error().code() == errc::invalid_argument);
+    CHECK(strict.get("other").error().code() == errc::not_found);
+    CHECK(strict.keyring_available());
+  }
+}
+
+TEST_CASE("a locked keyring that may not prompt is asked again after the probe TTL", "[store][latch][heal]") {
+  memory_rig rig;
+  auto options = securestore::test::options_in(rig.dir);
+  options.interaction = securestore::interaction::never;
+  auto store = rig.make(options);
+  REQUIRE(store.set("api", canary));
+  rig.keyring.fail_with(errc::locked);
+  CHECK(store.get("api").error().code() == errc::locked);
+  const auto calls = rig.keyring.calls();
+  CHECK(store.get("api").error().code() == errc::locked);
+  CHECK(rig.keyring.calls() == calls);  // latched: not asked again within the TTL
+  rig.keyring.heal();                   // the user unlocked it
+  rig.clock.advance(61s);
+  CHECK(store.get("api").value() == std::string_view{canary});
+}
+
+TEST_CASE("a keyring latched off by a refusal stays off until it reports a change or the application retries",
+          "[store][latch][heal]") {
+  memory_rig rig;
+  auto options = securestore::test::options_in(rig.dir);
+  options.interaction = securestore::interaction::allowed;  // a dismissed prompt: do not ask again by itself
+  auto store = rig.make(options);
+  REQUIRE(store.set("api", canary));
+  rig.keyring.fail_with(GENERATE(errc::locked, errc::denied));
+  CHECK_FALSE(store.get("api"));
+  rig.keyring.heal();
+  rig.clock.advance(3600s);
+  CHECK_FALSE(store.get("api"));  // still latched: no prompt storm
+  SECTION("the backend reports the keyring changed (unlocked)") {
+    rig.keyring.signal_change();
+    CHECK(store.get("api").value() == std::string_view{canary});
+  }
+  SECTION("the application calls retry_keyring()") {
+    store.retry_keyring();
+    CHECK(store.get("api").value() == std::string_view{canary});
+  }
+}
+
+TEST_CASE("under SECURESTORE_BACKEND=file a key the keyring may hold is never reported absent", "[store][override]") {
+  memory_rig rig;
+  {
+    auto store = rig.make();
+    REQUIRE(store.set("in-keyring", canary));  // leaves the .keyring-used marker
+  }
+  const scoped_env forced{"SECURESTORE_BACKEND", "file"};
+  auto store = rig.make();
+  REQUIRE(store.set("in-file", "v"));
+  auto got = store.get("in-keyring");
+  REQUIRE_FALSE(got);
+  CHECK(got.error().code() == errc::unavailable);
+  CHECK(got.error().message().find("SECURESTORE_BACKEND=file") != std::string::npos);
+  CHECK(store.has("in-keyring").error().code() == errc::unavailable);
+  CHECK(store.remove("in-file").error().code() == errc::unavailable);  // never the file alone
+  CHECK(store.get("in-file").value() == std::string_view{"v"});
+  CHECK(store.list().error().code() == errc::unavailable);
+  auto reachable = store.list_reachable();
+  REQUIRE(reachable);
+  CHECK(reachable.value().partial());
+  CHECK(reachable.value().names == std::vector<std::string>{"in-file"});
+  CHECK(rig.keyring.entries().count({"svc", "in-keyring"}) == 1);
+}
+
+TEST_CASE("during an outage list fails instead of presenting the file's names as all of them", "[store][list]") {
+  memory_rig rig;
+  auto store = rig.make();
+  REQUIRE(store.set("in-keyring", canary));
+  rig.keyring.fail_with(errc::unavailable);
+  rig.clock.advance(61s);
+  REQUIRE(store.set("in-file", "v"));
+  CHECK(store.list().error().code() == errc::unavailable);
+  auto reachable = store.list_reachable().value();
+  CHECK(reachable.partial());
+  CHECK(reachable.names == std::vector<std::string>{"in-file"});
+  rig.keyring.heal();
+  rig.clock.advance(61s);
+  CHECK(store.list().value() == std::vector<std::string>{"in-file", "in-keyring"});
+  CHECK_FALSE(store.list_reachable().value().partial());
+}
+
+TEST_CASE("locate answers keyring right after a read moved the entry there", "[store][locate]") {
+  memory_rig rig;
+  auto store = rig.make();
+  rig.keyring.fail_with(errc::unavailable);
+  REQUIRE(store.set("api", canary));
+  rig.keyring.heal();
+  rig.clock.advance(61s);
+  CHECK(store.locate("api").value() == location::keyring);
+  CHECK(rig.keyring.entries().at({"svc", "api"}) == canary);
+}
+
+TEST_CASE("log events and audit records name where the value went", "[store][log]") {
+  memory_rig rig;
+  std::vector<std::string> log_backends;
+  std::vector<std::string> audit_backends;
+  auto options = securestore::test::options_in(rig.dir);
+  options.log = [&](const securestore::log_event& e) {
+    if (e.operation == "set") log_backends.emplace_back(e.backend);
+  };
+  options.audit = [&](const securestore::audit_record& r) {
+    if (r.operation == "set") audit_backends.emplace_back(r.backend);
+  };
+  auto store = rig.make(options);
+  REQUIRE(store.set("to-keyring", "v"));
+  rig.keyring.fail_with(errc::unavailable);
+  rig.clock.advance(61s);
+  REQUIRE(store.set("to-file", "v"));
+  CHECK(log_backends == std::vector<std::string>{"memory", "file"});
+  CHECK(audit_backends == log_backends);
+}
+
+TEST_CASE("diagnose gives a reason a person can act on for every absent keyring", "[store][diagnose]") {
+  SECTION("a store built without a keyring says what to link") {
+    securestore::test::temp_dir dir;
+    securestore::file_store store{"svc", securestore::test::options_in(dir)};
+    const auto status = store.diagnose();
+    CHECK(status.state == securestore::keyring_state::absent);
+    CHECK(status.reason.find("securestore::platform") != std::string::npos);
+  }
+  SECTION("a bad SECURESTORE_BACKEND") {
+    const scoped_env bad{"SECURESTORE_BACKEND", "kwallet"};
+    memory_rig rig;
+    auto status = rig.make().diagnose();
+    CHECK(status.state == securestore::keyring_state::absent);
+    CHECK(status.reason.find("SECURESTORE_BACKEND") != std::string::npos);
+  }
+  SECTION("an empty service name") {
+    memory_rig rig;
+    securestore::test::memory_store store{"",       securestore::test::options_in(rig.dir), rig.keyring, {}, rig.fs,
+                                          rig.clock};
+    CHECK_FALSE(store.diagnose().reason.empty());
+  }
+  SECTION("a keyring that is down") {
+    memory_rig rig;
+    rig.keyring.fail_with(errc::unavailable);
+    auto status = rig.make().diagnose();
+    CHECK(status.state == securestore::keyring_state::absent);
+    CHECK_FALSE(status.reason.empty());
+  }
+}
+
+TEST_CASE("a probe TTL of zero is refused: it would probe before every call", "[store][config]") {
+  memory_rig rig;
+  auto options = securestore::test::options_in(rig.dir);
+  options.probe_ttl = 0s;
+  auto store = rig.make(options);
+  CHECK(store.set("api", "v").error().code() == errc::invalid_argument);
+}
+
+TEST_CASE("the configuration is resolved from the options and the environment as a table", "[store][config]") {
+  struct row {
+    const char* backend;  // SECURESTORE_BACKEND, or nullptr for unset
+    bool forced_file;
+    bool problem;
+    const char* requested;
+  };
+  const auto r =
+      GENERATE(row{nullptr, false, false, ""}, row{"file", true, false, ""}, row{"auto", false, false, ""},
+               row{"keyring", false, false, ""}, row{"", false, false, ""}, row{"keyutils", false, false, "keyutils"},
+               row{"secret-service", false, false, "secret-service"}, row{"pass", false, false, "pass"},
+               row{"kwallet", false, true, ""});
+  const scoped_env env{"SECURESTORE_BACKEND", r.backend};
+  securestore::store_options options;
+  options.fallback_dir = "/var/lib/app";
+  const auto config = securestore::detail::resolve_config("svc", options);
+  INFO("SECURESTORE_BACKEND=" << (r.backend ? r.backend : "(unset)"));
+  CHECK(config.forced_file == r.forced_file);
+  CHECK(config.problem.has_value() == r.problem);
+  CHECK(config.requested_backend == r.requested);
+  CHECK(config.dir == std::filesystem::path{"/var/lib/app/svc"});
+  SECTION("without a fallback_dir, XDG_DATA_HOME when absolute, else HOME") {
+    const scoped_env xdg{"XDG_DATA_HOME", "relative/xdg"};
+    const scoped_env home{"HOME", "/home/someone"};
+    const auto defaults = securestore::detail::resolve_config("svc", securestore::store_options{});
+    CHECK(defaults.dir == std::filesystem::path{"/home/someone/.local/share/securestore/stores/svc"});
+    CHECK(defaults.root_path == std::filesystem::path{"/home/someone/.local/share/securestore/root.key"});
+  }
+  SECTION("a relative fallback_dir is a problem") {
+    options.fallback_dir = "relative";
+    CHECK(securestore::detail::resolve_config("svc", options).problem.has_value());
+  }
+}
+
+TEST_CASE("a store built for one backend refuses SECURESTORE_BACKEND naming another", "[store][config]") {
+  const scoped_env env{"SECURESTORE_BACKEND", "keyutils"};
+  memory_rig rig;
+  CHECK(rig.make().set("api", "v").error().code() == errc::invalid_argument);
+}

@@ -1,0 +1,238 @@
+// Tests of token_store (validation, exact server names, fallback, get_all, clear_all) and
+// token_manager (the 5-minute boundary, failed refresh, one refresh for concurrent callers).
+#include <securestore/stores/tokens.hpp>
+
+#include <atomic>
+#include <condition_variable>
+#include <thread>
+
+#include <catch2/catch.hpp>
+
+#include "support/names.hpp"
+#include "support/stores.hpp"
+
+using namespace securestore;
+using namespace std::chrono_literals;
+using tokens = basic_token_store<test::memory_store, manual_wall_clock>;
+using manager = basic_token_manager<test::memory_store, manual_wall_clock>;
+
+namespace {
+
+constexpr const char* access_canary = "canary-access-7d1c0a";
+constexpr const char* refresh_canary = "canary-refresh-93be41";
+
+oauth_credentials record(std::string server, std::optional<std::chrono::system_clock::time_point> expires = {}) {
+  oauth_credentials c;
+  c.server_name = std::move(server);
+  c.token.access_token = secret{access_canary};
+  c.token.token_type = "Bearer";
+  c.token.refresh_token = secret{refresh_canary};
+  c.token.expires_at = expires;
+  c.token.scope = "read write";
+  c.client_id = "client-1";
+  c.token_url = "https://auth.example/token";
+  return c;
+}
+
+}  // namespace
+
+TEST_CASE("a token record round-trips with updated_at from the wall clock", "[stores][tokens]") {
+  test::memory_rig rig;
+  manual_wall_clock wall;
+  tokens store{rig.make(), wall};
+  const auto expires = wall.now() + 1h;
+  REQUIRE(store.save(record("srv", expires)));
+  auto got = store.get("srv");
+  REQUIRE(got);
+  const auto& c = got.value();
+  CHECK(c.server_name == "srv");
+  CHECK(c.token.access_token == std::string_view{access_canary});
+  CHECK(c.token.refresh_token.value() == std::string_view{refresh_canary});
+  CHECK(c.token.token_type == "Bearer");
+  CHECK(c.token.expires_at == expires);
+  CHECK(c.token.scope == "read write");
+  CHECK(c.client_id == "client-1");
+  CHECK(c.token_url == "https://auth.example/token");
+  CHECK_FALSE(c.server_url.has_value());
+  CHECK(c.updated_at == wall.now());
+}
+
+TEST_CASE("an incomplete token record is refused on write", "[stores][tokens]") {
+  test::memory_rig rig;
+  tokens store{rig.make()};
+  auto c = record("srv");
+  SECTION("blank server name") { c.server_name = " \t"; }
+  SECTION("no access token") { c.token.access_token = secret{}; }
+  SECTION("no token type") { c.token.token_type = ""; }
+  auto saved = store.save(c);
+  REQUIRE_FALSE(saved);
+  CHECK(saved.error() == errc::invalid_argument);
+  CHECK(rig.keyring.entries().empty());
+}
+
+TEST_CASE("a broken stored record is corrupt, naming the server and never a token", "[stores][tokens]") {
+  test::memory_rig rig;
+  auto raw = rig.make();
+  const std::string bad =
+      GENERATE(std::string{"null"}, std::string{"{not json "} + access_canary, std::string{"[1,2]"},
+               std::string{R"({"version":1,"server_name":"srv","token":{"token_type":"Bearer"},"updated_at":1})"},
+               std::string{R"({"version":2,"server_name":"srv","token":{"access_token":"canary-access-7d1c0a",)"
+                           R"("token_type":"Bearer"},"updated_at":1})"},
+               std::string{R"({"version":1,"server_name":"other","token":{"access_token":"canary-access-7d1c0a",)"
+                           R"("token_type":"Bearer"},"updated_at":1})"},
+               std::string{R"({"version":1,"server_name":"srv","token":{"access_token":"canary-access-7d1c0a",)"
+                           R"("token_type":"Bearer","expires_at":"soon"},"updated_at":1})"});
+  REQUIRE(raw.set("srv", bad));
+  tokens store{std::move(raw)};
+  auto got = store.get("srv");
+  REQUIRE_FALSE(got);
+  CHECK(got.error() == errc::corrupt);
+  CHECK(got.error().message().find("'srv'") != std::string::npos);
+  CHECK(got.error().message().find(access_canary) == std::string::npos);
+}
+
+TEST_CASE("server names of any characters are kept apart and listed exactly", "[stores][tokens]") {
+  test::memory_rig rig;
+  tokens store{rig.make()};
+  const std::vector<std::string> names{"a b", "a_b", "a/b", "a:b", "https://mcp.example/x?y=1", "caf\xC3\xA9", "%41"};
+  for (const auto& n : names) REQUIRE(store.save(record(n)));
+  auto sorted = names;
+  std::sort(sorted.begin(), sorted.end());
+  CHECK(store.list().value() == sorted);
+  for (const auto& n : names) CHECK(store.get(n).value().server_name == n);
+}
+
+TEST_CASE("tokens work without a keyring, through the encrypted file", "[stores][tokens]") {
+  test::temp_dir dir;
+  basic_token_store<file_store> store{"svc", test::options_in(dir)};
+  REQUIRE(store.save(record("srv")));
+  CHECK(store.store().locate("srv").value() == location::file);
+  CHECK(store.get("srv").value().token.access_token == std::string_view{access_canary});
+}
+
+TEST_CASE("get_all reports a bad record apart and clear_all removes everything", "[stores][tokens]") {
+  test::memory_rig rig;
+  auto raw = rig.make();
+  REQUIRE(raw.set("broken", "{}"));
+  tokens store{std::move(raw)};
+  REQUIRE(store.save(record("one")));
+  REQUIRE(store.save(record("two")));
+  auto all = store.get_all();
+  REQUIRE(all);
+  CHECK(all.value().records.size() == 2);
+  CHECK(all.value().records.count("one") == 1);
+  REQUIRE(all.value().failures.size() == 1);
+  CHECK(all.value().failures[0].first == "broken");
+  CHECK(all.value().failures[0].second == errc::corrupt);
+
+  CHECK(store.clear_all().value() == 3);
+  CHECK(store.list().value().empty());
+}
+
+TEST_CASE("a token is refreshed when it expires within 5 minutes, boundary included", "[stores][tokens]") {
+  test::memory_rig rig;
+  manual_wall_clock wall;
+  tokens store{rig.make(), wall};
+  manager tokens_manager{store};
+  int refreshes = 0;
+  auto refresh = [&](const oauth_credentials& current) -> result<oauth_credentials> {
+    ++refreshes;
+    CHECK(current.token.refresh_token.value() == std::string_view{refresh_canary});
+    oauth_credentials next;
+    next.token.access_token = secret{"canary-new-access-51aa"};
+    next.token.token_type = "Bearer";
+    next.token.expires_at = wall.now() + 1h;
+    return next;
+  };
+  REQUIRE(store.save(record("srv", wall.now() + 5min + 1ms)));
+
+  auto first = tokens_manager.valid_token("srv", refresh);
+  REQUIRE(first);
+  CHECK(refreshes == 0);
+  CHECK(first.value().token.access_token == std::string_view{access_canary});
+
+  wall.advance(1ms);  // now exactly 5 minutes before expiry
+  auto second = tokens_manager.valid_token("srv", refresh);
+  REQUIRE(second);
+  CHECK(refreshes == 1);
+  CHECK(second.value().token.access_token == std::string_view{"canary-new-access-51aa"});
+  CHECK(second.value().token.refresh_token.value() == std::string_view{refresh_canary});  // kept
+  CHECK(second.value().client_id == "client-1");
+  CHECK(store.get("srv").value().token.access_token == std::string_view{"canary-new-access-51aa"});
+
+  SECTION("a token without expiry is never refreshed") {
+    REQUIRE(store.save(record("forever")));
+    wall.advance(24h * 365);
+    CHECK(tokens_manager.valid_token("forever", refresh));
+    CHECK(refreshes == 1);
+  }
+}
+
+TEST_CASE("a failed refresh keeps the old record", "[stores][tokens]") {
+  test::memory_rig rig;
+  manual_wall_clock wall;
+  tokens store{rig.make(), wall};
+  manager tokens_manager{store};
+  REQUIRE(store.save(record("srv", wall.now() + 1min)));
+  const auto before = store.get("srv").value().updated_at;
+  wall.advance(10s);
+
+  SECTION("the callback fails") {
+    auto got = tokens_manager.valid_token("srv", [](const oauth_credentials&) -> result<oauth_credentials> {
+      return error{errc::unavailable, "test: token endpoint down; retry"};
+    });
+    CHECK(got.error() == errc::unavailable);
+  }
+  SECTION("the callback returns an incomplete record") {
+    auto got = tokens_manager.valid_token(
+        "srv", [](const oauth_credentials&) -> result<oauth_credentials> { return oauth_credentials{}; });
+    CHECK(got.error() == errc::invalid_argument);
+  }
+  SECTION("there is no callback") { CHECK(tokens_manager.valid_token("srv", {}).error() == errc::invalid_argument); }
+  SECTION("the new record cannot be stored") {
+    rig.keyring.fail_with(errc::invalid_argument);  // one item's failure: no latch, no fallback
+    auto got = tokens_manager.valid_token("srv", [&](const oauth_credentials& c) -> result<oauth_credentials> {
+      auto next = c;
+      next.token.access_token = secret{"canary-new-access-51aa"};
+      return next;
+    });
+    CHECK_FALSE(got);
+    rig.keyring.heal();
+  }
+  auto after = store.get("srv");
+  REQUIRE(after);
+  CHECK(after.value().updated_at == before);
+  CHECK(after.value().token.access_token == std::string_view{access_canary});
+}
+
+TEST_CASE("threads asking for an expiring token at once refresh it once", "[stores][tokens]") {
+  test::memory_rig rig;
+  manual_wall_clock wall;
+  tokens store{rig.make(), wall};
+  manager tokens_manager{store};
+  REQUIRE(store.save(record("srv", wall.now() + 1min)));
+
+  constexpr int threads = 6;
+  std::atomic<int> refreshes{0};
+  std::atomic<int> arrived{0};
+  auto refresh = [&](const oauth_credentials& c) -> result<oauth_credentials> {
+    ++refreshes;
+    // Hold the refresh open until every thread has asked, so a second refresh would overlap.
+    while (arrived.load() < threads) std::this_thread::yield();
+    std::this_thread::sleep_for(20ms);
+    auto next = c;
+    next.token.expires_at = wall.now() + 1h;
+    return next;
+  };
+  std::vector<std::thread> pool;
+  std::atomic<int> ok{0};
+  for (int i = 0; i < threads; ++i) {
+    pool.emplace_back([&] {
+      ++arrived;
+      if (tokens_manager.valid_token("srv", refresh)) ++ok;
+    });
+  }
+  for (auto& t : pool) t.join();
+  CHECK(refreshes == 1);
+  CHECK(ok == threads);
+}
