@@ -84,9 +84,9 @@ class pass_keyring {
     BOOST_OUTCOME_TRY(require_store());
     if (!std::filesystem::is_regular_file(entry_file(name))) return absent(account);
     auto run = execute({"show", "--", name}, {});
-    if (run.exit_status != 0 || run.timed_out || run.spawn_errno != 0) {
+    if (!run.succeeded()) {
       if (!std::filesystem::exists(entry_file(name))) return absent(account);
-      if (!run.timed_out && run.status.find("DECRYPTION_FAILED") != std::string::npos &&
+      if (!run.timed_out && run.wait_errno == 0 && run.status.find("DECRYPTION_FAILED") != std::string::npos &&
           run.status.find("NO_SECKEY") == std::string::npos) {
         run.status = diagnose(entry_file(name));
       }
@@ -107,7 +107,7 @@ class pass_keyring {
     }
     BOOST_OUTCOME_TRY(require_store());
     auto run = execute({"insert", "--multiline", "--force", "--", name}, value);
-    if (run.exit_status != 0 || run.timed_out || run.spawn_errno != 0) return failure(run, "store", account);
+    if (!run.succeeded()) return failure(run, "store", account);
     return success();
   }
 
@@ -117,7 +117,7 @@ class pass_keyring {
     BOOST_OUTCOME_TRY(require_store());
     if (!std::filesystem::is_regular_file(entry_file(name))) return false;
     auto run = execute({"rm", "--force", "--", name}, {});
-    if (run.exit_status != 0 || run.timed_out || run.spawn_errno != 0) return failure(run, "remove", account);
+    if (!run.succeeded()) return failure(run, "remove", account);
     return true;
   }
 
@@ -244,8 +244,15 @@ class pass_keyring {
 
   [[nodiscard]] error failure(const detail::pass_run& run, std::string_view what, std::string_view account) const {
     if (run.spawn_errno != 0) {
-      return error{errc::unavailable, detail::concat("pass: cannot run '", state_->opts.program, "' (errno ",
-                                                     run.spawn_errno, "); install pass, or use the file fallback")};
+      return error{errc::unavailable, detail::concat("pass: cannot run '", state_->opts.program, "' (",
+                                                     run_outcome(run), "); install pass, or use the file fallback")};
+    }
+    if (run.wait_errno != 0) {
+      return error{
+          errc::unavailable,
+          detail::concat("pass: cannot tell whether `pass` could ", what, " '", account, "' (", run_outcome(run),
+                         "); the program ignores SIGCHLD or reaps every child itself: let securestore wait "
+                         "for its own children, or use the file fallback")};
     }
     if (run.timed_out) {
       return error{errc::timeout, detail::concat("pass: no answer to ", what, " '", account, "' within ",
@@ -263,6 +270,17 @@ class pass_keyring {
     }
     return error{code, detail::concat("pass: cannot ", what, " '", account, "' (pass exited with ", run.exit_status,
                                       "); check `pass` and your GPG key, or use the file fallback")};
+  }
+
+  // How a run ended, for a message: never its output.
+  [[nodiscard]] static std::string run_outcome(const detail::pass_run& run) {
+    if (run.spawn_errno != 0) {
+      return detail::concat("not started: ", std::generic_category().message(run.spawn_errno));
+    }
+    if (run.wait_errno != 0) {
+      return detail::concat("its exit status was lost: waitpid: ", std::generic_category().message(run.wait_errno));
+    }
+    return detail::concat("exit status ", run.exit_status);
   }
 
   std::shared_ptr<state> state_;

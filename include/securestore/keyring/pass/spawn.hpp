@@ -1,4 +1,4 @@
-// detail/pass_spawn.hpp: runs a program with an argument vector (posix_spawnp, never a shell),
+// keyring/pass/spawn.hpp: runs a program with an argument vector (posix_spawnp, never a shell),
 // feeding stdin and collecting stdout, stderr and a status pipe on fd 3, within a time bound.
 // Part of keyring/pass.hpp.
 #pragma once
@@ -29,16 +29,24 @@ namespace securestore::detail {
 /// What a spawned program did.
 struct pass_run {
   int spawn_errno = 0;                     ///< non-zero when the program could not be started
+  int wait_errno = 0;                      ///< non-zero when its exit status was lost (waitpid failed)
   bool timed_out = false;                  ///< true when it was killed at the bound
-  int exit_status = -1;                    ///< the exit status, or 128 + signal
+  int exit_status = -1;                    ///< the exit status, or 128 + signal; -1 while unknown
   Botan::secure_vector<std::uint8_t> out;  ///< stdout, zeroized when freed (it may hold a secret)
   std::string status;                      ///< what the program (gpg) wrote on fd 3: "[GNUPG:] ..." lines
+
+  /// Whether the program is known to have exited with status 0.
+  [[nodiscard]] bool succeeded() const noexcept {
+    return spawn_errno == 0 && wait_errno == 0 && !timed_out && exit_status == 0;
+  }
 };
 
 /// Runs `argv` (argv[0] looked up in PATH) with `environment` (complete "NAME=value" strings),
 /// writes `input` to its stdin and closes it, and collects stdout and fd 3 until the program
 /// exits. stderr is discarded (it is text for people; the status pipe is the structured part).
 /// Past `bound` the whole process group (the program and its children, e.g. gpg) is killed.
+/// An exit status that cannot be collected (waitpid fails: SIGCHLD is ignored, or another
+/// handler reaped the child) sets wait_errno and leaves exit_status at -1: never a success.
 [[nodiscard]] inline pass_run pass_spawn(const std::vector<std::string>& argv,
                                          const std::vector<std::string>& environment, std::string_view input,
                                          std::chrono::milliseconds bound) {
@@ -148,11 +156,18 @@ struct pass_run {
   if (run.timed_out) ::kill(-pid, SIGKILL);
   close_all();
 
+  // A status another party took (SIGCHLD ignored: the kernel reaps; a handler that reaps every
+  // child) is lost, never a success.
   int wait_status = 0;
-  while (::waitpid(pid, &wait_status, 0) < 0 && errno == EINTR) {
+  pid_t waited = -1;
+  while ((waited = ::waitpid(pid, &wait_status, 0)) < 0 && errno == EINTR) {
   }
-  if (WIFEXITED(wait_status)) run.exit_status = WEXITSTATUS(wait_status);
-  if (WIFSIGNALED(wait_status)) run.exit_status = 128 + WTERMSIG(wait_status);
+  if (waited != pid) {
+    run.wait_errno = waited < 0 ? errno : ECHILD;
+  } else {
+    if (WIFEXITED(wait_status)) run.exit_status = WEXITSTATUS(wait_status);
+    if (WIFSIGNALED(wait_status)) run.exit_status = 128 + WTERMSIG(wait_status);
+  }
 
   timespec zero{};
   while (sigtimedwait(&pipe_only, nullptr, &zero) > 0) {

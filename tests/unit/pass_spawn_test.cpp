@@ -1,0 +1,81 @@
+// unit/pass_spawn_test.cpp: how pass_spawn runs a program: an exit status it could not collect
+// is a failure, its time bound holds until the program is reaped, and the program inherits no
+// descriptor but its standard streams and the status pipe.
+#include <securestore/keyring/pass/spawn.hpp>
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "support/temp_dir.hpp"
+
+namespace securestore::test {
+namespace {
+
+// Sets the disposition of SIGCHLD for one scope, restoring the previous one after.
+class scoped_sigchld {
+ public:
+  explicit scoped_sigchld(void (*handler)(int)) {
+    struct sigaction wanted {};
+    wanted.sa_handler = handler;
+    sigemptyset(&wanted.sa_mask);
+    wanted.sa_flags = SA_RESTART;
+    ::sigaction(SIGCHLD, &wanted, &previous_);
+  }
+  ~scoped_sigchld() { ::sigaction(SIGCHLD, &previous_, nullptr); }
+  scoped_sigchld(const scoped_sigchld&) = delete;
+  scoped_sigchld& operator=(const scoped_sigchld&) = delete;
+
+ private:
+  struct sigaction previous_ {};
+};
+
+// A host's SIGCHLD handler that reaps every child itself (as many event loops do).
+extern "C" void reap_all_children(int) {
+  const int saved = errno;
+  while (::waitpid(-1, nullptr, WNOHANG) > 0) {
+  }
+  errno = saved;
+}
+
+std::vector<std::string> environment() {
+  std::vector<std::string> env;
+  for (char** e = environ; *e != nullptr; ++e) env.emplace_back(*e);
+  return env;
+}
+
+detail::pass_run run(std::vector<std::string> argv, std::chrono::milliseconds bound = std::chrono::seconds{20}) {
+  return detail::pass_spawn(argv, environment(), {}, bound);
+}
+
+TEST_CASE("a failed run whose exit status is lost to an ignored SIGCHLD is not a success", "[unit][pass]") {
+  const scoped_sigchld ignored{SIG_IGN};
+  const auto failed = run({"/bin/false"});
+  CHECK(failed.exit_status != 0);
+  const auto succeeded = run({"/bin/true"});
+  CHECK(succeeded.exit_status != 0);  // the kernel reaped it: its status is unknown, so not 0
+}
+
+TEST_CASE("a failed run reaped by the host's own SIGCHLD handler is not a success", "[unit][pass]") {
+  const scoped_sigchld reaping{reap_all_children};
+  for (int i = 0; i < 5; ++i) {
+    CAPTURE(i);
+    CHECK(run({"/bin/false"}).exit_status != 0);
+  }
+}
+
+}  // namespace
+}  // namespace securestore::test
