@@ -61,6 +61,15 @@ detail::pass_run run(std::vector<std::string> argv, std::chrono::milliseconds bo
   return detail::pass_spawn(argv, environment(), {}, bound);
 }
 
+// Whether a process exists and is not a zombie (a reparented one may wait for a reaper).
+bool running(pid_t pid) {
+  std::ifstream stat{"/proc/" + std::to_string(pid) + "/stat"};
+  std::string line;
+  if (!std::getline(stat, line)) return false;
+  const auto state = line.find(") ");
+  return state != std::string::npos && line[state + 2] != 'Z' && line[state + 2] != 'X';
+}
+
 TEST_CASE("a failed run whose exit status is lost to an ignored SIGCHLD is not a success", "[unit][pass]") {
   const scoped_sigchld ignored{SIG_IGN};
   const auto failed = run({"/bin/false"});
@@ -75,6 +84,24 @@ TEST_CASE("a failed run reaped by the host's own SIGCHLD handler is not a succes
     CAPTURE(i);
     CHECK(run({"/bin/false"}).exit_status != 0);
   }
+}
+
+TEST_CASE("the time bound holds for a program that closed its pipes, and kills its process group",
+          "[unit][pass][slow]") {
+  // The shell starts a long sleep in the background (the group's other member, like gpg under
+  // pass), prints its pid, closes its pipes and sleeps on: only the wait for its exit is left.
+  const auto started = std::chrono::steady_clock::now();
+  const auto sleeper =
+      run({"/bin/sh", "-c", "sleep 30 >/dev/null 3>&- & echo $!; exec >&- 3>&-; sleep 6"}, std::chrono::seconds{1});
+  const auto took = std::chrono::steady_clock::now() - started;
+  CHECK(sleeper.timed_out);
+  CHECK(took < std::chrono::seconds{4});
+  const std::string out{sleeper.out.begin(), sleeper.out.end()};
+  const pid_t background = static_cast<pid_t>(std::stol(out.empty() ? "0" : out));
+  REQUIRE(background > 0);
+  for (int i = 0; i < 200 && running(background); ++i) std::this_thread::sleep_for(std::chrono::milliseconds{10});
+  CHECK_FALSE(running(background));
+  if (running(background)) ::kill(background, SIGKILL);
 }
 
 }  // namespace

@@ -13,11 +13,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include <botan/secmem.h>
@@ -41,16 +43,44 @@ struct pass_run {
   }
 };
 
+namespace pass_spawn_detail {
+
+enum class wait_outcome { exited, timed_out, lost };
+
+// Waits for `pid` until `deadline` without blocking past it: waitpid(WNOHANG) with growing pauses
+// (1 ms to 50 ms), since a plain waitpid has no timeout. A status another party took (SIGCHLD
+// ignored: the kernel reaps; a handler that reaps every child) is lost, never a success.
+inline wait_outcome wait_until(pid_t pid, int& wait_status, int& wait_errno,
+                               std::chrono::steady_clock::time_point deadline) {
+  auto pause = std::chrono::milliseconds{1};
+  for (;;) {
+    const pid_t got = ::waitpid(pid, &wait_status, WNOHANG);
+    if (got == pid) return wait_outcome::exited;
+    if (got < 0 && errno != EINTR) {
+      wait_errno = errno;
+      return wait_outcome::lost;
+    }
+    const auto now = std::chrono::steady_clock::now();
+    if (now >= deadline) return wait_outcome::timed_out;
+    std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(pause, deadline - now));
+    pause = std::min(pause * 2, std::chrono::milliseconds{50});
+  }
+}
+
+}  // namespace pass_spawn_detail
+
 /// Runs `argv` (argv[0] looked up in PATH) with `environment` (complete "NAME=value" strings),
 /// writes `input` to its stdin and closes it, and collects stdout and fd 3 until the program
 /// exits. stderr is discarded (it is text for people; the status pipe is the structured part).
-/// Past `bound` the whole process group (the program and its children, e.g. gpg) is killed.
+/// `bound` covers the whole run, the wait for the exit included: past it the process group (the
+/// program and its children, e.g. gpg) is killed, and timed_out is set.
 /// An exit status that cannot be collected (waitpid fails: SIGCHLD is ignored, or another
 /// handler reaped the child) sets wait_errno and leaves exit_status at -1: never a success.
 [[nodiscard]] inline pass_run pass_spawn(const std::vector<std::string>& argv,
                                          const std::vector<std::string>& environment, std::string_view input,
                                          std::chrono::milliseconds bound) {
   pass_run run;
+  const auto deadline = std::chrono::steady_clock::now() + bound;
   std::array<int, 2> in{-1, -1}, out{-1, -1}, status{-1, -1};
   auto close_fd = [](int& fd) {
     if (fd >= 0) ::close(fd);
@@ -118,7 +148,6 @@ struct pass_run {
   ::fcntl(in[1], F_SETFL, O_NONBLOCK);
   if (input.empty()) close_fd(in[1]);
 
-  const auto deadline = std::chrono::steady_clock::now() + bound;
   std::size_t written = 0;
   std::array<char, 4096> buffer{};
   while (out[0] >= 0 || status[0] >= 0 || in[1] >= 0) {
@@ -153,18 +182,22 @@ struct pass_run {
     }
   }
   Botan::secure_scrub_memory(buffer.data(), buffer.size());
-  if (run.timed_out) ::kill(-pid, SIGKILL);
   close_all();
 
-  // A status another party took (SIGCHLD ignored: the kernel reaps; a handler that reaps every
-  // child) is lost, never a success.
+  // The pipes are closed, but the program may live on (it closed them itself): the bound holds
+  // for its exit too. The child is not reaped before the kill, so its pid is still its group's.
+  using pass_spawn_detail::wait_outcome;
   int wait_status = 0;
-  pid_t waited = -1;
-  while ((waited = ::waitpid(pid, &wait_status, 0)) < 0 && errno == EINTR) {
+  auto waited = run.timed_out ? wait_outcome::timed_out
+                              : pass_spawn_detail::wait_until(pid, wait_status, run.wait_errno, deadline);
+  if (waited == wait_outcome::timed_out) {
+    run.timed_out = true;
+    ::kill(-pid, SIGKILL);
+    // SIGKILL ends it at once unless it sleeps in the kernel; a short grace, then leave it.
+    waited = pass_spawn_detail::wait_until(pid, wait_status, run.wait_errno,
+                                           std::chrono::steady_clock::now() + std::chrono::seconds{1});
   }
-  if (waited != pid) {
-    run.wait_errno = waited < 0 ? errno : ECHILD;
-  } else {
+  if (waited == wait_outcome::exited) {
     if (WIFEXITED(wait_status)) run.exit_status = WEXITSTATUS(wait_status);
     if (WIFSIGNALED(wait_status)) run.exit_status = 128 + WTERMSIG(wait_status);
   }
