@@ -104,5 +104,34 @@ TEST_CASE("the time bound holds for a program that closed its pipes, and kills i
   if (running(background)) ::kill(background, SIGKILL);
 }
 
+TEST_CASE("the program inherits only its standard streams and the status pipe", "[unit][pass]") {
+  const temp_dir dir;
+  const auto canary = dir / "inherited-descriptor-canary";
+  std::ofstream{canary} << "x";
+  // Opened without O_CLOEXEC (as Debian's Botan opens /dev/urandom), above the child's fd 3.
+  const int opened = ::open(canary.c_str(), O_RDONLY);  // NOLINT(android-cloexec-open)
+  REQUIRE(opened >= 0);
+  const int leaked = ::fcntl(opened, F_DUPFD, 20);
+  ::close(opened);
+  REQUIRE(leaked >= 20);
+  const auto listing = run({"/bin/ls", "-l", "/proc/self/fd/"});
+  ::close(leaked);
+  const std::string out{listing.out.begin(), listing.out.end()};
+  CAPTURE(out);
+  REQUIRE(listing.exit_status == 0);
+  CHECK(out.find("inherited-descriptor-canary") == std::string::npos);
+  CHECK(out.find(" 3 -> pipe:") != std::string::npos);
+  // "lr-x------ 1 user group 64 date 0 -> pipe:[...]": 0-3 are ours, 4 is ls's own directory.
+  std::vector<int> descriptors;
+  std::istringstream lines{out};
+  for (std::string line; std::getline(lines, line);) {
+    const auto arrow = line.find(" -> ");
+    if (arrow == std::string::npos) continue;
+    descriptors.push_back(std::stoi(line.substr(line.rfind(' ', arrow - 1) + 1)));
+  }
+  std::sort(descriptors.begin(), descriptors.end());
+  CHECK(descriptors == std::vector<int>{0, 1, 2, 3, 4});
+}
+
 }  // namespace
 }  // namespace securestore::test

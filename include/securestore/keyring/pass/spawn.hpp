@@ -72,6 +72,8 @@ inline wait_outcome wait_until(pid_t pid, int& wait_status, int& wait_errno,
 /// Runs `argv` (argv[0] looked up in PATH) with `environment` (complete "NAME=value" strings),
 /// writes `input` to its stdin and closes it, and collects stdout and fd 3 until the program
 /// exits. stderr is discarded (it is text for people; the status pipe is the structured part).
+/// The program inherits only stdin, stdout, stderr and fd 3: every other descriptor is closed in
+/// the child, whether or not it was opened with O_CLOEXEC (glibc 2.34 and later).
 /// `bound` covers the whole run, the wait for the exit included: past it the process group (the
 /// program and its children, e.g. gpg) is killed, and timed_out is set.
 /// An exit status that cannot be collected (waitpid fails: SIGCHLD is ignored, or another
@@ -105,6 +107,11 @@ inline wait_outcome wait_until(pid_t pid, int& wait_status, int& wait_errno,
   posix_spawn_file_actions_adddup2(&actions, out[1], 1);
   posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
   posix_spawn_file_actions_adddup2(&actions, status[1], 3);
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 34))
+  // Descriptors this process opened without O_CLOEXEC (Debian's Botan opens /dev/urandom so)
+  // must not reach pass, gpg and whatever they run.
+  posix_spawn_file_actions_addclosefrom_np(&actions, 4);
+#endif
   posix_spawnattr_t attributes;
   posix_spawnattr_init(&attributes);
   // Its own process group, so a timeout kills gpg too; default signal dispositions and mask.
