@@ -1,5 +1,6 @@
 // integration/pass_spawn_rules_test.cpp: pass_keyring and a store over it with a real pass store
-// and gpg, in a hostile host: SIGCHLD ignored or reaped by the host.
+// and gpg, in a hostile host: SIGCHLD ignored or reaped by the host, an empty PATH element with a
+// planted `pass` and `gpg` in the current directory.
 // Run inside scripts/with-pass-store.sh (GNUPGHOME and PASSWORD_STORE_DIR).
 #include <securestore/keyring/pass.hpp>
 
@@ -69,6 +70,22 @@ extern "C" void reap_all_children(int) {
   errno = saved;
 }
 
+class scoped_cwd {
+ public:
+  explicit scoped_cwd(const std::filesystem::path& dir) : previous_{std::filesystem::current_path()} {
+    std::filesystem::current_path(dir);
+  }
+  ~scoped_cwd() {
+    std::error_code ignored;
+    std::filesystem::current_path(previous_, ignored);
+  }
+  scoped_cwd(const scoped_cwd&) = delete;
+  scoped_cwd& operator=(const scoped_cwd&) = delete;
+
+ private:
+  std::filesystem::path previous_;
+};
+
 TEST_CASE("a failed pass insert whose exit status is lost is not ok, and the file keeps the value",
           "[integration][pass]") {
   if (!pass_store_ready()) return;
@@ -92,6 +109,24 @@ TEST_CASE("a failed pass insert whose exit status is lost is not ok, and the fil
   CHECK(got.value() == std::string_view{canary});
   CHECK(store.locate("doomed").value() == location::file);
   (void)store.remove("doomed");
+}
+
+TEST_CASE("an empty PATH element does not run a pass or gpg planted in the current directory", "[integration][pass]") {
+  if (!pass_store_ready()) return;
+  const temp_dir dir;
+  const auto ran = dir / "planted-program-ran";
+  for (const char* name : {"pass", "gpg", "gpg2"}) write_script(dir / name, "touch '" + ran.native() + "'\nexit 0\n");
+  const scoped_cwd cwd{dir.path()};
+  const scoped_env path{"PATH", ":/usr/bin:/bin"};
+  pass_keyring keyring;
+  const auto service = unique_service_name();
+  const service_cleanup cleanup{keyring, service};
+
+  REQUIRE(keyring.set(service, "api", canary));
+  auto got = keyring.get(service, "api");
+  REQUIRE(got);
+  CHECK(got.value() == std::string_view{canary});
+  CHECK_FALSE(std::filesystem::exists(ran));
 }
 
 }  // namespace

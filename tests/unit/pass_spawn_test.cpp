@@ -133,5 +133,33 @@ TEST_CASE("the program inherits only its standard streams and the status pipe", 
   CHECK(descriptors == std::vector<int>{0, 1, 2, 3, 4});
 }
 
+TEST_CASE("programs are found only in absolute PATH elements", "[unit][pass]") {
+  const temp_dir dir;
+  const auto planted = dir / "pass";
+  std::ofstream{planted} << "#!/bin/sh\nexit 0\n";
+  std::filesystem::permissions(planted, std::filesystem::perms::owner_all);
+  std::filesystem::create_directory(dir / "bin");
+  std::filesystem::copy_file(planted, dir / "bin" / "pass");
+  const auto previous = std::filesystem::current_path();
+  std::filesystem::current_path(dir.path());
+
+  CHECK(detail::pass_find_program("pass", "") == std::nullopt);
+  CHECK(detail::pass_find_program("pass", ":.:bin:./bin") == std::nullopt);
+  CHECK(detail::pass_find_program("pass", ":" + (dir / "bin").native() + ":/usr/bin") ==
+        (dir / "bin" / "pass").native());
+  CHECK(detail::pass_find_program("sh", "::/usr/bin/:/bin") == "/usr/bin/sh");
+  CHECK(detail::pass_find_program("./pass", "/usr/bin") == std::nullopt);
+  CHECK(detail::pass_find_program("bin/pass", "/usr/bin") == std::nullopt);
+  CHECK(detail::pass_find_program(planted.native(), "") == planted.native());
+  CHECK(detail::pass_find_program((dir / "bin").native(), "") == std::nullopt);  // a directory
+  CHECK(detail::pass_absolute_path_elements(":/usr/bin::rel:./x:/bin:") == "/usr/bin:/bin");
+  std::filesystem::current_path(previous);
+}
+
+TEST_CASE("a program named by a relative path is not run", "[unit][pass]") {
+  CHECK(run({"bin/sh"}).spawn_errno == ENOENT);
+  CHECK(run({"no-such-program-securestore"}).spawn_errno == ENOENT);
+}
+
 }  // namespace
 }  // namespace securestore::test

@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -34,6 +35,8 @@ namespace securestore {
 /// Every operation runs `pass` with an argument vector (never a shell: a key named
 /// "a; rm -rf ~" is just a name) and a time bound; the secret travels on stdin and stdout only.
 /// list() and the absence checks read the store's directory tree, without gpg.
+/// `pass` and `gpg` run by absolute path, resolved once in the absolute elements of PATH, with
+/// no descriptor but their standard streams and gpg's status pipe.
 /// Meets keyring_policy; thread-safe (each call is one process, and pass itself serialises nothing:
 /// concurrent writers of one entry race like two `pass insert`s).
 class pass_keyring {
@@ -44,9 +47,11 @@ class pass_keyring {
     std::filesystem::path store_dir{};
     /// The folder inside the store that holds securestore's entries.
     std::string folder = "securestore";
-    /// The program to run, looked up in PATH.
+    /// The program to run: an absolute path, or a name looked up once in the absolute elements
+    /// of PATH (an empty or relative element would run a program planted in the cwd).
     std::string program = "pass";
-    /// gpg, run on its own only to explain a failed decryption (pass hides the reason).
+    /// gpg, run on its own only to explain a failed decryption (pass hides the reason); found
+    /// like `program`.
     std::string gpg_program = "gpg";
     /// The bound of each run (gpg decrypting with a cached or unprotected key).
     std::chrono::milliseconds timeout{10000};
@@ -134,10 +139,30 @@ class pass_keyring {
   }
 
  private:
+  // The absolute paths of pass and gpg, or nullopt where none was found.
+  struct program_paths {
+    std::optional<std::string> pass;
+    std::optional<std::string> gpg;
+  };
+
   struct state {
     options opts;
     std::atomic<interaction> mode{interaction::never};
+    std::mutex resolving;
+    std::optional<program_paths> programs;  // resolved once both were found
   };
+
+  // pass and gpg by absolute path, looked up once (a failed lookup is tried again next time, so
+  // installing pass later works); a program found later in a planted PATH element is never run.
+  [[nodiscard]] program_paths programs() const {
+    const std::lock_guard lock{state_->resolving};
+    if (state_->programs) return *state_->programs;
+    const auto path = detail::pass_search_path();
+    program_paths found{detail::pass_find_program(state_->opts.program, path),
+                        detail::pass_find_program(state_->opts.gpg_program, path)};
+    if (found.pass && found.gpg) state_->programs = found;
+    return found;
+  }
 
   [[nodiscard]] std::filesystem::path store_dir() const {
     if (!state_->opts.store_dir.empty()) return state_->opts.store_dir;
@@ -208,21 +233,45 @@ class pass_keyring {
     args.insert(args.begin(), state_->opts.program);
     const bool prompt = state_->mode.load() == interaction::allowed;
     std::vector<std::string> env;
-    std::string gpg_opts;
-    for (char** e = environ; e != nullptr && *e != nullptr; ++e) {
-      const std::string_view entry{*e};
-      if (entry.starts_with("PASSWORD_STORE_DIR=")) continue;
-      if (entry.starts_with("PASSWORD_STORE_GPG_OPTS=")) {
-        gpg_opts = std::string{entry.substr(24)} + " ";
-        continue;
+    for (auto& entry : environment()) {
+      if (!entry.starts_with("PASSWORD_STORE_DIR=") && !entry.starts_with("PASSWORD_STORE_GPG_OPTS=")) {
+        env.push_back(std::move(entry));
       }
-      env.emplace_back(entry);
     }
+    auto gpg_opts = gpg_options();
+    if (!gpg_opts.empty()) gpg_opts += " ";
     gpg_opts += "--status-fd=3";
     if (!prompt) gpg_opts += " --pinentry-mode=error";
     env.push_back("PASSWORD_STORE_GPG_OPTS=" + gpg_opts);
     env.push_back("PASSWORD_STORE_DIR=" + store_dir().native());
-    return detail::pass_spawn(args, env, input, prompt ? state_->opts.prompt_timeout : state_->opts.timeout);
+    return spawn(programs().pass, std::move(args), env, input,
+                 prompt ? state_->opts.prompt_timeout : state_->opts.timeout);
+  }
+
+  // Runs a resolved program (argv[0] replaced by its absolute path); a program that was not found
+  // is a failed spawn (ENOENT), never a PATH lookup in the child.
+  [[nodiscard]] static detail::pass_run spawn(const std::optional<std::string>& program, std::vector<std::string> args,
+                                              const std::vector<std::string>& env, std::string_view input,
+                                              std::chrono::milliseconds bound) {
+    if (!program) {
+      detail::pass_run missing;
+      missing.spawn_errno = ENOENT;
+      return missing;
+    }
+    args.front() = *program;
+    return detail::pass_spawn(args, env, input, bound);
+  }
+
+  [[nodiscard]] static std::vector<std::string> environment() {
+    std::vector<std::string> env;
+    for (char** e = environ; e != nullptr && *e != nullptr; ++e) env.emplace_back(*e);
+    return env;
+  }
+
+  // The user's $PASSWORD_STORE_GPG_OPTS, which pass adds to every gpg it runs.
+  [[nodiscard]] static std::string gpg_options() {
+    const char* opts = std::getenv("PASSWORD_STORE_GPG_OPTS");
+    return opts != nullptr ? opts : "";
   }
 
   // Decrypts an entry to /dev/null with gpg itself (no --quiet), only for the status lines that
@@ -230,11 +279,10 @@ class pass_keyring {
   // dismissed) a pinentry: that is a locked key, and we do not ask again.
   [[nodiscard]] std::string diagnose(const std::filesystem::path& file) const {
     if (state_->mode.load() == interaction::allowed) return "[GNUPG:] MISSING_PASSPHRASE\n";
-    std::vector<std::string> env;
-    for (char** e = environ; e != nullptr && *e != nullptr; ++e) env.emplace_back(*e);
-    auto run = detail::pass_spawn({state_->opts.gpg_program, "--batch", "--status-fd=3", "--pinentry-mode=error",
-                                   "--output", "/dev/null", "--decrypt", "--", file.native()},
-                                  env, {}, state_->opts.timeout);
+    auto run = spawn(programs().gpg,
+                     {state_->opts.gpg_program, "--batch", "--status-fd=3", "--pinentry-mode=error", "--output",
+                      "/dev/null", "--decrypt", "--", file.native()},
+                     environment(), {}, state_->opts.timeout);
     return run.status;
   }
 
@@ -244,8 +292,9 @@ class pass_keyring {
 
   [[nodiscard]] error failure(const detail::pass_run& run, std::string_view what, std::string_view account) const {
     if (run.spawn_errno != 0) {
-      return error{errc::unavailable, detail::concat("pass: cannot run '", state_->opts.program, "' (",
-                                                     run_outcome(run), "); install pass, or use the file fallback")};
+      return error{errc::unavailable,
+                   detail::concat("pass: cannot run '", state_->opts.program, "' (", run_outcome(run),
+                                  "); install pass where an absolute PATH element finds it, or use the file fallback")};
     }
     if (run.wait_errno != 0) {
       return error{

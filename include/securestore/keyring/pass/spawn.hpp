@@ -1,4 +1,4 @@
-// keyring/pass/spawn.hpp: runs a program with an argument vector (posix_spawnp, never a shell),
+// keyring/pass/spawn.hpp: runs a program with an argument vector (posix_spawn, never a shell),
 // feeding stdin and collecting stdout, stderr and a status pipe on fd 3, within a time bound.
 // Part of keyring/pass.hpp.
 #pragma once
@@ -9,6 +9,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -17,6 +18,8 @@
 #include <array>
 #include <chrono>
 #include <cstdint>
+#include <cstdlib>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -42,6 +45,60 @@ struct pass_run {
     return spawn_errno == 0 && wait_errno == 0 && !timed_out && exit_status == 0;
   }
 };
+
+/// A PATH value with its empty and relative elements removed: those name the current directory
+/// (or one below it), where whoever can write it could plant a `pass` or a `gpg`.
+[[nodiscard]] inline std::string pass_absolute_path_elements(std::string_view search_path) {
+  std::string kept;
+  std::size_t at = 0;
+  while (at <= search_path.size()) {
+    auto end = search_path.find(':', at);
+    if (end == std::string_view::npos) end = search_path.size();
+    const auto element = search_path.substr(at, end - at);
+    if (element.starts_with('/')) {
+      if (!kept.empty()) kept += ':';
+      kept += element;
+    }
+    at = end + 1;
+  }
+  return kept;
+}
+
+/// The PATH a program is looked up in: $PATH, else the system's default (confstr(_CS_PATH)).
+[[nodiscard]] inline std::string pass_search_path() {
+  if (const char* path = std::getenv("PATH"); path != nullptr) return path;
+  std::string fallback(::confstr(_CS_PATH, nullptr, 0), '\0');
+  if (fallback.empty()) return "/usr/bin:/bin";
+  ::confstr(_CS_PATH, fallback.data(), fallback.size());
+  fallback.pop_back();  // confstr counts the NUL
+  return fallback;
+}
+
+/// The absolute path of the program `name`: `name` itself when absolute; else the first
+/// executable regular file called `name` in an absolute element of `search_path` (a PATH value;
+/// empty and relative elements are skipped, see pass_absolute_path_elements). nullopt when there
+/// is none, or when `name` is a relative path with a '/' (it would depend on the current directory).
+[[nodiscard]] inline std::optional<std::string> pass_find_program(std::string_view name, std::string_view search_path) {
+  auto executable = [](const std::string& file) {
+    struct stat info {};
+    return ::stat(file.c_str(), &info) == 0 && S_ISREG(info.st_mode) && ::access(file.c_str(), X_OK) == 0;
+  };
+  if (name.empty()) return std::nullopt;
+  if (name.starts_with('/')) return executable(std::string{name}) ? std::optional<std::string>{name} : std::nullopt;
+  if (name.find('/') != std::string_view::npos) return std::nullopt;
+  const auto kept = pass_absolute_path_elements(search_path);
+  std::size_t at = 0;
+  while (at < kept.size()) {
+    auto end = kept.find(':', at);
+    if (end == std::string::npos) end = kept.size();
+    auto file = kept.substr(at, end - at);
+    if (!file.ends_with('/')) file += '/';
+    file += name;
+    if (executable(file)) return file;
+    at = end + 1;
+  }
+  return std::nullopt;
+}
 
 namespace pass_spawn_detail {
 
@@ -69,20 +126,33 @@ inline wait_outcome wait_until(pid_t pid, int& wait_status, int& wait_errno,
 
 }  // namespace pass_spawn_detail
 
-/// Runs `argv` (argv[0] looked up in PATH) with `environment` (complete "NAME=value" strings),
-/// writes `input` to its stdin and closes it, and collects stdout and fd 3 until the program
-/// exits. stderr is discarded (it is text for people; the status pipe is the structured part).
-/// The program inherits only stdin, stdout, stderr and fd 3: every other descriptor is closed in
-/// the child, whether or not it was opened with O_CLOEXEC (glibc 2.34 and later).
-/// `bound` covers the whole run, the wait for the exit included: past it the process group (the
-/// program and its children, e.g. gpg) is killed, and timed_out is set.
-/// An exit status that cannot be collected (waitpid fails: SIGCHLD is ignored, or another
-/// handler reaped the child) sets wait_errno and leaves exit_status at -1: never a success.
+/// Runs `argv` with `environment` (complete "NAME=value" strings), writes `input` to its stdin
+/// and closes it, and collects stdout and fd 3 until the program exits. stderr is discarded (it
+/// is text for people; the status pipe is the structured part).
+/// - argv[0] is run by absolute path: a bare name is looked up with pass_find_program in this
+///   process's PATH; a relative path with a '/' is not run (spawn_errno ENOENT).
+/// - A PATH in `environment` is passed on without its empty and relative elements, so the
+///   program's own children (pass runs gpg, git, mkdir by name) cannot come from the cwd either.
+/// - The program inherits only stdin, stdout, stderr and fd 3: every other descriptor is closed
+///   in the child, whether or not it was opened with O_CLOEXEC (glibc 2.34 and later).
+/// - `bound` covers the whole run, the wait for the exit included: past it the process group
+///   (the program and its children, e.g. gpg) is killed, and timed_out is set.
+/// - An exit status that cannot be collected (waitpid fails: SIGCHLD is ignored, or another
+///   handler reaped the child) sets wait_errno and leaves exit_status at -1: never a success.
 [[nodiscard]] inline pass_run pass_spawn(const std::vector<std::string>& argv,
                                          const std::vector<std::string>& environment, std::string_view input,
                                          std::chrono::milliseconds bound) {
   pass_run run;
   const auto deadline = std::chrono::steady_clock::now() + bound;
+  if (argv.empty()) {
+    run.spawn_errno = EINVAL;
+    return run;
+  }
+  const auto program = pass_find_program(argv[0], pass_search_path());
+  if (!program) {
+    run.spawn_errno = ENOENT;
+    return run;
+  }
   std::array<int, 2> in{-1, -1}, out{-1, -1}, status{-1, -1};
   auto close_fd = [](int& fd) {
     if (fd >= 0) ::close(fd);
@@ -126,14 +196,21 @@ inline wait_outcome wait_until(pid_t pid, int& wait_status, int& wait_errno,
                            static_cast<short>(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF));
 
   std::vector<char*> args;
-  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(const_cast<char*>(program->c_str()));
+  for (std::size_t i = 1; i < argv.size(); ++i) args.push_back(const_cast<char*>(argv[i].c_str()));
   args.push_back(nullptr);
+  std::vector<std::string> cleaned;
+  cleaned.reserve(environment.size());
+  for (const auto& e : environment) {
+    cleaned.push_back(e.starts_with("PATH=") ? "PATH=" + pass_absolute_path_elements(std::string_view{e}.substr(5))
+                                             : e);
+  }
   std::vector<char*> env;
-  for (const auto& e : environment) env.push_back(const_cast<char*>(e.c_str()));
+  for (const auto& e : cleaned) env.push_back(const_cast<char*>(e.c_str()));
   env.push_back(nullptr);
 
   pid_t pid = -1;
-  const int spawned = ::posix_spawnp(&pid, args[0], &actions, &attributes, args.data(), env.data());
+  const int spawned = ::posix_spawn(&pid, program->c_str(), &actions, &attributes, args.data(), env.data());
   posix_spawn_file_actions_destroy(&actions);
   posix_spawnattr_destroy(&attributes);
   close_fd(in[0]);
