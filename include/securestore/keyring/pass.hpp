@@ -25,6 +25,7 @@
 #include <securestore/keyring/pass/classify.hpp>
 #include <securestore/keyring/pass/paths.hpp>
 #include <securestore/keyring/pass/spawn.hpp>
+#include <securestore/keyring/pass/store_dir.hpp>
 #include <securestore/secret.hpp>
 
 namespace securestore {
@@ -43,7 +44,8 @@ class pass_keyring {
  public:
   /// Where the store is and how `pass` runs.
   struct options {
-    /// The store; empty: $PASSWORD_STORE_DIR, else ~/.password-store (what pass itself uses).
+    /// The store; empty: $PASSWORD_STORE_DIR, else ~/.password-store (what pass itself uses), with
+    /// ~ from $HOME or, without it, the passwd entry. A relative path is refused (unavailable).
     std::filesystem::path store_dir{};
     /// The folder inside the store that holds securestore's entries.
     std::string folder = "securestore";
@@ -79,21 +81,25 @@ class pass_keyring {
 
   /// The scope of the store's process-wide locked/denied latch: this password store, so a locked
   /// GPG key of one store does not turn off another.
-  [[nodiscard]] std::string latch_scope() const { return detail::concat("pass@", store_dir().native()); }
+  [[nodiscard]] std::string latch_scope() const {
+    auto dir = store_dir();
+    return detail::concat("pass@", dir ? dir.value().native() : std::string{});
+  }
 
   /// The value under (service, account), decrypted by `pass show`. errc::not_found when its file
   /// does not exist; errc::unavailable without a store, `pass` or the secret key; errc::locked
   /// when the key's passphrase is not available; errc::timeout past the bound.
   [[nodiscard]] result<secret> get(std::string_view service, std::string_view account) {
     BOOST_OUTCOME_TRY(name, entry_name(service, account));
-    BOOST_OUTCOME_TRY(require_store());
-    if (!std::filesystem::is_regular_file(entry_file(name))) return absent(account);
-    auto run = execute({"show", "--", name}, {});
+    BOOST_OUTCOME_TRY(dir, require_store());
+    const auto file = entry_file(dir, name);
+    if (!std::filesystem::is_regular_file(file)) return absent(account);
+    auto run = execute(dir, {"show", "--", name}, {});
     if (!run.succeeded()) {
-      if (!std::filesystem::exists(entry_file(name))) return absent(account);
+      if (!std::filesystem::exists(file)) return absent(account);
       if (!run.timed_out && run.wait_errno == 0 && run.status.find("DECRYPTION_FAILED") != std::string::npos &&
           run.status.find("NO_SECKEY") == std::string::npos) {
-        run.status = diagnose(entry_file(name));
+        run.status = diagnose(file);
       }
       return failure(run, "read", account);
     }
@@ -110,8 +116,8 @@ class pass_keyring {
                    detail::concat("pass: a value must hold 1 to ", capabilities().max_value_bytes,
                                   " bytes, this one has ", value.size(), "; store it in the file fallback")};
     }
-    BOOST_OUTCOME_TRY(require_store());
-    auto run = execute({"insert", "--multiline", "--force", "--", name}, value);
+    BOOST_OUTCOME_TRY(dir, require_store());
+    auto run = execute(dir, {"insert", "--multiline", "--force", "--", name}, value);
     if (!run.succeeded()) return failure(run, "store", account);
     return success();
   }
@@ -119,9 +125,9 @@ class pass_keyring {
   /// Removes the entry with `pass rm --force`: true if there was one, false if its file did not exist.
   [[nodiscard]] result<bool> remove(std::string_view service, std::string_view account) {
     BOOST_OUTCOME_TRY(name, entry_name(service, account));
-    BOOST_OUTCOME_TRY(require_store());
-    if (!std::filesystem::is_regular_file(entry_file(name))) return false;
-    auto run = execute({"rm", "--force", "--", name}, {});
+    BOOST_OUTCOME_TRY(dir, require_store());
+    if (!std::filesystem::is_regular_file(entry_file(dir, name))) return false;
+    auto run = execute(dir, {"rm", "--force", "--", name}, {});
     if (!run.succeeded()) return failure(run, "remove", account);
     return true;
   }
@@ -129,9 +135,9 @@ class pass_keyring {
   /// The accounts of `service`, from the file names under its folder (no gpg, no process).
   [[nodiscard]] result<std::vector<std::string>> list(std::string_view service) {
     if (auto checked = entry_name(service, "-"); !checked) return checked.error();
-    BOOST_OUTCOME_TRY(require_store());
+    BOOST_OUTCOME_TRY(dir, require_store());
     std::vector<std::string> names;
-    const auto folder = store_dir() / state_->opts.folder / detail::pass_escape_piece(service);
+    const auto folder = dir / state_->opts.folder / detail::pass_escape_piece(service);
     std::error_code ec;
     if (!std::filesystem::is_directory(folder, ec)) return names;
     if (auto walked = walk(folder, "", names); !walked) return walked.error();
@@ -152,6 +158,10 @@ class pass_keyring {
     std::optional<program_paths> programs;  // resolved once both were found
   };
 
+  [[nodiscard]] result<std::filesystem::path> store_dir() const {
+    return detail::pass_store_dir(state_->opts.store_dir);
+  }
+
   // pass and gpg by absolute path, looked up once (a failed lookup is tried again next time, so
   // installing pass later works); a program found later in a planted PATH element is never run.
   [[nodiscard]] program_paths programs() const {
@@ -162,13 +172,6 @@ class pass_keyring {
                         detail::pass_find_program(state_->opts.gpg_program, path)};
     if (found.pass && found.gpg) state_->programs = found;
     return found;
-  }
-
-  [[nodiscard]] std::filesystem::path store_dir() const {
-    if (!state_->opts.store_dir.empty()) return state_->opts.store_dir;
-    if (const char* dir = std::getenv("PASSWORD_STORE_DIR"); dir != nullptr && *dir != '\0') return dir;
-    const char* home = std::getenv("HOME");
-    return std::filesystem::path{home != nullptr ? home : ""} / ".password-store";
   }
 
   // The pass-name of an entry: <folder>/<service>/<account pieces>.
@@ -185,18 +188,19 @@ class pass_keyring {
     return detail::concat(state_->opts.folder, "/", service_piece, "/", detail::pass_account_path(account));
   }
 
-  [[nodiscard]] std::filesystem::path entry_file(const std::string& name) const {
-    return store_dir() / (name + ".gpg");
+  [[nodiscard]] static std::filesystem::path entry_file(const std::filesystem::path& dir, const std::string& name) {
+    return dir / (name + ".gpg");
   }
 
   // A store exists when pass could encrypt into it: the directory and a .gpg-id at its top or in
   // our folder (pass looks for the nearest .gpg-id above an entry).
-  [[nodiscard]] result<void> require_store() const {
-    const auto dir = store_dir();
+  // Returns the store's directory.
+  [[nodiscard]] result<std::filesystem::path> require_store() const {
+    BOOST_OUTCOME_TRY(dir, store_dir());
     std::error_code ec;
     if (std::filesystem::is_regular_file(dir / ".gpg-id", ec) ||
         std::filesystem::is_regular_file(dir / state_->opts.folder / ".gpg-id", ec)) {
-      return success();
+      return dir;
     }
     return error{errc::unavailable, detail::concat("pass: no password store at ", dir.native(),
                                                    " (no .gpg-id); run `pass init <gpg-key-id>`, set "
@@ -229,7 +233,8 @@ class pass_keyring {
 
   // Runs pass with our environment: the store, and gpg told to write status lines to fd 3 (and,
   // under interaction::never, to fail instead of starting a pinentry).
-  [[nodiscard]] detail::pass_run execute(std::vector<std::string> args, std::string_view input) const {
+  [[nodiscard]] detail::pass_run execute(const std::filesystem::path& dir, std::vector<std::string> args,
+                                         std::string_view input) const {
     args.insert(args.begin(), state_->opts.program);
     const bool prompt = state_->mode.load() == interaction::allowed;
     std::vector<std::string> env;
@@ -243,7 +248,7 @@ class pass_keyring {
     gpg_opts += "--status-fd=3";
     if (!prompt) gpg_opts += " --pinentry-mode=error";
     env.push_back("PASSWORD_STORE_GPG_OPTS=" + gpg_opts);
-    env.push_back("PASSWORD_STORE_DIR=" + store_dir().native());
+    env.push_back("PASSWORD_STORE_DIR=" + dir.native());
     return spawn(programs().pass, std::move(args), env, input,
                  prompt ? state_->opts.prompt_timeout : state_->opts.timeout);
   }
