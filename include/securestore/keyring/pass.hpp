@@ -10,6 +10,8 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -24,6 +26,7 @@
 #include <securestore/error.hpp>
 #include <securestore/keyring/pass/classify.hpp>
 #include <securestore/keyring/pass/paths.hpp>
+#include <securestore/keyring/pass/recipients.hpp>
 #include <securestore/keyring/pass/spawn.hpp>
 #include <securestore/keyring/pass/store_dir.hpp>
 #include <securestore/secret.hpp>
@@ -36,6 +39,7 @@ namespace securestore {
 /// Every operation runs `pass` with an argument vector (never a shell: a key named
 /// "a; rm -rf ~" is just a name) and a time bound; the secret travels on stdin and stdout only.
 /// list() and the absence checks read the store's directory tree, without gpg.
+/// The store's probe (probe(), below) writes nothing: a git-backed store gains no commit.
 /// `pass` and `gpg` run by absolute path, resolved once in the absolute elements of PATH, with
 /// no descriptor but their standard streams and gpg's status pipe.
 /// Meets keyring_policy; thread-safe (each call is one process, and pass itself serialises nothing:
@@ -52,8 +56,8 @@ class pass_keyring {
     /// The program to run: an absolute path, or a name looked up once in the absolute elements
     /// of PATH (an empty or relative element would run a program planted in the cwd).
     std::string program = "pass";
-    /// gpg, run on its own only to explain a failed decryption (pass hides the reason); found
-    /// like `program`.
+    /// gpg, run on its own to probe for the recipients' keys and to explain a failed decryption
+    /// (pass hides the reason); found like `program`.
     std::string gpg_program = "gpg";
     /// The bound of each run (gpg decrypting with a cached or unprotected key).
     std::chrono::milliseconds timeout{10000};
@@ -84,6 +88,56 @@ class pass_keyring {
   [[nodiscard]] std::string latch_scope() const {
     auto dir = store_dir();
     return detail::concat("pass@", dir ? dir.value().native() : std::string{});
+  }
+
+  /// Proves the store usable for `service` without writing to it (a git-backed store gains no
+  /// commit, and nothing appears in it): `pass` can be found, the store directory and the .gpg-id
+  /// that applies to the service's folder exist (or $PASSWORD_STORE_KEY names the recipients),
+  /// and gpg holds a public key that can encrypt to each recipient (`gpg --list-keys
+  /// --with-colons`, run like pass's own gpg). errc::unavailable naming what is missing;
+  /// errc::timeout past the bound. Whether the secret key can decrypt is not tested (that would
+  /// need an entry): a missing one shows on the first get as unavailable.
+  [[nodiscard]] result<void> probe(std::string_view service) {
+    if (auto checked = entry_name(service, "-"); !checked) return checked.error();
+    BOOST_OUTCOME_TRY(dir, require_store());
+    if (!programs().pass) {
+      return error{errc::unavailable, detail::concat("pass: '", state_->opts.program,
+                                                     "' is not in any absolute PATH element; install pass, or "
+                                                     "use the file fallback")};
+    }
+    std::vector<std::string> recipients;
+    std::filesystem::path source;
+    if (const char* key = std::getenv("PASSWORD_STORE_KEY"); key != nullptr && *key != '\0') {
+      recipients = detail::pass_split_words(key);
+      source = "PASSWORD_STORE_KEY";
+    } else {
+      source = gpg_id_file(dir, service);
+      std::ifstream in{source};
+      const std::string contents{std::istreambuf_iterator<char>{in}, std::istreambuf_iterator<char>{}};
+      recipients = detail::pass_gpg_ids(contents);
+    }
+    if (recipients.empty()) {
+      return error{errc::unavailable,
+                   detail::concat("pass: ", source.native(), " names no GPG key; run `pass init <gpg-key-id>`")};
+    }
+    for (const auto& recipient : recipients) {
+      std::vector<std::string> args{state_->opts.gpg_program};
+      for (auto& option : detail::pass_split_words(gpg_options())) args.push_back(std::move(option));
+      args.insert(args.end(), {"--batch", "--with-colons", "--list-keys", "--", recipient});
+      auto run = spawn(programs().gpg, std::move(args), environment(), {}, state_->opts.timeout);
+      if (run.timed_out) {
+        return error{errc::timeout, detail::concat("pass: gpg did not list the key '", recipient, "' within ",
+                                                   state_->opts.timeout.count(), " ms (killed); check gpg-agent")};
+      }
+      if (!run.succeeded() ||
+          !detail::pass_key_can_encrypt({reinterpret_cast<const char*>(run.out.data()), run.out.size()})) {
+        return error{errc::unavailable,
+                     detail::concat("pass: gpg has no usable public key for '", recipient, "' (named in ",
+                                    source.native(), "; ", run_outcome(run),
+                                    "); import the key, renew it, or run `pass init` with a key that can encrypt")};
+      }
+    }
+    return success();
   }
 
   /// The value under (service, account), decrypted by `pass show`. errc::not_found when its file
@@ -172,6 +226,17 @@ class pass_keyring {
                         detail::pass_find_program(state_->opts.gpg_program, path)};
     if (found.pass && found.gpg) state_->programs = found;
     return found;
+  }
+
+  // The .gpg-id pass would encrypt an entry of `service` to: the nearest one at or above its
+  // folder (pass walks up from the entry's directory to the store).
+  [[nodiscard]] std::filesystem::path gpg_id_file(const std::filesystem::path& dir, std::string_view service) const {
+    std::error_code ec;
+    for (auto folder = dir / state_->opts.folder / detail::pass_escape_piece(service); folder != dir;
+         folder = folder.parent_path()) {
+      if (std::filesystem::is_regular_file(folder / ".gpg-id", ec)) return folder / ".gpg-id";
+    }
+    return dir / ".gpg-id";
   }
 
   // The pass-name of an entry: <folder>/<service>/<account pieces>.
