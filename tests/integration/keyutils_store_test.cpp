@@ -1,7 +1,8 @@
 // integration/keyutils_store_test.cpp: a store over the kernel keyring in the states a login
 // meets: the user's real key quota (one value too big for it goes to the file, and the keyring
-// stays on). Each case runs in a forked child (another uid) that reports each failed check
-// through a pipe.
+// stays on), and a fresh session keyring that does not link the user keyring (`keyctl session -`).
+// Each case runs in a forked child (another uid, another session keyring) that reports each
+// failed check through a pipe.
 #include <securestore/keyring/keyutils.hpp>
 
 #include <grp.h>
@@ -123,6 +124,31 @@ TEST_CASE("a value past the user's key quota goes to the file and the keyring st
       if (refused.error().message().find("maxbytes") == std::string::npos) fail("under deny: maxbytes not named");
     }
     if (!strict.keyring_available()) fail("under deny the keyring was turned off");
+  });
+  CHECK(failures == "");
+}
+
+TEST_CASE("a store over keyutils works in a fresh session keyring that does not link the user keyring",
+          "[integration][keyring][keyutils]") {
+  const temp_dir dir;
+  const auto service = unique_service_name();
+  const auto failures = in_child([&](const auto& fail) {
+    // What `keyctl session -` does: a new anonymous session keyring, with nothing linked in it.
+    if (::keyctl_join_session_keyring(nullptr) < 0) return fail("cannot join a new session keyring");
+    keyutils_store store{service, options_in(dir)};
+    if (!store.keyring_available()) return fail("the keyring is unavailable in a fresh session");
+    if (auto set = store.set("api", canary); !set) return fail("set failed: " + set.error().message());
+    if (auto where = store.locate("api"); !where || where.value() != location::keyring) {
+      fail("the value is not in the keyring");
+    }
+    keyutils_keyring keyring;
+    if (auto got = keyring.get(service, "api"); !got || !(got.value() == std::string_view{canary})) {
+      fail("the keyring does not return the value");
+    }
+    if (auto names = keyring.list(service); !names || names.value() != std::vector<std::string>{"api"}) {
+      fail("the keyring does not list the value");
+    }
+    if (auto removed = store.remove("api"); !removed || !removed.value()) fail("remove failed");
   });
   CHECK(failures == "");
 }
