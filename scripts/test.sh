@@ -21,6 +21,9 @@ export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$root/tests/lsan.supp:print_sup
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 scripts/with-secret-service.sh scripts/with-pass-store.sh \
   ctest --test-dir "$build" --output-on-failure -j2 --timeout 600
+# The kernel keyring again from a fresh session keyring that does not link the user keyring (what
+# `keyctl session -`, services and some logins run in).
+keyctl session - "$build/tests/contract_tests" "[keyutils]"
 
 # An optimised build must not break unnoticed (GCC's -O2 warnings differ from -O0's).
 release=build/release

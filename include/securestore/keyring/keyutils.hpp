@@ -7,6 +7,8 @@
 #include <sys/types.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <cstdint>
 #include <cstdlib>
 #include <memory>
 #include <optional>
@@ -29,6 +31,8 @@ namespace securestore {
 /// persistent keyring also expires after /proc/sys/kernel/keys/persistent_keyring_expiry seconds
 /// of disuse, 3 days by default). Each secret is one key of type "user" whose description is
 /// "securestore:<service>:<account>", with '%', ':' and NUL in either part escaped as %XX.
+/// It works in any session keyring, including a fresh one that does not link the user keyring
+/// (`keyctl session -`, services with their own session keyring): see keyring() below.
 /// Meets keyring_policy. Copies share the keyring; every call is one or a few syscalls, which the
 /// kernel answers without blocking, and is thread-safe.
 class keyutils_keyring {
@@ -153,7 +157,10 @@ class keyutils_keyring {
  private:
   // The keyring's serial: the special id of @u, or the resolved persistent keyring.
   [[nodiscard]] result<key_serial_t> keyring() const {
-    if (opts_.kind == keyring_kind::user) return KEY_SPEC_USER_KEYRING;
+    if (opts_.kind == keyring_kind::user) {
+      possess_user_keyring();
+      return KEY_SPEC_USER_KEYRING;
+    }
     // keyctl_get_persistent also renews the keyring's expiry timer, so call it on every use; it
     // links the keyring into this process's keyring only, leaving the session untouched.
     const long id = ::keyctl_get_persistent(static_cast<uid_t>(-1), KEY_SPEC_PROCESS_KEYRING);
@@ -164,6 +171,25 @@ class keyutils_keyring {
                                   "); use the user keyring, or a kernel with CONFIG_PERSISTENT_KEYRINGS")};
     }
     return static_cast<key_serial_t>(id);
+  }
+
+  // Keys are created readable, writable and searchable by their possessor only (add_key(2));
+  // the user keyring is possessed only when the session keyring links it. In a fresh session
+  // keyring (`keyctl session -`) it is not, so our own keys cannot be read back (EACCES), and the
+  // keyctl_setperm in set() that would grant the user those rights needs setattr, which is also
+  // a possessor's right. Linking @u into this process's own keyring (created on demand, private
+  // to the process, gone when it exits) makes it and every key in it possessed by this process,
+  // whatever the session: keys of earlier runs become readable too, which setperm on new keys
+  // alone could not do, and the session keyring is left as it is. Once per process and real uid
+  // (a fork starts without a process keyring; @u follows the real uid); a failure is left to the
+  // call that follows, which then reports the real errno.
+  static void possess_user_keyring() noexcept {
+    static std::atomic<std::uint64_t> linked_for{0};
+    const auto who = (static_cast<std::uint64_t>(::getpid()) << 32) | static_cast<std::uint64_t>(::getuid());
+    if (linked_for.load(std::memory_order_relaxed) == who) return;
+    if (::keyctl_link(KEY_SPEC_USER_KEYRING, KEY_SPEC_PROCESS_KEYRING) == 0) {
+      linked_for.store(who, std::memory_order_relaxed);
+    }
   }
 
   // An error for a failed syscall, with a message that names the account but never the value.

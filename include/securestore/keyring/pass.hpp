@@ -10,7 +10,10 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -23,7 +26,9 @@
 #include <securestore/error.hpp>
 #include <securestore/keyring/pass/classify.hpp>
 #include <securestore/keyring/pass/paths.hpp>
+#include <securestore/keyring/pass/recipients.hpp>
 #include <securestore/keyring/pass/spawn.hpp>
+#include <securestore/keyring/pass/store_dir.hpp>
 #include <securestore/secret.hpp>
 
 namespace securestore {
@@ -34,19 +39,25 @@ namespace securestore {
 /// Every operation runs `pass` with an argument vector (never a shell: a key named
 /// "a; rm -rf ~" is just a name) and a time bound; the secret travels on stdin and stdout only.
 /// list() and the absence checks read the store's directory tree, without gpg.
+/// The store's probe (probe(), below) writes nothing: a git-backed store gains no commit.
+/// `pass` and `gpg` run by absolute path, resolved once in the absolute elements of PATH, with
+/// no descriptor but their standard streams and gpg's status pipe.
 /// Meets keyring_policy; thread-safe (each call is one process, and pass itself serialises nothing:
 /// concurrent writers of one entry race like two `pass insert`s).
 class pass_keyring {
  public:
   /// Where the store is and how `pass` runs.
   struct options {
-    /// The store; empty: $PASSWORD_STORE_DIR, else ~/.password-store (what pass itself uses).
+    /// The store; empty: $PASSWORD_STORE_DIR, else ~/.password-store (what pass itself uses), with
+    /// ~ from $HOME or, without it, the passwd entry. A relative path is refused (unavailable).
     std::filesystem::path store_dir{};
     /// The folder inside the store that holds securestore's entries.
     std::string folder = "securestore";
-    /// The program to run, looked up in PATH.
+    /// The program to run: an absolute path, or a name looked up once in the absolute elements
+    /// of PATH (an empty or relative element would run a program planted in the cwd).
     std::string program = "pass";
-    /// gpg, run on its own only to explain a failed decryption (pass hides the reason).
+    /// gpg, run on its own to probe for the recipients' keys and to explain a failed decryption
+    /// (pass hides the reason); found like `program`.
     std::string gpg_program = "gpg";
     /// The bound of each run (gpg decrypting with a cached or unprotected key).
     std::chrono::milliseconds timeout{10000};
@@ -74,21 +85,75 @@ class pass_keyring {
 
   /// The scope of the store's process-wide locked/denied latch: this password store, so a locked
   /// GPG key of one store does not turn off another.
-  [[nodiscard]] std::string latch_scope() const { return detail::concat("pass@", store_dir().native()); }
+  [[nodiscard]] std::string latch_scope() const {
+    auto dir = store_dir();
+    return detail::concat("pass@", dir ? dir.value().native() : std::string{});
+  }
+
+  /// Proves the store usable for `service` without writing to it (a git-backed store gains no
+  /// commit, and nothing appears in it): `pass` can be found, the store directory and the .gpg-id
+  /// that applies to the service's folder exist (or $PASSWORD_STORE_KEY names the recipients),
+  /// and gpg holds a public key that can encrypt to each recipient (`gpg --list-keys
+  /// --with-colons`, run like pass's own gpg). errc::unavailable naming what is missing;
+  /// errc::timeout past the bound. Whether the secret key can decrypt is not tested (that would
+  /// need an entry): a missing one shows on the first get as unavailable.
+  [[nodiscard]] result<void> probe(std::string_view service) {
+    if (auto checked = entry_name(service, "-"); !checked) return checked.error();
+    BOOST_OUTCOME_TRY(dir, require_store());
+    if (!programs().pass) {
+      return error{errc::unavailable, detail::concat("pass: '", state_->opts.program,
+                                                     "' is not in any absolute PATH element; install pass, or "
+                                                     "use the file fallback")};
+    }
+    std::vector<std::string> recipients;
+    std::filesystem::path source;
+    if (const char* key = std::getenv("PASSWORD_STORE_KEY"); key != nullptr && *key != '\0') {
+      recipients = detail::pass_split_words(key);
+      source = "PASSWORD_STORE_KEY";
+    } else {
+      source = gpg_id_file(dir, service);
+      std::ifstream in{source};
+      const std::string contents{std::istreambuf_iterator<char>{in}, std::istreambuf_iterator<char>{}};
+      recipients = detail::pass_gpg_ids(contents);
+    }
+    if (recipients.empty()) {
+      return error{errc::unavailable,
+                   detail::concat("pass: ", source.native(), " names no GPG key; run `pass init <gpg-key-id>`")};
+    }
+    for (const auto& recipient : recipients) {
+      std::vector<std::string> args{state_->opts.gpg_program};
+      for (auto& option : detail::pass_split_words(gpg_options())) args.push_back(std::move(option));
+      args.insert(args.end(), {"--batch", "--with-colons", "--list-keys", "--", recipient});
+      auto run = spawn(programs().gpg, std::move(args), environment(), {}, state_->opts.timeout);
+      if (run.timed_out) {
+        return error{errc::timeout, detail::concat("pass: gpg did not list the key '", recipient, "' within ",
+                                                   state_->opts.timeout.count(), " ms (killed); check gpg-agent")};
+      }
+      if (!run.succeeded() ||
+          !detail::pass_key_can_encrypt({reinterpret_cast<const char*>(run.out.data()), run.out.size()})) {
+        return error{errc::unavailable,
+                     detail::concat("pass: gpg has no usable public key for '", recipient, "' (named in ",
+                                    source.native(), "; ", run_outcome(run),
+                                    "); import the key, renew it, or run `pass init` with a key that can encrypt")};
+      }
+    }
+    return success();
+  }
 
   /// The value under (service, account), decrypted by `pass show`. errc::not_found when its file
   /// does not exist; errc::unavailable without a store, `pass` or the secret key; errc::locked
   /// when the key's passphrase is not available; errc::timeout past the bound.
   [[nodiscard]] result<secret> get(std::string_view service, std::string_view account) {
     BOOST_OUTCOME_TRY(name, entry_name(service, account));
-    BOOST_OUTCOME_TRY(require_store());
-    if (!std::filesystem::is_regular_file(entry_file(name))) return absent(account);
-    auto run = execute({"show", "--", name}, {});
-    if (run.exit_status != 0 || run.timed_out || run.spawn_errno != 0) {
-      if (!std::filesystem::exists(entry_file(name))) return absent(account);
-      if (!run.timed_out && run.status.find("DECRYPTION_FAILED") != std::string::npos &&
+    BOOST_OUTCOME_TRY(dir, require_store());
+    const auto file = entry_file(dir, name);
+    if (!std::filesystem::is_regular_file(file)) return absent(account);
+    auto run = execute(dir, {"show", "--", name}, {});
+    if (!run.succeeded()) {
+      if (!std::filesystem::exists(file)) return absent(account);
+      if (!run.timed_out && run.wait_errno == 0 && run.status.find("DECRYPTION_FAILED") != std::string::npos &&
           run.status.find("NO_SECKEY") == std::string::npos) {
-        run.status = diagnose(entry_file(name));
+        run.status = diagnose(file);
       }
       return failure(run, "read", account);
     }
@@ -105,28 +170,28 @@ class pass_keyring {
                    detail::concat("pass: a value must hold 1 to ", capabilities().max_value_bytes,
                                   " bytes, this one has ", value.size(), "; store it in the file fallback")};
     }
-    BOOST_OUTCOME_TRY(require_store());
-    auto run = execute({"insert", "--multiline", "--force", "--", name}, value);
-    if (run.exit_status != 0 || run.timed_out || run.spawn_errno != 0) return failure(run, "store", account);
+    BOOST_OUTCOME_TRY(dir, require_store());
+    auto run = execute(dir, {"insert", "--multiline", "--force", "--", name}, value);
+    if (!run.succeeded()) return failure(run, "store", account);
     return success();
   }
 
   /// Removes the entry with `pass rm --force`: true if there was one, false if its file did not exist.
   [[nodiscard]] result<bool> remove(std::string_view service, std::string_view account) {
     BOOST_OUTCOME_TRY(name, entry_name(service, account));
-    BOOST_OUTCOME_TRY(require_store());
-    if (!std::filesystem::is_regular_file(entry_file(name))) return false;
-    auto run = execute({"rm", "--force", "--", name}, {});
-    if (run.exit_status != 0 || run.timed_out || run.spawn_errno != 0) return failure(run, "remove", account);
+    BOOST_OUTCOME_TRY(dir, require_store());
+    if (!std::filesystem::is_regular_file(entry_file(dir, name))) return false;
+    auto run = execute(dir, {"rm", "--force", "--", name}, {});
+    if (!run.succeeded()) return failure(run, "remove", account);
     return true;
   }
 
   /// The accounts of `service`, from the file names under its folder (no gpg, no process).
   [[nodiscard]] result<std::vector<std::string>> list(std::string_view service) {
     if (auto checked = entry_name(service, "-"); !checked) return checked.error();
-    BOOST_OUTCOME_TRY(require_store());
+    BOOST_OUTCOME_TRY(dir, require_store());
     std::vector<std::string> names;
-    const auto folder = store_dir() / state_->opts.folder / detail::pass_escape_piece(service);
+    const auto folder = dir / state_->opts.folder / detail::pass_escape_piece(service);
     std::error_code ec;
     if (!std::filesystem::is_directory(folder, ec)) return names;
     if (auto walked = walk(folder, "", names); !walked) return walked.error();
@@ -134,16 +199,44 @@ class pass_keyring {
   }
 
  private:
+  // The absolute paths of pass and gpg, or nullopt where none was found.
+  struct program_paths {
+    std::optional<std::string> pass;
+    std::optional<std::string> gpg;
+  };
+
   struct state {
     options opts;
     std::atomic<interaction> mode{interaction::never};
+    std::mutex resolving;
+    std::optional<program_paths> programs;  // resolved once both were found
   };
 
-  [[nodiscard]] std::filesystem::path store_dir() const {
-    if (!state_->opts.store_dir.empty()) return state_->opts.store_dir;
-    if (const char* dir = std::getenv("PASSWORD_STORE_DIR"); dir != nullptr && *dir != '\0') return dir;
-    const char* home = std::getenv("HOME");
-    return std::filesystem::path{home != nullptr ? home : ""} / ".password-store";
+  [[nodiscard]] result<std::filesystem::path> store_dir() const {
+    return detail::pass_store_dir(state_->opts.store_dir);
+  }
+
+  // pass and gpg by absolute path, looked up once (a failed lookup is tried again next time, so
+  // installing pass later works); a program found later in a planted PATH element is never run.
+  [[nodiscard]] program_paths programs() const {
+    const std::lock_guard lock{state_->resolving};
+    if (state_->programs) return *state_->programs;
+    const auto path = detail::pass_search_path();
+    program_paths found{detail::pass_find_program(state_->opts.program, path),
+                        detail::pass_find_program(state_->opts.gpg_program, path)};
+    if (found.pass && found.gpg) state_->programs = found;
+    return found;
+  }
+
+  // The .gpg-id pass would encrypt an entry of `service` to: the nearest one at or above its
+  // folder (pass walks up from the entry's directory to the store).
+  [[nodiscard]] std::filesystem::path gpg_id_file(const std::filesystem::path& dir, std::string_view service) const {
+    std::error_code ec;
+    for (auto folder = dir / state_->opts.folder / detail::pass_escape_piece(service); folder != dir;
+         folder = folder.parent_path()) {
+      if (std::filesystem::is_regular_file(folder / ".gpg-id", ec)) return folder / ".gpg-id";
+    }
+    return dir / ".gpg-id";
   }
 
   // The pass-name of an entry: <folder>/<service>/<account pieces>.
@@ -160,18 +253,19 @@ class pass_keyring {
     return detail::concat(state_->opts.folder, "/", service_piece, "/", detail::pass_account_path(account));
   }
 
-  [[nodiscard]] std::filesystem::path entry_file(const std::string& name) const {
-    return store_dir() / (name + ".gpg");
+  [[nodiscard]] static std::filesystem::path entry_file(const std::filesystem::path& dir, const std::string& name) {
+    return dir / (name + ".gpg");
   }
 
   // A store exists when pass could encrypt into it: the directory and a .gpg-id at its top or in
   // our folder (pass looks for the nearest .gpg-id above an entry).
-  [[nodiscard]] result<void> require_store() const {
-    const auto dir = store_dir();
+  // Returns the store's directory.
+  [[nodiscard]] result<std::filesystem::path> require_store() const {
+    BOOST_OUTCOME_TRY(dir, store_dir());
     std::error_code ec;
     if (std::filesystem::is_regular_file(dir / ".gpg-id", ec) ||
         std::filesystem::is_regular_file(dir / state_->opts.folder / ".gpg-id", ec)) {
-      return success();
+      return dir;
     }
     return error{errc::unavailable, detail::concat("pass: no password store at ", dir.native(),
                                                    " (no .gpg-id); run `pass init <gpg-key-id>`, set "
@@ -204,25 +298,50 @@ class pass_keyring {
 
   // Runs pass with our environment: the store, and gpg told to write status lines to fd 3 (and,
   // under interaction::never, to fail instead of starting a pinentry).
-  [[nodiscard]] detail::pass_run execute(std::vector<std::string> args, std::string_view input) const {
+  [[nodiscard]] detail::pass_run execute(const std::filesystem::path& dir, std::vector<std::string> args,
+                                         std::string_view input) const {
     args.insert(args.begin(), state_->opts.program);
     const bool prompt = state_->mode.load() == interaction::allowed;
     std::vector<std::string> env;
-    std::string gpg_opts;
-    for (char** e = environ; e != nullptr && *e != nullptr; ++e) {
-      const std::string_view entry{*e};
-      if (entry.starts_with("PASSWORD_STORE_DIR=")) continue;
-      if (entry.starts_with("PASSWORD_STORE_GPG_OPTS=")) {
-        gpg_opts = std::string{entry.substr(24)} + " ";
-        continue;
+    for (auto& entry : environment()) {
+      if (!entry.starts_with("PASSWORD_STORE_DIR=") && !entry.starts_with("PASSWORD_STORE_GPG_OPTS=")) {
+        env.push_back(std::move(entry));
       }
-      env.emplace_back(entry);
     }
+    auto gpg_opts = gpg_options();
+    if (!gpg_opts.empty()) gpg_opts += " ";
     gpg_opts += "--status-fd=3";
     if (!prompt) gpg_opts += " --pinentry-mode=error";
     env.push_back("PASSWORD_STORE_GPG_OPTS=" + gpg_opts);
-    env.push_back("PASSWORD_STORE_DIR=" + store_dir().native());
-    return detail::pass_spawn(args, env, input, prompt ? state_->opts.prompt_timeout : state_->opts.timeout);
+    env.push_back("PASSWORD_STORE_DIR=" + dir.native());
+    return spawn(programs().pass, std::move(args), env, input,
+                 prompt ? state_->opts.prompt_timeout : state_->opts.timeout);
+  }
+
+  // Runs a resolved program (argv[0] replaced by its absolute path); a program that was not found
+  // is a failed spawn (ENOENT), never a PATH lookup in the child.
+  [[nodiscard]] static detail::pass_run spawn(const std::optional<std::string>& program, std::vector<std::string> args,
+                                              const std::vector<std::string>& env, std::string_view input,
+                                              std::chrono::milliseconds bound) {
+    if (!program) {
+      detail::pass_run missing;
+      missing.spawn_errno = ENOENT;
+      return missing;
+    }
+    args.front() = *program;
+    return detail::pass_spawn(args, env, input, bound);
+  }
+
+  [[nodiscard]] static std::vector<std::string> environment() {
+    std::vector<std::string> env;
+    for (char** e = environ; e != nullptr && *e != nullptr; ++e) env.emplace_back(*e);
+    return env;
+  }
+
+  // The user's $PASSWORD_STORE_GPG_OPTS, which pass adds to every gpg it runs.
+  [[nodiscard]] static std::string gpg_options() {
+    const char* opts = std::getenv("PASSWORD_STORE_GPG_OPTS");
+    return opts != nullptr ? opts : "";
   }
 
   // Decrypts an entry to /dev/null with gpg itself (no --quiet), only for the status lines that
@@ -230,11 +349,10 @@ class pass_keyring {
   // dismissed) a pinentry: that is a locked key, and we do not ask again.
   [[nodiscard]] std::string diagnose(const std::filesystem::path& file) const {
     if (state_->mode.load() == interaction::allowed) return "[GNUPG:] MISSING_PASSPHRASE\n";
-    std::vector<std::string> env;
-    for (char** e = environ; e != nullptr && *e != nullptr; ++e) env.emplace_back(*e);
-    auto run = detail::pass_spawn({state_->opts.gpg_program, "--batch", "--status-fd=3", "--pinentry-mode=error",
-                                   "--output", "/dev/null", "--decrypt", "--", file.native()},
-                                  env, {}, state_->opts.timeout);
+    auto run = spawn(programs().gpg,
+                     {state_->opts.gpg_program, "--batch", "--status-fd=3", "--pinentry-mode=error", "--output",
+                      "/dev/null", "--decrypt", "--", file.native()},
+                     environment(), {}, state_->opts.timeout);
     return run.status;
   }
 
@@ -244,8 +362,16 @@ class pass_keyring {
 
   [[nodiscard]] error failure(const detail::pass_run& run, std::string_view what, std::string_view account) const {
     if (run.spawn_errno != 0) {
-      return error{errc::unavailable, detail::concat("pass: cannot run '", state_->opts.program, "' (errno ",
-                                                     run.spawn_errno, "); install pass, or use the file fallback")};
+      return error{errc::unavailable,
+                   detail::concat("pass: cannot run '", state_->opts.program, "' (", run_outcome(run),
+                                  "); install pass where an absolute PATH element finds it, or use the file fallback")};
+    }
+    if (run.wait_errno != 0) {
+      return error{
+          errc::unavailable,
+          detail::concat("pass: cannot tell whether `pass` could ", what, " '", account, "' (", run_outcome(run),
+                         "); the program ignores SIGCHLD or reaps every child itself: let securestore wait "
+                         "for its own children, or use the file fallback")};
     }
     if (run.timed_out) {
       return error{errc::timeout, detail::concat("pass: no answer to ", what, " '", account, "' within ",
@@ -263,6 +389,17 @@ class pass_keyring {
     }
     return error{code, detail::concat("pass: cannot ", what, " '", account, "' (pass exited with ", run.exit_status,
                                       "); check `pass` and your GPG key, or use the file fallback")};
+  }
+
+  // How a run ended, for a message: never its output.
+  [[nodiscard]] static std::string run_outcome(const detail::pass_run& run) {
+    if (run.spawn_errno != 0) {
+      return detail::concat("not started: ", std::generic_category().message(run.spawn_errno));
+    }
+    if (run.wait_errno != 0) {
+      return detail::concat("its exit status was lost: waitpid: ", std::generic_category().message(run.wait_errno));
+    }
+    return detail::concat("exit status ", run.exit_status);
   }
 
   std::shared_ptr<state> state_;
