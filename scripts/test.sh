@@ -22,6 +22,13 @@ export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 scripts/with-secret-service.sh scripts/with-pass-store.sh \
   ctest --test-dir "$build" --output-on-failure -j2 --timeout 600
 
+# The command-line tool installs as `securestore`, with its bash and zsh completion scripts.
+prefix=$(mktemp -d)
+cmake --install "$build" --prefix "$prefix" >/dev/null
+"$prefix/bin/securestore" --version
+test -f "$prefix/share/bash-completion/completions/securestore" && test -f "$prefix/share/zsh/site-functions/_securestore"
+rm -rf "$prefix"
+
 # An optimised build must not break unnoticed (GCC's -O2 warnings differ from -O0's).
 release=build/release
 cmake -S . -B "$release" -DCMAKE_BUILD_TYPE=Release -DSECURESTORE_WERROR=ON -DSECURESTORE_BUILD_BENCHMARKS=ON \
