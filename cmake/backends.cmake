@@ -27,6 +27,8 @@ if(SECURESTORE_KEYUTILS_LIBRARY AND SECURESTORE_KEYUTILS_INCLUDE)
   add_library(securestore::keyutils ALIAS securestore_keyutils)
   set_target_properties(securestore_keyutils PROPERTIES EXPORT_NAME keyutils)
   target_link_libraries(securestore_keyutils INTERFACE securestore keyutils)
+  # Linking the backend is what offers it in any_keyring (keyring/any.hpp).
+  target_compile_definitions(securestore_keyutils INTERFACE SECURESTORE_WITH_KEYUTILS=1)
   list(APPEND SECURESTORE_BACKEND_TARGETS securestore_keyutils)
 endif()
 
@@ -36,6 +38,7 @@ if("pass" IN_LIST SECURESTORE_BACKENDS)
   add_library(securestore::pass ALIAS securestore_pass)
   set_target_properties(securestore_pass PROPERTIES EXPORT_NAME pass)
   target_link_libraries(securestore_pass INTERFACE securestore)
+  target_compile_definitions(securestore_pass INTERFACE SECURESTORE_WITH_PASS=1)
   list(APPEND SECURESTORE_BACKEND_TARGETS securestore_pass)
 endif()
 

@@ -11,6 +11,7 @@ packages=(
   libsecret-1-dev libkeyutils-dev keyutils         # Linux keyring backends
   gnome-keyring dbus dbus-x11 libglib2.0-bin       # a real Secret Service for tests
   pass gnupg                                       # the pass backend
+  libcli11-dev tmux                                # the command-line tool and its terminal test
 )
 
 missing=()

@@ -25,6 +25,13 @@ scripts/with-secret-service.sh scripts/with-pass-store.sh \
 # `keyctl session -`, services and some logins run in).
 keyctl session - "$build/tests/contract_tests" "[keyutils]"
 
+# The command-line tool installs as `securestore`, with its bash and zsh completion scripts.
+prefix=$(mktemp -d)
+cmake --install "$build" --prefix "$prefix" >/dev/null
+"$prefix/bin/securestore" --version
+test -f "$prefix/share/bash-completion/completions/securestore" && test -f "$prefix/share/zsh/site-functions/_securestore"
+rm -rf "$prefix"
+
 # An optimised build must not break unnoticed (GCC's -O2 warnings differ from -O0's).
 release=build/release
 cmake -S . -B "$release" -DCMAKE_BUILD_TYPE=Release -DSECURESTORE_WERROR=ON -DSECURESTORE_BUILD_BENCHMARKS=ON \

@@ -1,0 +1,131 @@
+// cli/secret_service_tool_test.cpp: the `securestore` binary on the Secret Service inside the
+// private daemon of scripts/with-secret-service.sh: the keyring path, and the exit statuses only
+// a keyring gives (locked, timeout, unavailable). They lock and stop the one daemon: run serially.
+#include <catch2/catch.hpp>
+
+#include <signal.h>
+
+#include <cstdlib>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/tool.hpp"
+#include "contract/make_keyring.hpp"
+#include "support/names.hpp"
+
+namespace securestore::test {
+namespace {
+
+using json = nlohmann::json;
+
+// The daemon's control script, or empty (with a failure under CI, a warning elsewhere).
+std::string keyring_ctl() {
+  const char* ctl = std::getenv("SECURESTORE_TEST_KEYRING_CTL");
+  if (ctl != nullptr) return ctl;
+  const char* why = "no private Secret Service: run the tests inside scripts/with-secret-service.sh";
+  if (running_in_ci()) {
+    FAIL(why);
+  } else {
+    WARN(why);
+  }
+  return {};
+}
+
+// Starts the daemon again (unlocked, answering) whatever the test did to it.
+class daemon_guard {
+ public:
+  explicit daemon_guard(std::string ctl) : ctl_{std::move(ctl)} {}
+  ~daemon_guard() {
+    if (pid_ > 0) ::kill(pid_, SIGCONT);
+    (void)run_program({ctl_, "restart"}, std::nullopt, {});
+  }
+  daemon_guard(const daemon_guard&) = delete;
+  daemon_guard& operator=(const daemon_guard&) = delete;
+  void stopped(pid_t pid) { pid_ = pid; }
+
+ private:
+  std::string ctl_;
+  pid_t pid_ = 0;
+};
+
+}  // namespace
+
+TEST_CASE("with the secret-service backend, save, list, show, load, exec and delete go through the keyring",
+          "[cli][secret-service]") {
+  if (keyring_ctl().empty()) return;
+  tool_home t;  // the backend comes from --backend, the bus from with-secret-service.sh
+  t.set_env("SECURESTORE_BACKEND", std::nullopt);
+  const auto service = unique_service_name("securestore-cli");
+  const std::vector<std::string> base{"--backend", "secret-service", "--service", service};
+  auto with = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), base.begin(), base.end());
+    return args;
+  };
+
+  auto saved = t.run(with({"--json", "key", "save", "token"}), std::string{canary} + "\n");
+  REQUIRE(saved.status == 0);
+  CHECK(json::parse(saved.out)["location"] == "keyring");
+  CHECK(json::parse(saved.out)["backend"] == "secret_service");
+  CHECK(t.run(with({"key", "save", "second"}), std::string{"v"}).out.find("keyring (Secret Service)") !=
+        std::string::npos);
+
+  auto listed = json::parse(t.run(with({"--json", "key", "list"})).out);
+  CHECK(listed["partial"] == false);
+  CHECK(listed["names"] ==
+        json::array({{{"name", "second"}, {"location", "keyring"}}, {{"name", "token"}, {"location", "keyring"}}}));
+  CHECK(json::parse(t.run(with({"--json", "key", "show", "token"})).out)["location"] == "keyring");
+  CHECK(t.run(with({"key", "load", "token"})).out == std::string{canary} + "\n");
+  CHECK(t.run(with({"exec", "--env", "T=token", "--", "sh", "-c", std::string{"test \"$T\" = "} + canary})).status ==
+        0);
+  auto status = json::parse(t.run(with({"--json", "status"})).out);
+  CHECK(status["chosen"] == "secret-service");
+  CHECK(status["backends"][0]["state"] == "available");
+
+  CHECK(t.run(with({"--yes", "key", "delete", "token"})).status == 0);
+  CHECK(t.run(with({"--yes", "key", "delete", "second"})).status == 0);
+  CHECK(t.run(with({"key", "load", "token"})).status == 3);
+}
+
+TEST_CASE("a locked secret-service keyring exits 4, a silent one 7 and an unreachable one 6", "[cli][secret-service]") {
+  const auto ctl = keyring_ctl();
+  if (ctl.empty()) return;
+  daemon_guard guard{ctl};
+  tool_home t;
+  t.set_env("SECURESTORE_BACKEND", std::nullopt);
+  const auto service = unique_service_name("securestore-cli");
+  const std::vector<std::string> load{"--backend", "secret-service", "--service", service, "key", "load", "token"};
+  std::vector<std::string> save{"--backend", "secret-service", "--service", service, "key", "save", "token"};
+  REQUIRE(t.run(save, std::string{canary}).status == 0);
+
+  SECTION("locked: 4") {
+    REQUIRE(t.run_other({"dbus-send", "--session", "--print-reply", "--dest=org.freedesktop.secrets",
+                         "/org/freedesktop/secrets", "org.freedesktop.Secret.Service.Lock",
+                         "array:objpath:/org/freedesktop/secrets/collection/login"})
+                .status == 0);
+    auto ran = t.run(load);
+    CHECK(ran.status == 4);
+    CHECK(ran.err.find("what to do") != std::string::npos);
+  }
+  SECTION("no answer within the bound: 7") {
+    const auto pid = std::stoi(t.run_other({ctl, "pid"}).out);
+    guard.stopped(pid);
+    REQUIRE(::kill(pid, SIGSTOP) == 0);
+    auto ran = t.run(load);
+    ::kill(pid, SIGCONT);
+    CHECK(ran.status == 7);
+  }
+  SECTION("a bus that is gone, after this host stored a key in the keyring: 6") {
+    t.set_env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/securestore-test-bus");
+    auto ran = t.run(load);
+    CHECK(ran.status == 6);
+    auto listed = t.run({"--backend", "secret-service", "--service", service, "--json", "key", "list"});
+    CHECK(listed.status == 0);
+    CHECK(json::parse(listed.out)["partial"] == true);
+    CHECK(listed.err.find("partial") != std::string::npos);
+    t.set_env("DBUS_SESSION_BUS_ADDRESS", std::getenv("DBUS_SESSION_BUS_ADDRESS"));
+  }
+  (void)t.run({"--backend", "secret-service", "--service", service, "--yes", "key", "delete", "token"});
+}
+
+}  // namespace securestore::test

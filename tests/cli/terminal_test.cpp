@@ -1,0 +1,131 @@
+// cli/terminal_test.cpp: the `securestore` binary on a real terminal (a tmux pane): the no-echo
+// prompt, the overwrite confirmation, and Ctrl-C at the prompt leaving echo on.
+#include <catch2/catch.hpp>
+
+#include <unistd.h>
+
+#include <chrono>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "cli/tool.hpp"
+#include "contract/make_keyring.hpp"
+#include "support/names.hpp"
+
+namespace securestore::test {
+namespace {
+
+std::size_t count(const std::string& text, const std::string& part) {
+  std::size_t n = 0;
+  for (auto at = text.find(part); at != std::string::npos; at = text.find(part, at + part.size())) ++n;
+  return n;
+}
+
+// One tmux server of our own (its own socket), with one pane running a plain bash.
+class tmux_pane {
+ public:
+  explicit tmux_pane(const tool_home& t) : socket_{"securestore-test-" + std::to_string(::getpid())} {
+    const std::string shell = "env -u XDG_DATA_HOME -u DISPLAY -u WAYLAND_DISPLAY HOME='" + t.home().native() +
+                              "' SECURESTORE_BACKEND=file PS1='$ ' bash --norc --noprofile";
+    started_ = tmux({"new-session", "-d", "-s", "main", "-x", "200", "-y", "50", shell}).status == 0;
+  }
+  ~tmux_pane() { (void)tmux({"kill-server"}); }
+  tmux_pane(const tmux_pane&) = delete;
+  tmux_pane& operator=(const tmux_pane&) = delete;
+
+  [[nodiscard]] bool started() const noexcept { return started_; }
+  void type(const std::string& text) {
+    (void)tmux({"send-keys", "-t", "main", "-l", text});
+    (void)tmux({"send-keys", "-t", "main", "Enter"});
+  }
+  void press(const std::string& key) { (void)tmux({"send-keys", "-t", "main", key}); }
+  [[nodiscard]] std::string screen() { return tmux({"capture-pane", "-p", "-t", "main", "-S", "-200"}).out; }
+  /// Waits until `part` is on the screen at least `times` times; the screen at that point.
+  std::string wait_for(const std::string& part, std::size_t times = 1) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{30};
+    std::string now;
+    while (std::chrono::steady_clock::now() < deadline) {
+      now = screen();
+      if (count(now, part) >= times) return now;
+      std::this_thread::sleep_for(std::chrono::milliseconds{100});
+    }
+    FAIL("timed out waiting for '" << part << "' on the terminal:\n" << now);
+    return now;
+  }
+
+ private:
+  run_result tmux(std::vector<std::string> args) {
+    args.insert(args.begin(), {"tmux", "-L", socket_, "-f", "/dev/null"});
+    return run_program(args, std::nullopt, {});
+  }
+  std::string socket_;
+  bool started_ = false;
+};
+
+}  // namespace
+
+TEST_CASE("on a terminal the secret is asked twice without echo, overwriting is confirmed, and Ctrl-C restores echo",
+          "[cli][tmux]") {
+  const tool_home t;
+  if (run_program({"sh", "-c", "command -v tmux"}, std::nullopt, {}).status != 0) {
+    if (running_in_ci()) FAIL("tmux is missing; run scripts/install-deps.sh");
+    WARN("skipped: tmux is missing");
+    return;
+  }
+  tmux_pane pane{t};
+  REQUIRE(pane.started());
+  const std::string tool{tool_path};
+  const std::string second = "canary-71c0ffee0d15ea5e";
+  pane.type("echo READY-$((40+2))");
+  pane.wait_for("READY-42");
+
+  pane.type(tool + " key save tty-key");
+  pane.wait_for("Secret for 'tty-key' (not shown):");
+  pane.type(canary);
+  pane.wait_for("Again, to confirm:");
+  pane.type(canary);
+  auto shown = pane.wait_for("saved 'tty-key' in file");
+  CHECK(shown.find(canary) == std::string::npos);
+  CHECK(t.run({"key", "load", "tty-key"}).out == std::string{canary} + "\n");
+
+  pane.type(tool + " key save tty-key");
+  pane.wait_for("Overwrite it? [y/N]");
+  pane.type("y");
+  pane.wait_for("Secret for 'tty-key' (not shown):", 2);
+  pane.type(second);
+  pane.wait_for("Again, to confirm:", 2);
+  pane.type(second);
+  shown = pane.wait_for("saved 'tty-key' in file", 2);
+  CHECK(shown.find(second) == std::string::npos);
+  CHECK(shown.find(canary) == std::string::npos);
+  CHECK(t.run({"key", "load", "tty-key"}).out == second + "\n");
+
+  SECTION("a load on the terminal is masked unless --reveal") {
+    pane.type(tool + " key load tty-key");
+    shown = pane.wait_for("masked because stdout is a terminal");
+    CHECK(shown.find(second) == std::string::npos);
+    CHECK(shown.find("ca*******************5e") != std::string::npos);
+  }
+  SECTION("Ctrl-C at the prompt ends the tool by SIGINT and leaves echo on") {
+    pane.type(tool + " key save interrupted");
+    pane.wait_for("Secret for 'interrupted' (not shown):");
+    pane.press("C-c");
+    pane.type("echo \"RC=$?\"; stty -a | grep -o -- '-\\?echo ' | head -n 1 | sed 's/^/STATE:/'");
+    shown = pane.wait_for("STATE:");
+    CHECK(shown.find("RC=130") != std::string::npos);
+    CHECK(shown.find("STATE:echo") != std::string::npos);
+    CHECK(shown.find("STATE:-echo") == std::string::npos);
+    CHECK(t.run({"key", "load", "interrupted"}).status == 3);
+  }
+  SECTION("declining the overwrite keeps the value and asks for no secret") {
+    pane.type(tool + " key save tty-key");
+    pane.wait_for("Overwrite it? [y/N]", 2);
+    pane.type("n");
+    shown = pane.wait_for("was left as it was");
+    CHECK(count(shown, "Secret for 'tty-key'") == 2);
+    CHECK(t.run({"key", "load", "tty-key"}).out == second + "\n");
+  }
+}
+
+}  // namespace securestore::test
