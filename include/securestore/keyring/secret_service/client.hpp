@@ -26,6 +26,33 @@
 
 namespace securestore::detail {
 
+/// The Secret struct (oayays) that carries `value` to the service. Returns a floating GVariant.
+[[nodiscard]] inline GVariant* ss_encode_secret(const ss_session_key& session, std::string_view value) {
+  const auto sealed = ss_seal(session.key, value);
+  return g_variant_new(
+      "(o@ay@ays)", session.path.c_str(),
+      g_variant_new_fixed_array(G_VARIANT_TYPE_BYTE, sealed.iv.data(), sealed.iv.size(), 1),
+      g_variant_new_fixed_array(G_VARIANT_TYPE_BYTE, sealed.ciphertext.data(), sealed.ciphertext.size(), 1),
+      "text/plain");
+}
+
+/// The value inside a Secret struct (oayays) from the service (see ss_open_secret).
+[[nodiscard]] inline result<secret> ss_decode_secret(const ss_session_key& session, GVariant* encoded) {
+  if (!g_variant_is_of_type(encoded, G_VARIANT_TYPE("(oayays)"))) {
+    return error{errc::unavailable, "secret_service: the service sent a malformed secret; retry"};
+  }
+  GVariant* params = g_variant_get_child_value(encoded, 1);
+  GVariant* value = g_variant_get_child_value(encoded, 2);
+  gsize iv_length = 0;
+  gsize length = 0;
+  const auto* iv = static_cast<const std::uint8_t*>(g_variant_get_fixed_array(params, &iv_length, 1));
+  const auto* bytes = static_cast<const std::uint8_t*>(g_variant_get_fixed_array(value, &length, 1));
+  auto out = ss_open_secret(session.key, {iv, iv_length}, {bytes, length});
+  g_variant_unref(params);
+  g_variant_unref(value);
+  return out;
+}
+
 /// Item paths from SearchItems, as the service split them.
 struct ss_found {
   std::vector<std::string> unlocked;
@@ -103,6 +130,24 @@ class ss_client {
     const gchar* path = nullptr;
     g_variant_get(reply.get(), "(&o)", &path);
     return std::string{path};
+  }
+
+  /// The bus driver's GetNameOwner(org.freedesktop.secrets): the Secret Service's unique name,
+  /// "" when nobody owns it.
+  [[nodiscard]] result<std::string> get_name_owner() const {
+    GError* raw = nullptr;
+    GVariant* reply = g_dbus_connection_call_sync(
+        bus_, ss_bus_driver, "/org/freedesktop/DBus", ss_bus_driver, "GetNameOwner", g_variant_new("(s)", ss_bus_name),
+        G_VARIANT_TYPE("(s)"), G_DBUS_CALL_FLAGS_NONE, bound_ms(), nullptr, &raw);
+    const gerror_ptr e{raw};
+    if (reply == nullptr) {
+      if (g_error_matches(e.get(), G_DBUS_ERROR, G_DBUS_ERROR_NAME_HAS_NO_OWNER)) return std::string{};
+      return failure(e.get(), "look up the owner of", ss_bus_name);
+    }
+    const gvariant_ptr owned{reply};
+    const gchar* name = nullptr;
+    g_variant_get(reply, "(&s)", &name);
+    return std::string{name};
   }
 
   /// Service.SearchItems; on `alongside`'s context (one round trip with it) when given.

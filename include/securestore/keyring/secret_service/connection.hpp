@@ -125,6 +125,10 @@ class ss_connection {
     session_.reset();
     cache_.clear();
     const ss_client client{connection_, bound, activate, nullptr};
+    // Who the Secret Service is, so the filter can tell its signals from forged ones.
+    const auto seq_before = cache_.sequence();
+    BOOST_OUTCOME_TRY(owner, client.get_name_owner());
+    cache_.set_owner(std::move(owner), seq_before);
     BOOST_OUTCOME_TRY(key, client.open_session());
     BOOST_OUTCOME_TRY(collection, client.read_alias("default"));
     if (collection == "/") {

@@ -65,8 +65,9 @@ struct ss_signal_effect {
 /// The same signals keep one more fact: that the default collection is unlocked, which is what
 /// lets a search that matched nothing prove absence without asking again. Any CollectionChanged
 /// or PropertiesChanged from the service (gnome-keyring emits both when a collection is locked or
-/// unlocked) forgets it. The cache holds names only, never a value, and is bounded (cleared past
-/// `max_touched` evictions).
+/// unlocked) forgets it. Every rule trusts only signals whose sender is the Secret Service's
+/// current unique name (GetNameOwner, then NameOwnerChanged from the bus driver). The cache holds names only, never a
+/// value, and is bounded (cleared past `max_touched` evictions).
 class ss_item_cache {
  public:
   static constexpr std::size_t max_touched = 4096;
@@ -81,6 +82,21 @@ class ss_item_cache {
   void clear() {
     std::lock_guard lock{mutex_};
     clear_locked();
+  }
+
+  /// Records the Secret Service's unique bus name from a GetNameOwner reply to a request sent at
+  /// `seq_before` ("" when nobody owns the name), unless a NameOwnerChanged arrived since (then
+  /// that signal's owner is the newer answer).
+  void set_owner(std::string unique_name, std::uint64_t seq_before) {
+    std::lock_guard lock{mutex_};
+    if (owner_changed_at_ > seq_before) return;
+    owner_ = std::move(unique_name);
+    owner_known_ = true;
+  }
+  /// The Secret Service's unique bus name, as far as the cache knows ("" when unknown or none).
+  [[nodiscard]] std::string owner() {
+    std::lock_guard lock{mutex_};
+    return owner_;
   }
 
   /// The cached names of an item path, if known and untouched since.
@@ -126,10 +142,28 @@ class ss_item_cache {
     return outcome;
   }
 
-  /// Applies one incoming signal (called by the message filter, in arrival order).
+  /// Applies one incoming signal (called by the message filter, in arrival order). Only the bus
+  /// driver may announce a new owner, and only the current owner's signals count: any connection
+  /// on the bus can send a signal that claims the Secret Service's interfaces, but the sender
+  /// field is set by the bus. While the owner is unknown, a claimed service signal clears the
+  /// cache (it can only make us ask again).
   ss_signal_effect apply(const ss_signal& s) {
     ss_signal_effect effect;
     std::lock_guard lock{mutex_};
+    if (s.interface == ss_bus_driver) {
+      if (s.sender != ss_bus_driver || s.member != "NameOwnerChanged" || s.argument != ss_bus_name) return effect;
+      clear_locked();
+      owner_ = s.new_owner;
+      owner_known_ = true;
+      owner_changed_at_ = sequence_;
+      effect.owner_changed = true;
+      return effect;
+    }
+    if (!owner_known_ || owner_.empty()) {
+      if (from_service_interface(s.interface)) clear_locked();
+      return effect;
+    }
+    if (s.sender != owner_) return effect;  // forged: not from the Secret Service
     if (s.interface == ss_collection_iface && (s.member == "ItemDeleted" || s.member == "ItemChanged")) {
       if (s.argument.empty()) return effect;
       names_.erase(s.argument);
@@ -140,9 +174,6 @@ class ss_item_cache {
       // A collection was created, deleted, changed, locked or unlocked: forget its lock state.
       unlocked_ = false;
       state_touched_ = ++sequence_;
-    } else if (s.interface == ss_bus_driver && s.member == "NameOwnerChanged" && s.argument == ss_bus_name) {
-      clear_locked();
-      effect.owner_changed = true;
     } else if (s.interface == ss_prompt_iface && s.member == "Completed" && s.dismissed) {
       if (auto it = prompts_.find(s.path); it != prompts_.end()) {
         it->second = !*s.dismissed;
@@ -153,6 +184,11 @@ class ss_item_cache {
   }
 
  private:
+  [[nodiscard]] static bool from_service_interface(std::string_view interface) {
+    return interface == ss_collection_iface || interface == ss_service_iface || interface == ss_prompt_iface ||
+           interface == ss_properties_iface;
+  }
+
   void clear_locked() {
     names_.clear();
     touched_.clear();
@@ -168,6 +204,9 @@ class ss_item_cache {
   std::uint64_t sequence_ = 0;
   std::uint64_t cleared_at_ = 0;
   std::uint64_t state_touched_ = 0;
+  std::uint64_t owner_changed_at_ = 0;
+  std::string owner_;
+  bool owner_known_ = false;
   bool unlocked_ = false;
 };
 

@@ -1,11 +1,9 @@
 // keyring/secret_service/transfer.hpp: the codec of the Secret Service transfer session,
 // dh-ietf1024-sha256-aes128-cbc-pkcs7 (the algorithm libsecret and gnome-keyring use): DH in the
 // RFC 2409 1024-bit MODP group, HKDF-SHA256 of the shared secret (no salt, no info) to an AES-128
-// key, and each secret AES-128-CBC with PKCS#7 padding under a fresh IV. No D-Bus calls: the
-// client sends what this builds, and tests run it without a daemon.
+// key, and each secret AES-128-CBC with PKCS#7 padding under a fresh IV. No platform headers: the
+// client wraps what this builds in D-Bus messages, and tests run it without a daemon.
 #pragma once
-
-#include <gio/gio.h>
 
 #include <cstddef>
 #include <cstdint>
@@ -101,42 +99,23 @@ struct ss_sealed {
   }
 }
 
-/// The Secret struct (oayays) that carries `value` to the service. Returns a floating GVariant.
-[[nodiscard]] inline GVariant* ss_encode_secret(const ss_session_key& session, std::string_view value) {
-  const auto sealed = ss_seal(session.key, value);
-  return g_variant_new(
-      "(o@ay@ays)", session.path.c_str(),
-      g_variant_new_fixed_array(G_VARIANT_TYPE_BYTE, sealed.iv.data(), sealed.iv.size(), 1),
-      g_variant_new_fixed_array(G_VARIANT_TYPE_BYTE, sealed.ciphertext.data(), sealed.ciphertext.size(), 1),
-      "text/plain");
-}
-
 /// The value a Secret struct's (iv, ciphertext) holds, decrypted with the session key:
-/// errc::unavailable when it does not decrypt (the session no longer matches: open a new one).
+/// errc::unavailable when it does not decrypt (the session no longer matches: open a new one),
+/// errc::corrupt when it decrypts to an empty value.
 [[nodiscard]] inline result<secret> ss_open_secret(std::span<const std::uint8_t> key, std::span<const std::uint8_t> iv,
                                                    std::span<const std::uint8_t> ciphertext) {
   auto value = ss_open(key, iv, ciphertext);
   if (!value) {
     return error{errc::unavailable, "secret_service: the service sent a secret this session cannot decode; retry"};
   }
-  return std::move(*value);
-}
-
-/// The value inside a Secret struct (oayays) from the service (see ss_open_secret).
-[[nodiscard]] inline result<secret> ss_decode_secret(const ss_session_key& session, GVariant* encoded) {
-  if (!g_variant_is_of_type(encoded, G_VARIANT_TYPE("(oayays)"))) {
-    return error{errc::unavailable, "secret_service: the service sent a malformed secret; retry"};
+  // A ciphertext that is only a padding block decrypts to nothing. We never store an empty value,
+  // so an empty secret is not one of ours (or not what was stored): never hand it out as a value.
+  if (value->size() == 0) {
+    return error{errc::corrupt,
+                 "secret_service: the service returned an empty secret, which securestore never stores; remove the "
+                 "entry and store it again"};
   }
-  GVariant* params = g_variant_get_child_value(encoded, 1);
-  GVariant* value = g_variant_get_child_value(encoded, 2);
-  gsize iv_length = 0;
-  gsize length = 0;
-  const auto* iv = static_cast<const std::uint8_t*>(g_variant_get_fixed_array(params, &iv_length, 1));
-  const auto* bytes = static_cast<const std::uint8_t*>(g_variant_get_fixed_array(value, &length, 1));
-  auto out = ss_open_secret(session.key, {iv, iv_length}, {bytes, length});
-  g_variant_unref(params);
-  g_variant_unref(value);
-  return out;
+  return std::move(*value);
 }
 
 }  // namespace securestore::detail
