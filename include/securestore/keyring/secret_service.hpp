@@ -9,7 +9,9 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -38,6 +40,15 @@ namespace securestore {
 /// Under interaction::never (the default) nothing prompts: a locked collection or item is
 /// errc::locked, and errc::not_found is returned only when the default collection is unlocked and
 /// no item matched. Meets keyring_policy; thread-safe.
+///
+/// The probe (the store's optional `probe(service)` hook) writes nothing: it connects and opens a
+/// session (no bus, no owner of org.freedesktop.secrets: errc::unavailable), checks that the
+/// `default` alias names a collection (else errc::unavailable, saying how to create one), and
+/// reads that collection's Locked property, unless the signals already say it is unlocked. A
+/// locked collection is errc::locked under interaction::never; under interaction::allowed it
+/// passes, since the first real call may prompt. `on_change` listeners are called when the
+/// default collection's Locked turns false, a collection is created, or a Secret Service takes the
+/// bus name (a restart), all from the service's own signals.
 class secret_service_keyring {
  public:
   /// How the keyring talks to the Secret Service.
@@ -81,6 +92,23 @@ class secret_service_keyring {
     const auto address =
         state_->opts.bus_address.empty() ? detail::session_bus_address() : std::optional{state_->opts.bus_address};
     return detail::concat("secret_service@", address.value_or("(no bus)"));
+  }
+
+  /// Proves the keyring usable without writing anything (see the class comment).
+  [[nodiscard]] result<void> probe(std::string_view /*service*/) {
+    BOOST_OUTCOME_TRY(h, acquire());
+    if (state_->mode.load() == interaction::allowed) return success();  // the first call may prompt
+    search_result nothing;
+    return require_unlocked(h, nothing);
+  }
+
+  /// Registers `listener`, called (on a GDBus thread) when the keyring may have become usable again.
+  /// Copies of this keyring share the registration; it ends with the last copy. Does no I/O.
+  void on_change(std::function<void()> listener) {
+    auto held = std::make_shared<std::function<void()>>(std::move(listener));
+    std::lock_guard lock{state_->mutex};
+    state_->listeners.push_back(held);
+    if (auto* shared = resolve_locked()) shared->add_listener(held);
   }
 
   /// The value under (service, account). errc::not_found only when the default collection is
@@ -193,7 +221,8 @@ class secret_service_keyring {
   struct state {
     options opts;
     std::atomic<interaction> mode{interaction::never};
-    detail::ss_connection* shared = nullptr;  // resolved on first use; immortal
+    detail::ss_connection* shared = nullptr;                        // resolved on first use; immortal
+    std::vector<std::shared_ptr<std::function<void()>>> listeners;  // on_change's, held for the connection
     std::mutex mutex;
   };
   struct search_result {
@@ -208,18 +237,25 @@ class secret_service_keyring {
     return detail::ss_client{h.bus.get(), state_->opts.timeout, state_->opts.activate, shared().stale_flag()};
   }
 
+  // The connection of our bus, without I/O; nullptr when there is no bus address. Holds mutex.
+  detail::ss_connection* resolve_locked() {
+    if (state_->shared == nullptr) {
+      std::optional<std::string> address =
+          state_->opts.bus_address.empty() ? detail::session_bus_address() : state_->opts.bus_address;
+      if (!address) return nullptr;
+      state_->shared = &detail::ss_connection_for(*address);
+      for (const auto& l : state_->listeners) state_->shared->add_listener(l);
+    }
+    return state_->shared;
+  }
+
   [[nodiscard]] result<handle> acquire() {
     {
       std::lock_guard lock{state_->mutex};
-      if (state_->shared == nullptr) {
-        std::optional<std::string> address =
-            state_->opts.bus_address.empty() ? detail::session_bus_address() : state_->opts.bus_address;
-        if (!address) {
-          return error{errc::unavailable,
-                       "secret_service: no session bus (DBUS_SESSION_BUS_ADDRESS is unset and there is no "
-                       "$XDG_RUNTIME_DIR/bus); run inside a desktop session"};
-        }
-        state_->shared = &detail::ss_connection_for(*address);
+      if (resolve_locked() == nullptr) {
+        return error{errc::unavailable,
+                     "secret_service: no session bus (DBUS_SESSION_BUS_ADDRESS is unset and there is no "
+                     "$XDG_RUNTIME_DIR/bus); run inside a desktop session"};
       }
     }
     return shared().acquire(state_->opts.timeout, state_->opts.activate);

@@ -7,12 +7,14 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include <securestore/detail/concat.hpp>
 #include <securestore/error.hpp>
@@ -63,6 +65,15 @@ class ss_connection {
   void invalidate() noexcept { stale_ = true; }
 
   [[nodiscard]] ss_item_cache& cache() noexcept { return cache_; }
+
+  /// Calls `*listener` (on GDBus's worker thread) whenever the keyring may have become usable
+  /// again: the default collection was unlocked, a collection was created, or a Secret Service
+  /// took the name. Held weakly: it is dropped once its owner lets it go.
+  void add_listener(const std::shared_ptr<std::function<void()>>& listener) {
+    std::lock_guard lock{listeners_mutex_};
+    std::erase_if(listeners_, [](const auto& l) { return l.expired(); });
+    listeners_.push_back(listener);
+  }
 
  private:
   [[nodiscard]] result<void> connect(std::chrono::milliseconds bound) {
@@ -128,6 +139,12 @@ class ss_connection {
     // Who the Secret Service is, so the filter can tell its signals from forged ones.
     const auto seq_before = cache_.sequence();
     BOOST_OUTCOME_TRY(owner, client.get_name_owner());
+    if (owner.empty() && !activate) {
+      return securestore::error{errc::unavailable,
+                                "secret_service: no Secret Service on the session bus (nothing owns "
+                                "org.freedesktop.secrets); start gnome-keyring-daemon, or enable the Secret Service "
+                                "in KeePassXC or KWallet"};
+    }
     cache_.set_owner(std::move(owner), seq_before);
     BOOST_OUTCOME_TRY(key, client.open_session());
     BOOST_OUTCOME_TRY(collection, client.read_alias("default"));
@@ -137,6 +154,7 @@ class ss_connection {
                                 "(Seahorse: File > New > Password Keyring, then set it as default)"};
     }
     session_ = std::move(key);
+    cache_.set_collection(collection);
     collection_ = std::move(collection);
     return success();
   }
@@ -175,6 +193,12 @@ class ss_connection {
       gboolean locked = FALSE;
       const gvariant_ptr changed{g_variant_get_child_value(body, 1)};
       if (g_variant_lookup(changed.get(), "Locked", "b", &locked)) s.locked = locked != FALSE;
+      const gvariant_ptr invalidated{g_variant_get_child_value(body, 2)};
+      const auto names = g_variant_get_strv(invalidated.get(), nullptr);
+      for (const gchar* const* name = names; *name != nullptr; ++name) {
+        s.locked_invalidated = s.locked_invalidated || std::string_view{*name} == "Locked";
+      }
+      g_free(static_cast<gpointer>(const_cast<const gchar**>(names)));
     } else if (g_variant_is_of_type(body, G_VARIANT_TYPE("(bv)"))) {
       gboolean dismissed = FALSE;
       g_variant_get_child(body, 0, "b", &dismissed);
@@ -190,7 +214,19 @@ class ss_connection {
     auto* self = static_cast<ss_connection*>(data);
     const auto effect = self->cache_.apply(parse(message));
     if (effect.owner_changed) self->stale_ = true;
+    if (effect.may_be_usable) self->notify();
     return message;
+  }
+
+  void notify() {
+    std::vector<std::shared_ptr<std::function<void()>>> alive;
+    {
+      std::lock_guard lock{listeners_mutex_};
+      for (const auto& l : listeners_) {
+        if (auto f = l.lock()) alive.push_back(std::move(f));
+      }
+    }
+    for (const auto& f : alive) (*f)();
   }
 
   const std::string address_;
@@ -201,6 +237,8 @@ class ss_connection {
   guint filter_id_ = 0;
   std::atomic<bool> stale_{false};
   ss_item_cache cache_;
+  std::mutex listeners_mutex_;
+  std::vector<std::weak_ptr<std::function<void()>>> listeners_;
 };
 
 /// The process's connection for a bus address, created on first use and kept for the process's life.

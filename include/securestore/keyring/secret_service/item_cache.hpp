@@ -28,14 +28,15 @@ struct ss_item_names {
 
 /// One incoming signal, as the cache needs it.
 struct ss_signal {
-  std::string sender;             ///< the sender's unique name (the bus driver: "org.freedesktop.DBus"); set by the bus
-  std::string path;               ///< the object that emitted it
-  std::string interface;          ///< its interface
-  std::string member;             ///< its name
-  std::string argument;           ///< its first argument when that is a string or an object path
-  std::string new_owner;          ///< NameOwnerChanged's third argument
-  std::optional<bool> locked;     ///< PropertiesChanged: the new Locked value, when among the changes
-  std::optional<bool> dismissed;  ///< Prompt.Completed: whether the prompt was dismissed
+  std::string sender;          ///< the sender's unique name (the bus driver: "org.freedesktop.DBus"); set by the bus
+  std::string path;            ///< the object that emitted it
+  std::string interface;       ///< its interface
+  std::string member;          ///< its name
+  std::string argument;        ///< its first argument when that is a string or an object path
+  std::string new_owner;       ///< NameOwnerChanged's third argument
+  std::optional<bool> locked;  ///< PropertiesChanged: the new Locked value, when among the changes
+  bool locked_invalidated = false;  ///< PropertiesChanged: Locked among the invalidated properties
+  std::optional<bool> dismissed;    ///< Prompt.Completed: whether the prompt was dismissed
 };
 
 /// What a signal meant for the owner of the cache.
@@ -63,11 +64,11 @@ struct ss_signal_effect {
 ///     org.freedesktop.secrets clears the whole cache (and forces a new session); so does a new
 ///     connection (clear()).
 /// The same signals keep one more fact: that the default collection is unlocked, which is what
-/// lets a search that matched nothing prove absence without asking again. Any CollectionChanged
-/// or PropertiesChanged from the service (gnome-keyring emits both when a collection is locked or
-/// unlocked) forgets it. Every rule trusts only signals whose sender is the Secret Service's
-/// current unique name (GetNameOwner, then NameOwnerChanged from the bus driver). The cache holds names only, never a
-/// value, and is bounded (cleared past `max_touched` evictions).
+/// lets a search that matched nothing prove absence without asking again. A PropertiesChanged of
+/// the default collection that lists Locked sets it (gnome-keyring emits one on every lock and
+/// unlock; a write changes only Items and Modified); any Collection* signal forgets it. Every rule trusts only signals
+/// whose sender is the Secret Service's current unique name (GetNameOwner, then NameOwnerChanged from the bus driver).
+/// The cache holds names only, never a value, and is bounded (cleared past `max_touched` evictions).
 class ss_item_cache {
  public:
   static constexpr std::size_t max_touched = 4096;
@@ -93,6 +94,12 @@ class ss_item_cache {
     owner_ = std::move(unique_name);
     owner_known_ = true;
   }
+  /// The default collection's path: its PropertiesChanged(Locked) signals set the lock state.
+  void set_collection(std::string path) {
+    std::lock_guard lock{mutex_};
+    collection_ = std::move(path);
+  }
+
   /// The Secret Service's unique bus name, as far as the cache knows ("" when unknown or none).
   [[nodiscard]] std::string owner() {
     std::lock_guard lock{mutex_};
@@ -157,6 +164,7 @@ class ss_item_cache {
       owner_known_ = true;
       owner_changed_at_ = sequence_;
       effect.owner_changed = true;
+      effect.may_be_usable = !owner_.empty();  // a (new) Secret Service is there
       return effect;
     }
     if (!owner_known_ || owner_.empty()) {
@@ -169,11 +177,20 @@ class ss_item_cache {
       names_.erase(s.argument);
       touched_[s.argument] = ++sequence_;
       if (touched_.size() > max_touched) clear_locked();
-    } else if ((s.interface == ss_service_iface && s.member.starts_with("Collection")) ||
-               (s.interface == ss_properties_iface && s.member == "PropertiesChanged")) {
-      // A collection was created, deleted, changed, locked or unlocked: forget its lock state.
+    } else if (s.interface == ss_service_iface && s.member.starts_with("Collection")) {
+      // A collection was created, deleted or changed (gnome-keyring also says so when one is
+      // locked or unlocked): forget the lock state. A new one may be the default we lacked.
       unlocked_ = false;
       state_touched_ = ++sequence_;
+      effect.may_be_usable = s.member == "CollectionCreated";
+    } else if (s.interface == ss_properties_iface && s.member == "PropertiesChanged") {
+      // Only a change of the default collection's Locked property says anything about its lock
+      // state (PropertiesChanged lists what changed; a write changes Items and Modified only).
+      if (s.path != collection_ && !collection_.empty()) return effect;
+      if (!s.locked && !s.locked_invalidated && !collection_.empty()) return effect;
+      state_touched_ = ++sequence_;
+      unlocked_ = s.locked && !*s.locked && !collection_.empty();
+      effect.may_be_usable = unlocked_;
     } else if (s.interface == ss_prompt_iface && s.member == "Completed" && s.dismissed) {
       if (auto it = prompts_.find(s.path); it != prompts_.end()) {
         it->second = !*s.dismissed;
@@ -206,6 +223,7 @@ class ss_item_cache {
   std::uint64_t state_touched_ = 0;
   std::uint64_t owner_changed_at_ = 0;
   std::string owner_;
+  std::string collection_;
   bool owner_known_ = false;
   bool unlocked_ = false;
 };
