@@ -183,6 +183,7 @@ class keyring_gate {
 
   bool latch(const error& e) {
     state_ = keyring_state::absent;
+    checked_.reset();  // once the latch is lifted (on_change, the TTL), the next call probes again
     const bool heals = e.code() == errc::locked && mode_ == interaction::never;
     const std::string_view how = heals ? " (securestore asks the keyring again in a while; nothing prompts meanwhile)"
                                        : " (the keyring is now off for this process, so no further prompts appear)";

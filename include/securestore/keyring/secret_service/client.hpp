@@ -1,372 +1,70 @@
-// detail/secret_service_session.hpp: one D-Bus connection and Secret Service session per process
-// and bus, every call bounded, and a signal-validated cache of item path -> (service, account).
-// Part of keyring/secret_service.hpp; requires libsecret (CMake target securestore::secret_service).
+// keyring/secret_service/client.hpp: the Secret Service API as C++: one member per D-Bus method
+// the backend calls, each bounded, each failure classified from its GError. No policy: which
+// calls to make, and what their answers prove, is keyring/secret_service.hpp's business.
 #pragma once
 
 #include <gio/gio.h>
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
+#include <cstddef>
 #include <cstdint>
-#include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
-#include <botan/dh.h>
-#include <botan/dl_group.h>
-#include <botan/kdf.h>
-#include <botan/pubkey.h>
-#include <botan/secmem.h>
-#include <botan/system_rng.h>
-
 #include <securestore/detail/concat.hpp>
 #include <securestore/error.hpp>
-#include <securestore/keyring/secret_service/connection.hpp>
+#include <securestore/keyring/secret_service/gio.hpp>
+#include <securestore/keyring/secret_service/item_cache.hpp>
+#include <securestore/keyring/secret_service/names.hpp>
+#include <securestore/keyring/secret_service/transfer.hpp>
+#include <securestore/secret.hpp>
 
 namespace securestore::detail {
 
-/// The attributes and owner of one item, as the cache remembers them.
-struct ss_item_names {
-  std::string service;
-  std::string account;
+/// The Secret struct (oayays) that carries `value` to the service. Returns a floating GVariant.
+[[nodiscard]] inline GVariant* ss_encode_secret(const ss_session_key& session, std::string_view value) {
+  const auto sealed = ss_seal(session.key, value);
+  return g_variant_new(
+      "(o@ay@ays)", session.path.c_str(),
+      g_variant_new_fixed_array(G_VARIANT_TYPE_BYTE, sealed.iv.data(), sealed.iv.size(), 1),
+      g_variant_new_fixed_array(G_VARIANT_TYPE_BYTE, sealed.ciphertext.data(), sealed.ciphertext.size(), 1),
+      "text/plain");
+}
+
+/// The value inside a Secret struct (oayays) from the service (see ss_open_secret).
+[[nodiscard]] inline result<secret> ss_decode_secret(const ss_session_key& session, GVariant* encoded) {
+  if (!g_variant_is_of_type(encoded, G_VARIANT_TYPE("(oayays)"))) {
+    return error{errc::unavailable, "secret_service: the service sent a malformed secret; retry"};
+  }
+  GVariant* params = g_variant_get_child_value(encoded, 1);
+  GVariant* value = g_variant_get_child_value(encoded, 2);
+  gsize iv_length = 0;
+  gsize length = 0;
+  const auto* iv = static_cast<const std::uint8_t*>(g_variant_get_fixed_array(params, &iv_length, 1));
+  const auto* bytes = static_cast<const std::uint8_t*>(g_variant_get_fixed_array(value, &length, 1));
+  auto out = ss_open_secret(session.key, {iv, iv_length}, {bytes, length});
+  g_variant_unref(params);
+  g_variant_unref(value);
+  return out;
+}
+
+/// Item paths from SearchItems, as the service split them.
+struct ss_found {
+  std::vector<std::string> unlocked;
+  std::vector<std::string> locked;
 };
 
-/// Everything one process shares for one bus: the connection, the Secret Service session, the
-/// default collection, and the list cache. Created once per bus address and never destroyed: GDBus
-/// delivers to our message filter from its worker thread, so the state must outlive every call.
-///
-/// Why the list cache is exact. list() sends one SearchItems (one round trip; it returns item
-/// paths, not attributes) and needs each path's account. The cache maps path -> (service,
-/// account) and is filled by this process's own CreateItem replies and attribute reads. A cached
-/// entry could go stale in three ways, each closed here:
-///  1. The item is deleted, or its attributes are changed, by anyone: the Secret Service API
-///     requires ItemDeleted / ItemChanged signals on the collection (gnome-keyring emits them
-///     before it replies to the call that made the change). We subscribe to them (AddMatch on our
-///     own private connection) and a GDBus message filter, which sees every incoming message in
-///     arrival order on the worker thread, evicts the path at once. Because one sender's messages
-///     arrive in order, every change the daemon made before answering our SearchItems has been
-///     applied to the cache before we read that answer.
-///  2. A fill races a change: the filter stamps each path it evicts with a sequence number; a fill
-///     is dropped when its path was touched after the fill's request was sent (`seq_before`).
-///     ItemCreated does not touch: a new path cannot be cached unless it was deleted first.
-///  3. The daemon restarts, and a new one reuses paths for other items: NameOwnerChanged for
-///     org.freedesktop.secrets clears the whole cache (and forces a new session); so does a new
-///     connection. Signals are never dropped by the bus for a connection that reads, and GDBus
-///     reads on its own thread.
-/// The same signals keep one more fact: that the default collection is unlocked, which is what
-/// lets a search that matched nothing prove absence without asking again. Any CollectionChanged
-/// or PropertiesChanged from the service (gnome-keyring emits both when a collection is locked or
-/// unlocked) forgets it.
-/// The cache holds names only, never a value, and is bounded (cleared past `max_touched` entries).
-class ss_session {
- public:
-  explicit ss_session(std::string address) : address_{std::move(address)} {}
-  ss_session(const ss_session&) = delete;
-  ss_session& operator=(const ss_session&) = delete;
-
-  /// What one operation needs, each referenced so a concurrent reconnect cannot free it.
-  struct handle {
-    gobject_ptr<GDBusConnection> connection;
-    std::shared_ptr<const ss_session_key> session;
-    std::string collection;  ///< the default collection's object path
-  };
-
-  /// A connected bus and an open session, set up (bounded by `bound`) when missing or stale.
-  [[nodiscard]] result<handle> acquire(std::chrono::milliseconds bound, bool activate) {
-    std::lock_guard setup{setup_mutex_};
-    if (connection_ == nullptr || g_dbus_connection_is_closed(connection_)) {
-      if (auto connected = connect(bound); !connected) return connected.error();
-    }
-    if (session_ == nullptr || stale_.exchange(false)) {
-      if (auto opened = open_session(bound, activate); !opened) {
-        stale_ = true;
-        return opened.error();
-      }
-    }
-    return handle{gobject_ptr<GDBusConnection>{G_DBUS_CONNECTION(g_object_ref(connection_))}, session_, collection_};
-  }
-
-  /// Makes the next acquire() open a new session (after a failure that may mean the daemon left).
-  void invalidate() noexcept { stale_ = true; }
-
-  /// The sequence number to pass to remember() for a request sent after this call.
-  [[nodiscard]] std::uint64_t sequence() {
-    std::lock_guard lock{cache_mutex_};
-    return sequence_;
-  }
-
-  /// The cached names of an item path, if known and untouched since.
-  [[nodiscard]] std::optional<ss_item_names> lookup(const std::string& path) {
-    std::lock_guard lock{cache_mutex_};
-    auto it = names_.find(path);
-    if (it == names_.end()) return std::nullopt;
-    return it->second;
-  }
-
-  /// Caches an item's names learned from a reply to a request sent at `seq_before`, unless the
-  /// path changed (or the cache was cleared) since.
-  void remember(const std::string& path, ss_item_names names, std::uint64_t seq_before) {
-    std::lock_guard lock{cache_mutex_};
-    if (cleared_at_ > seq_before) return;
-    if (auto it = touched_.find(path); it != touched_.end() && it->second > seq_before) return;
-    names_[path] = std::move(names);
-  }
-
-  /// Whether the default collection is known to be unlocked: it was read as unlocked and no
-  /// signal that could mean a change of its state (CollectionChanged, PropertiesChanged, a new
-  /// daemon) arrived since.
-  [[nodiscard]] bool known_unlocked() {
-    std::lock_guard lock{cache_mutex_};
-    return unlocked_;
-  }
-  /// Records that the collection was read as unlocked in a reply to a request sent at `seq_before`.
-  void remember_unlocked(std::uint64_t seq_before) {
-    std::lock_guard lock{cache_mutex_};
-    if (state_touched_ <= seq_before && cleared_at_ <= seq_before) unlocked_ = true;
-  }
-
-  /// Waits for a prompt's Completed signal: true if completed, false if dismissed, nullopt on
-  /// timeout. Call watch_prompt() before Prompt() so the signal cannot be missed.
-  void watch_prompt(const std::string& path) {
-    std::lock_guard lock{cache_mutex_};
-    prompts_[path] = std::nullopt;
-  }
-  [[nodiscard]] std::optional<bool> wait_prompt(const std::string& path, std::chrono::milliseconds bound) {
-    std::unique_lock lock{cache_mutex_};
-    prompt_done_.wait_for(lock, bound, [&] { return prompts_[path].has_value(); });
-    auto outcome = prompts_[path];
-    prompts_.erase(path);
-    return outcome;
-  }
-
- private:
-  static constexpr std::size_t max_touched = 4096;
-
-  [[nodiscard]] result<void> connect(std::chrono::milliseconds bound) {
-    drop_connection();
-    ss_call_scope scope;
-    gobject_ptr<GCancellable> cancel{g_cancellable_new()};
-    struct outcome {
-      GDBusConnection* connection = nullptr;
-      GError* error = nullptr;
-      bool done = false;
-    } out;
-    g_dbus_connection_new_for_address(
-        address_.c_str(),
-        static_cast<GDBusConnectionFlags>(G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
-                                          G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION),
-        nullptr, cancel.get(),
-        [](GObject*, GAsyncResult* res, gpointer data) {
-          auto* o = static_cast<outcome*>(data);
-          o->connection = g_dbus_connection_new_for_address_finish(res, &o->error);
-          o->done = true;
-        },
-        &out);
-    scope.run([&] { return out.done; }, bound, cancel.get());
-    gerror_ptr error{out.error};
-    if (out.connection == nullptr) {
-      const errc code = classify_gerror(error.get());
-      return securestore::error{
-          code, concat("secret_service: cannot connect to the session bus (", describe_gerror(error.get()),
-                       "); start a desktop session or a D-Bus session bus")};
-    }
-    // A private connection must not end the process when the bus goes away (g_bus_get's would).
-    g_dbus_connection_set_exit_on_close(out.connection, FALSE);
-    connection_ = out.connection;
-    filter_id_ = g_dbus_connection_add_filter(connection_, &ss_session::filter, this, nullptr);
-    clear_cache();
-    for (const char* rule :
-         {"type='signal',sender='org.freedesktop.secrets',interface='org.freedesktop.Secret.Collection'",
-          "type='signal',sender='org.freedesktop.secrets',interface='org.freedesktop.Secret.Prompt'",
-          "type='signal',sender='org.freedesktop.secrets',interface='org.freedesktop.Secret.Service'",
-          "type='signal',sender='org.freedesktop.secrets',interface='org.freedesktop.DBus.Properties'",
-          "type='signal',sender='org.freedesktop.DBus',interface='org.freedesktop.DBus',"
-          "member='NameOwnerChanged',arg0='org.freedesktop.secrets'"}) {
-      GError* raw = nullptr;
-      GVariant* reply = g_dbus_connection_call_sync(
-          connection_, "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus", "AddMatch",
-          g_variant_new("(s)", rule), nullptr, G_DBUS_CALL_FLAGS_NONE, static_cast<int>(bound.count()), nullptr, &raw);
-      gerror_ptr match_error{raw};
-      if (reply == nullptr) {
-        drop_connection();
-        return securestore::error{classify_gerror(match_error.get()),
-                                  concat("secret_service: the session bus refused a signal subscription (",
-                                         describe_gerror(match_error.get()), ")")};
-      }
-      g_variant_unref(reply);
-    }
-    return success();
-  }
-
-  [[nodiscard]] result<void> open_session(std::chrono::milliseconds bound, bool activate) {
-    session_.reset();
-    clear_cache();
-    // The session that encrypts secrets in transit: dh-ietf1024-sha256-aes128-cbc-pkcs7 from the
-    // Secret Service specification (the algorithm libsecret and gnome-keyring use): DH in the
-    // RFC 2409 1024-bit MODP group, HKDF-SHA256 of the shared secret (no salt, no info) to an
-    // AES-128 key, each secret AES-128-CBC with PKCS#7 padding under a fresh IV.
-    Botan::System_RNG rng;
-    const Botan::DL_Group group{"modp/ietf/1024"};
-    const Botan::DH_PrivateKey mine{rng, group};
-    const auto mine_public = mine.public_value();
-    GError* raw = nullptr;
-    GVariant* reply = g_dbus_connection_call_sync(
-        connection_, ss_bus_name, ss_service_path, ss_service_iface, "OpenSession",
-        g_variant_new("(sv)", "dh-ietf1024-sha256-aes128-cbc-pkcs7",
-                      g_variant_new_fixed_array(G_VARIANT_TYPE_BYTE, mine_public.data(), mine_public.size(), 1)),
-        G_VARIANT_TYPE("(vo)"), activate ? G_DBUS_CALL_FLAGS_NONE : G_DBUS_CALL_FLAGS_NO_AUTO_START,
-        static_cast<int>(bound.count()), nullptr, &raw);
-    gerror_ptr error{raw};
-    if (reply == nullptr) {
-      return securestore::error{
-          classify_gerror(error.get()),
-          concat("secret_service: cannot open a session with the Secret Service (", describe_gerror(error.get()),
-                 "); start gnome-keyring or another Secret Service")};
-    }
-    {
-      const gvariant_ptr owned{reply};
-      GVariant* output = nullptr;
-      const gchar* path = nullptr;
-      g_variant_get(reply, "(v&o)", &output, &path);
-      const gvariant_ptr owned_output{output};
-      if (!g_variant_is_of_type(output, G_VARIANT_TYPE_BYTESTRING)) {
-        return securestore::error{errc::unavailable,
-                                  "secret_service: the Secret Service answered OpenSession with no key"};
-      }
-      gsize length = 0;
-      const auto* theirs = static_cast<const std::uint8_t*>(g_variant_get_fixed_array(output, &length, 1));
-      auto key = std::make_shared<ss_session_key>();
-      key->path = path;
-      try {
-        Botan::PK_Key_Agreement agreement{mine, rng, "Raw"};
-        const auto shared = agreement.derive_key(0, theirs, length).bits_of();
-        const auto hkdf = Botan::KDF::create_or_throw("HKDF(SHA-256)");
-        key->key = hkdf->derive_key(16, shared, std::vector<std::uint8_t>{}, std::vector<std::uint8_t>{});
-      } catch (const std::exception&) {
-        return securestore::error{errc::unavailable,
-                                  "secret_service: the Secret Service sent an unusable session key; restart the "
-                                  "keyring"};
-      }
-      session_ = std::move(key);
-    }
-
-    reply = g_dbus_connection_call_sync(connection_, ss_bus_name, ss_service_path, ss_service_iface, "ReadAlias",
-                                        g_variant_new("(s)", "default"), G_VARIANT_TYPE("(o)"),
-                                        activate ? G_DBUS_CALL_FLAGS_NONE : G_DBUS_CALL_FLAGS_NO_AUTO_START,
-                                        static_cast<int>(bound.count()), nullptr, &raw);
-    gerror_ptr alias_error{raw};
-    if (reply == nullptr) {
-      return securestore::error{
-          classify_gerror(alias_error.get()),
-          concat("secret_service: cannot read the default collection (", describe_gerror(alias_error.get()), ")")};
-    }
-    const gvariant_ptr owned{reply};
-    const gchar* path = nullptr;
-    g_variant_get(reply, "(&o)", &path);
-    if (std::string_view{path} == "/") {
-      return securestore::error{errc::unavailable,
-                                "secret_service: there is no default collection; create a default keyring "
-                                "(Seahorse: File > New > Password Keyring, then set it as default)"};
-    }
-    collection_ = path;
-    return success();
-  }
-
-  void drop_connection() {
-    session_.reset();
-    if (connection_ != nullptr) {
-      g_dbus_connection_remove_filter(connection_, filter_id_);
-      g_dbus_connection_close(connection_, nullptr, nullptr, nullptr);
-      g_object_unref(connection_);
-      connection_ = nullptr;
-    }
-  }
-
-  void clear_cache() {
-    std::lock_guard lock{cache_mutex_};
-    clear_cache_locked();
-  }
-  void clear_cache_locked() {
-    names_.clear();
-    touched_.clear();
-    unlocked_ = false;
-    cleared_at_ = ++sequence_;
-  }
-
-  // Runs on GDBus's worker thread for every message, in arrival order. Never blocks on a D-Bus
-  // call: it takes only cache_mutex_, which no thread holds across a call.
-  static GDBusMessage* filter(GDBusConnection*, GDBusMessage* message, gboolean incoming, gpointer data) {
-    if (!incoming || g_dbus_message_get_message_type(message) != G_DBUS_MESSAGE_TYPE_SIGNAL) return message;
-    auto* self = static_cast<ss_session*>(data);
-    const std::string_view iface{g_dbus_message_get_interface(message) ? g_dbus_message_get_interface(message) : ""};
-    const std::string_view member{g_dbus_message_get_member(message) ? g_dbus_message_get_member(message) : ""};
-    GVariant* body = g_dbus_message_get_body(message);
-    if (iface == ss_collection_iface && (member == "ItemDeleted" || member == "ItemChanged")) {
-      if (body != nullptr && g_variant_is_of_type(body, G_VARIANT_TYPE("(o)"))) {
-        const gchar* path = nullptr;
-        g_variant_get(body, "(&o)", &path);
-        std::lock_guard lock{self->cache_mutex_};
-        self->names_.erase(path);
-        self->touched_[path] = ++self->sequence_;
-        if (self->touched_.size() > max_touched) self->clear_cache_locked();
-      }
-    } else if ((iface == ss_service_iface && member.starts_with("Collection")) ||
-               (iface == ss_properties_iface && member == "PropertiesChanged")) {
-      // A collection was created, deleted, changed, locked or unlocked: forget its lock state.
-      std::lock_guard lock{self->cache_mutex_};
-      self->unlocked_ = false;
-      self->state_touched_ = ++self->sequence_;
-    } else if (iface == "org.freedesktop.DBus" && member == "NameOwnerChanged") {
-      std::lock_guard lock{self->cache_mutex_};
-      self->clear_cache_locked();
-      self->stale_ = true;
-    } else if (iface == ss_prompt_iface && member == "Completed") {
-      if (body != nullptr && g_variant_is_of_type(body, G_VARIANT_TYPE("(bv)"))) {
-        gboolean dismissed = FALSE;
-        g_variant_get_child(body, 0, "b", &dismissed);
-        std::lock_guard lock{self->cache_mutex_};
-        if (auto it = self->prompts_.find(g_dbus_message_get_path(message)); it != self->prompts_.end()) {
-          it->second = dismissed == FALSE;
-          self->prompt_done_.notify_all();
-        }
-      }
-    }
-    return message;
-  }
-
-  const std::string address_;
-  std::mutex setup_mutex_;  // held while connecting or opening a session, never by the filter
-  GDBusConnection* connection_ = nullptr;
-  std::shared_ptr<const ss_session_key> session_;
-  std::string collection_;
-  guint filter_id_ = 0;
-  std::atomic<bool> stale_{false};
-
-  std::mutex cache_mutex_;  // never held across a D-Bus call
-  std::condition_variable prompt_done_;
-  std::unordered_map<std::string, ss_item_names> names_;
-  std::unordered_map<std::string, std::uint64_t> touched_;
-  std::map<std::string, std::optional<bool>> prompts_;
-  std::uint64_t sequence_ = 0;
-  std::uint64_t cleared_at_ = 0;
-  std::uint64_t state_touched_ = 0;
-  bool unlocked_ = false;
-};
-
-/// The default collection's Locked property, asked for together with a search (one round trip
-/// for both) when the signal cache does not already know it is unlocked. Its answer is read when
-/// the search found nothing, and remembered in any case; it drains its reply before it goes away.
+/// Properties.Get(Locked) of a collection, sent asynchronously so it shares a round trip with a
+/// search; it drains its reply before it goes away, and remembers an "unlocked" answer.
 struct ss_lock_probe {
   ss_call_scope scope;
   ss_pending_call call;
-  ss_session* session = nullptr;  // where to remember an "unlocked" answer, if caching
+  ss_item_cache* cache = nullptr;  // where to remember an "unlocked" answer, if caching
   std::chrono::milliseconds bound{};
   std::uint64_t seq_before = 0;
   ss_lock_probe() = default;
@@ -383,19 +81,289 @@ struct ss_lock_probe {
     g_variant_get(call.reply, "(v)", &boxed);
     const gvariant_ptr value{boxed};
     const bool open = g_variant_is_of_type(boxed, G_VARIANT_TYPE_BOOLEAN) && g_variant_get_boolean(boxed) == FALSE;
-    if (open && session != nullptr) session->remember_unlocked(seq_before);
+    if (open && cache != nullptr) cache->remember_unlocked(seq_before);
     return open;
   }
 };
 
-/// The process's session for a bus address, created on first use and kept for the process's life.
-[[nodiscard]] inline ss_session& ss_session_for(const std::string& address) {
-  static std::mutex mutex;
-  static auto* sessions = new std::map<std::string, ss_session*>();  // immortal: see ss_session
-  std::lock_guard lock{mutex};
-  auto& slot = (*sessions)[address];
-  if (slot == nullptr) slot = new ss_session(address);
-  return *slot;
-}
+/// The Secret Service methods on one connection. Cheap to make: one per operation.
+class ss_client {
+ public:
+  /// `stale` is set when a failure means the daemon may have gone (unavailable, timeout).
+  ss_client(GDBusConnection* bus, std::chrono::milliseconds bound, bool activate, std::atomic<bool>* stale)
+      : bus_{bus},
+        bound_{bound},
+        stale_{stale},
+        flags_{activate ? G_DBUS_CALL_FLAGS_NONE : G_DBUS_CALL_FLAGS_NO_AUTO_START} {}
+
+  [[nodiscard]] std::chrono::milliseconds bound() const noexcept { return bound_; }
+
+  /// Service.OpenSession with our DH offer: the transfer session key.
+  [[nodiscard]] result<std::shared_ptr<const ss_session_key>> open_session() const {
+    ss_transfer_offer offer;
+    const auto mine = offer.public_value();
+    BOOST_OUTCOME_TRY(reply,
+                      call(ss_service_path, ss_service_iface, "OpenSession",
+                           g_variant_new("(sv)", ss_transfer_algorithm,
+                                         g_variant_new_fixed_array(G_VARIANT_TYPE_BYTE, mine.data(), mine.size(), 1)),
+                           G_VARIANT_TYPE("(vo)"), "open a session with the Secret Service", ""));
+    GVariant* output = nullptr;
+    const gchar* path = nullptr;
+    g_variant_get(reply.get(), "(v&o)", &output, &path);
+    const gvariant_ptr owned_output{output};
+    gsize length = 0;
+    const auto* theirs = g_variant_is_of_type(output, G_VARIANT_TYPE_BYTESTRING)
+                             ? static_cast<const std::uint8_t*>(g_variant_get_fixed_array(output, &length, 1))
+                             : nullptr;
+    auto key = theirs != nullptr ? offer.agree({theirs, length}) : std::nullopt;
+    if (!key) {
+      return error{errc::unavailable,
+                   "secret_service: the Secret Service sent an unusable session key; restart the keyring"};
+    }
+    return std::make_shared<const ss_session_key>(ss_session_key{path, std::move(*key)});
+  }
+
+  /// Service.ReadAlias: the collection's path, "/" when there is none.
+  [[nodiscard]] result<std::string> read_alias(const char* alias) const {
+    BOOST_OUTCOME_TRY(reply, call(ss_service_path, ss_service_iface, "ReadAlias", g_variant_new("(s)", alias),
+                                  G_VARIANT_TYPE("(o)"), "read the default collection", ""));
+    const gchar* path = nullptr;
+    g_variant_get(reply.get(), "(&o)", &path);
+    return std::string{path};
+  }
+
+  /// The bus driver's GetNameOwner(org.freedesktop.secrets): the Secret Service's unique name,
+  /// "" when nobody owns it.
+  [[nodiscard]] result<std::string> get_name_owner() const {
+    GError* raw = nullptr;
+    GVariant* reply = g_dbus_connection_call_sync(
+        bus_, ss_bus_driver, "/org/freedesktop/DBus", ss_bus_driver, "GetNameOwner", g_variant_new("(s)", ss_bus_name),
+        G_VARIANT_TYPE("(s)"), G_DBUS_CALL_FLAGS_NONE, bound_ms(), nullptr, &raw);
+    const gerror_ptr e{raw};
+    if (reply == nullptr) {
+      if (g_error_matches(e.get(), G_DBUS_ERROR, G_DBUS_ERROR_NAME_HAS_NO_OWNER)) return std::string{};
+      return failure(e.get(), "look up the owner of", ss_bus_name);
+    }
+    const gvariant_ptr owned{reply};
+    const gchar* name = nullptr;
+    g_variant_get(reply, "(&s)", &name);
+    return std::string{name};
+  }
+
+  /// Service.SearchItems; on `alongside`'s context (one round trip with it) when given.
+  [[nodiscard]] result<ss_found> search_items(const std::vector<std::pair<std::string, std::string>>& attrs,
+                                              ss_lock_probe* alongside, std::string_view account) const {
+    ss_pending_call searched;
+    if (alongside == nullptr) {
+      GError* raw = nullptr;
+      searched.reply = g_dbus_connection_call_sync(bus_, ss_bus_name, ss_service_path, ss_service_iface, "SearchItems",
+                                                   g_variant_new("(@a{ss})", ss_attribute_dict(attrs)),
+                                                   G_VARIANT_TYPE("(aoao)"), flags_, bound_ms(), nullptr, &raw);
+      searched.error = raw;
+      searched.done = true;
+    } else {
+      g_dbus_connection_call(bus_, ss_bus_name, ss_service_path, ss_service_iface, "SearchItems",
+                             g_variant_new("(@a{ss})", ss_attribute_dict(attrs)), G_VARIANT_TYPE("(aoao)"), flags_,
+                             bound_ms(), nullptr, &ss_pending_call::on_reply, &searched);
+      alongside->scope.run([&] { return searched.done; }, alongside->bound);
+    }
+    if (searched.reply == nullptr) {
+      if (searched.error == nullptr) return error{errc::timeout, "secret_service: no answer to a search; retry"};
+      return failure(searched.error, "search the keyring for", account);
+    }
+    ss_found out;
+    for (int i = 0; i < 2; ++i) {
+      GVariantIter* iter = nullptr;
+      g_variant_get_child(searched.reply, static_cast<gsize>(i), "ao", &iter);
+      const gchar* path = nullptr;
+      while (g_variant_iter_next(iter, "&o", &path)) (i == 0 ? out.unlocked : out.locked).emplace_back(path);
+      g_variant_iter_free(iter);
+    }
+    return out;
+  }
+
+  /// Properties.Get(Collection.Locked), sent now and answered on the probe's own context.
+  void send_get_locked(const std::string& collection, ss_lock_probe& probe) const {
+    g_dbus_connection_call(bus_, ss_bus_name, collection.c_str(), ss_properties_iface, "Get",
+                           g_variant_new("(ss)", ss_collection_iface, "Locked"), G_VARIANT_TYPE("(v)"), flags_,
+                           bound_ms(), nullptr, &ss_pending_call::on_reply, &probe.call);
+  }
+
+  /// Service.Unlock: the prompt to show, "/" when none is needed.
+  [[nodiscard]] result<std::string> unlock(const std::vector<std::string>& paths, std::string_view account) const {
+    GVariantBuilder builder;
+    g_variant_builder_init(&builder, G_VARIANT_TYPE("ao"));
+    for (const auto& p : paths) g_variant_builder_add(&builder, "o", p.c_str());
+    BOOST_OUTCOME_TRY(reply, call(ss_service_path, ss_service_iface, "Unlock",
+                                  g_variant_new("(@ao)", g_variant_builder_end(&builder)), G_VARIANT_TYPE("(aoo)"),
+                                  "unlock", account));
+    const gchar* prompt = nullptr;
+    g_variant_get_child(reply.get(), 1, "&o", &prompt);
+    return std::string{prompt};
+  }
+
+  /// Prompt.Prompt, then its Completed signal (through `cache`): true if completed, false if
+  /// dismissed, nullopt when `bound` passed first.
+  [[nodiscard]] result<std::optional<bool>> prompt(const std::string& path, ss_item_cache& cache,
+                                                   std::chrono::milliseconds bound, std::string_view account) const {
+    cache.watch_prompt(path);
+    BOOST_OUTCOME_TRY(
+        call(path.c_str(), ss_prompt_iface, "Prompt", g_variant_new("(s)", ""), nullptr, "prompt to unlock", account));
+    return cache.wait_prompt(path, bound);
+  }
+
+  /// Item.GetSecret: the value, decrypted with the session key.
+  [[nodiscard]] result<secret> get_secret(const std::string& path, const ss_session_key& session) const {
+    BOOST_OUTCOME_TRY(reply, call(path.c_str(), ss_item_iface, "GetSecret", g_variant_new("(o)", session.path.c_str()),
+                                  G_VARIANT_TYPE("((oayays))"), "read", ""));
+    GVariant* encoded = g_variant_get_child_value(reply.get(), 0);
+    const gvariant_ptr owned{encoded};
+    auto value = ss_decode_secret(session, encoded);
+    if (!value && value.error().code() == errc::unavailable && stale_ != nullptr) *stale_ = true;
+    return value;
+  }
+
+  /// Item.SetSecret: one round trip, one rewrite of gnome-keyring's file.
+  [[nodiscard]] result<void> set_secret(const std::string& path, const ss_session_key& session,
+                                        std::string_view value) const {
+    BOOST_OUTCOME_TRY(call(path.c_str(), ss_item_iface, "SetSecret",
+                           g_variant_new("(@(oayays))", ss_encode_secret(session, value)), nullptr, "store", ""));
+    return success();
+  }
+
+  /// Collection.CreateItem: the new item's path; errc::locked when the service wants a prompt.
+  [[nodiscard]] result<std::string> create_item(const std::string& collection,
+                                                const std::vector<std::pair<std::string, std::string>>& attrs,
+                                                const std::string& label, const ss_session_key& session,
+                                                std::string_view value, bool replace, std::string_view account) const {
+    GVariantBuilder props;
+    g_variant_builder_init(&props, G_VARIANT_TYPE("a{sv}"));
+    g_variant_builder_add(&props, "{sv}", "org.freedesktop.Secret.Item.Label", g_variant_new_string(label.c_str()));
+    g_variant_builder_add(&props, "{sv}", "org.freedesktop.Secret.Item.Attributes", ss_attribute_dict(attrs));
+    BOOST_OUTCOME_TRY(reply, call(collection.c_str(), ss_collection_iface, "CreateItem",
+                                  g_variant_new("(@a{sv}@(oayays)b)", g_variant_builder_end(&props),
+                                                ss_encode_secret(session, value), replace ? TRUE : FALSE),
+                                  G_VARIANT_TYPE("(oo)"), "store", account));
+    const gchar* item = nullptr;
+    const gchar* prompt = nullptr;
+    g_variant_get(reply.get(), "(&o&o)", &item, &prompt);
+    if (std::string_view{item} == "/") {
+      return error{errc::locked,
+                   concat("secret_service: cannot store '", account, "': the keyring is locked; unlock it")};
+    }
+    return std::string{item};
+  }
+
+  /// Item.Delete; errc::locked when the service wants a prompt.
+  [[nodiscard]] result<void> delete_item(const std::string& path) const {
+    BOOST_OUTCOME_TRY(reply, call(path.c_str(), ss_item_iface, "Delete", nullptr, G_VARIANT_TYPE("(o)"), "remove", ""));
+    const gchar* prompt = nullptr;
+    g_variant_get(reply.get(), "(&o)", &prompt);
+    if (std::string_view{prompt} != "/") {
+      return error{errc::locked, "secret_service: the keyring wants a prompt to remove an entry; unlock it"};
+    }
+    return success();
+  }
+
+  /// Properties.Get(Item.Attributes) for every path at once (one round trip of latency for all):
+  /// per path, the names when it is one of our items, nullopt when it is not or has vanished.
+  [[nodiscard]] result<std::vector<std::optional<ss_item_names>>> get_attributes(
+      const std::vector<std::string>& paths) const {
+    ss_call_scope scope;
+    std::vector<ss_pending_call> calls(paths.size());
+    // At most `window` calls in flight: dbus-daemon refuses more pending replies per connection
+    // than max_replies_per_connection (128 unless the bus configuration raises it).
+    constexpr std::size_t window = 64;
+    std::size_t sent = 0;
+    std::size_t answered = 0;
+    const auto send_more = [&] {
+      for (; sent < paths.size() && sent - answered < window; ++sent) {
+        g_dbus_connection_call(bus_, ss_bus_name, paths[sent].c_str(), ss_properties_iface, "Get",
+                               g_variant_new("(ss)", ss_item_iface, "Attributes"), G_VARIANT_TYPE("(v)"), flags_,
+                               bound_ms(), nullptr, &ss_pending_call::on_reply, &calls[sent]);
+      }
+    };
+    send_more();
+    // Each call carries our bound, so every one reports back within it.
+    scope.run(
+        [&] {
+          while (answered < sent && calls[answered].done) ++answered;
+          send_more();
+          return answered == paths.size();
+        },
+        bound_ * 2 + std::chrono::milliseconds{1000});
+    std::vector<std::optional<ss_item_names>> out(paths.size());
+    for (std::size_t i = 0; i < paths.size(); ++i) {
+      if (!calls[i].done) return error{errc::timeout, "secret_service: no answer while listing; retry"};
+      if (calls[i].reply == nullptr) {
+        auto e = failure(calls[i].error, "list", "");
+        if (e.code() == errc::not_found) continue;  // deleted meanwhile
+        return e;
+      }
+      GVariant* boxed = nullptr;
+      g_variant_get(calls[i].reply, "(v)", &boxed);
+      const gvariant_ptr dict{boxed};
+      out[i] = ss_names_of(boxed);
+    }
+    return out;
+  }
+
+  /// Turns a failed call into an error, and marks the connection stale when the daemon may have gone.
+  [[nodiscard]] error failure(const GError* e, std::string_view what, std::string_view account) const {
+    const errc code = classify_gerror(e);
+    if ((code == errc::unavailable || code == errc::timeout) && stale_ != nullptr) *stale_ = true;
+    const auto target = account.empty() ? std::string{} : concat(" '", account, "'");
+    switch (code) {
+      case errc::timeout:
+        return error{code,
+                     concat("secret_service: no answer to ", what, target, " within ", bound_.count(), " ms; retry")};
+      case errc::locked:
+        return error{code, concat("secret_service: cannot ", what, target, ": the keyring is locked; unlock it")};
+      case errc::denied:
+        return error{code, concat("secret_service: the keyring refused to ", what, target, " (", describe_gerror(e),
+                                  "); allow access in the keyring")};
+      case errc::not_found: return error{code, concat("secret_service: no entry for", target, "; store it first")};
+      default:
+        return error{code, concat("secret_service: cannot ", what, target, " (", describe_gerror(e),
+                                  "); start gnome-keyring or another Secret Service")};
+    }
+  }
+
+ private:
+  [[nodiscard]] int bound_ms() const noexcept { return static_cast<int>(bound_.count()); }
+
+  // The names an a{ss} of attributes holds, when they are those of one of our items.
+  [[nodiscard]] static std::optional<ss_item_names> ss_names_of(GVariant* attrs) {
+    if (!g_variant_is_of_type(attrs, G_VARIANT_TYPE("a{ss}"))) return std::nullopt;
+    const gchar* schema = nullptr;
+    const gchar* service = nullptr;
+    const gchar* account = nullptr;
+    if (!g_variant_lookup(attrs, "xdg:schema", "&s", &schema) || std::string_view{schema} != ss_schema ||
+        !g_variant_lookup(attrs, "service", "&s", &service) || !g_variant_lookup(attrs, "account", "&s", &account)) {
+      return std::nullopt;
+    }
+    auto service_name = ss_decode_name(service);
+    auto account_name = ss_decode_name(account);
+    if (!service_name || !account_name) return std::nullopt;  // not an encoding of ours: not our item
+    return ss_item_names{std::move(*service_name), std::move(*account_name)};
+  }
+
+  // One blocking call with our bound.
+  [[nodiscard]] result<gvariant_ptr> call(const char* path, const char* iface, const char* method, GVariant* args,
+                                          const GVariantType* reply_type, std::string_view what,
+                                          std::string_view account) const {
+    GError* raw = nullptr;
+    GVariant* reply = g_dbus_connection_call_sync(bus_, ss_bus_name, path, iface, method, args, reply_type, flags_,
+                                                  bound_ms(), nullptr, &raw);
+    const gerror_ptr e{raw};
+    if (reply == nullptr) return failure(e.get(), what, account);
+    return gvariant_ptr{reply};
+  }
+
+  GDBusConnection* bus_;
+  std::chrono::milliseconds bound_;
+  std::atomic<bool>* stale_;
+  GDBusCallFlags flags_;
+};
 
 }  // namespace securestore::detail

@@ -1,227 +1,254 @@
-// detail/secret_service_dbus.hpp: GLib/GDBus helpers of the Secret Service backend: RAII for
-// GLib types, the transfer-session codec, error classification of GErrors, the bus address, and
-// bounded async calls on a private main context. Part of keyring/secret_service.hpp.
+// keyring/secret_service/connection.hpp: one private D-Bus connection and one Secret Service
+// session per process and bus, set up within a bound, and the GDBus message filter that turns the
+// service's signals into ss_signal values for the item cache.
 #pragma once
 
 #include <gio/gio.h>
 
-#include <sys/stat.h>
-
+#include <atomic>
 #include <chrono>
-#include <cstdint>
-#include <cstdlib>
+#include <functional>
+#include <map>
 #include <memory>
-#include <optional>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
-#include <botan/cipher_mode.h>
-#include <botan/secmem.h>
-#include <botan/system_rng.h>
-
 #include <securestore/detail/concat.hpp>
 #include <securestore/error.hpp>
-#include <securestore/keyring/secret_service/classify.hpp>
-#include <securestore/secret.hpp>
+#include <securestore/keyring/secret_service/client.hpp>
+#include <securestore/keyring/secret_service/gio.hpp>
+#include <securestore/keyring/secret_service/item_cache.hpp>
+#include <securestore/keyring/secret_service/names.hpp>
+#include <securestore/keyring/secret_service/transfer.hpp>
 
 namespace securestore::detail {
 
-static_assert(static_cast<int>(gdbus_code::service_unknown) == G_DBUS_ERROR_SERVICE_UNKNOWN);
-static_assert(static_cast<int>(gdbus_code::no_reply) == G_DBUS_ERROR_NO_REPLY);
-static_assert(static_cast<int>(gdbus_code::access_denied) == G_DBUS_ERROR_ACCESS_DENIED);
-static_assert(static_cast<int>(gdbus_code::auth_failed) == G_DBUS_ERROR_AUTH_FAILED);
-static_assert(static_cast<int>(gdbus_code::timeout) == G_DBUS_ERROR_TIMEOUT);
-static_assert(static_cast<int>(gdbus_code::timed_out) == G_DBUS_ERROR_TIMED_OUT);
-static_assert(static_cast<int>(gdbus_code::invalid_args) == G_DBUS_ERROR_INVALID_ARGS);
-static_assert(static_cast<int>(gdbus_code::unknown_object) == G_DBUS_ERROR_UNKNOWN_OBJECT);
-static_assert(static_cast<int>(gdbus_code::unknown_method) == G_DBUS_ERROR_UNKNOWN_METHOD);
-static_assert(static_cast<int>(gio_code::timed_out) == G_IO_ERROR_TIMED_OUT);
-static_assert(static_cast<int>(gio_code::cancelled) == G_IO_ERROR_CANCELLED);
-static_assert(static_cast<int>(gio_code::permission_denied) == G_IO_ERROR_PERMISSION_DENIED);
-static_assert(static_cast<int>(gio_code::dbus_error) == G_IO_ERROR_DBUS_ERROR);
-
-inline constexpr const char* ss_bus_name = "org.freedesktop.secrets";
-inline constexpr const char* ss_service_path = "/org/freedesktop/secrets";
-inline constexpr const char* ss_service_iface = "org.freedesktop.Secret.Service";
-inline constexpr const char* ss_collection_iface = "org.freedesktop.Secret.Collection";
-inline constexpr const char* ss_item_iface = "org.freedesktop.Secret.Item";
-inline constexpr const char* ss_prompt_iface = "org.freedesktop.Secret.Prompt";
-inline constexpr const char* ss_properties_iface = "org.freedesktop.DBus.Properties";
-inline constexpr const char* ss_schema = "org.securestore.Secret";
-
-struct gerror_free {
-  void operator()(GError* e) const noexcept { g_error_free(e); }
-};
-using gerror_ptr = std::unique_ptr<GError, gerror_free>;
-struct gvariant_unref {
-  void operator()(GVariant* v) const noexcept { g_variant_unref(v); }
-};
-using gvariant_ptr = std::unique_ptr<GVariant, gvariant_unref>;
-struct gobject_unref {
-  void operator()(gpointer o) const noexcept { g_object_unref(o); }
-};
-template <class T>
-using gobject_ptr = std::unique_ptr<T, gobject_unref>;
-
-/// An open transfer session: its object path and the AES-128 key agreed with the service.
-struct ss_session_key {
-  std::string path;
-  Botan::secure_vector<std::uint8_t> key;
-};
-
-/// The Secret struct (oayays) that carries `value` to the service: AES-128-CBC-PKCS7 under the
-/// session key and a fresh IV. Returns a floating GVariant.
-[[nodiscard]] inline GVariant* ss_encode_secret(const ss_session_key& session, std::string_view value) {
-  Botan::System_RNG rng;
-  std::vector<std::uint8_t> iv(16);
-  rng.randomize(iv.data(), iv.size());
-  auto mode = Botan::Cipher_Mode::create_or_throw("AES-128/CBC/PKCS7", Botan::ENCRYPTION);
-  mode->set_key(session.key);
-  mode->start(iv);
-  Botan::secure_vector<std::uint8_t> bytes(value.begin(), value.end());
-  mode->finish(bytes);
-  return g_variant_new("(o@ay@ays)", session.path.c_str(),
-                       g_variant_new_fixed_array(G_VARIANT_TYPE_BYTE, iv.data(), iv.size(), 1),
-                       g_variant_new_fixed_array(G_VARIANT_TYPE_BYTE, bytes.data(), bytes.size(), 1), "text/plain");
-}
-
-/// The value inside a Secret struct (oayays) from the service; nullopt if it does not decrypt.
-[[nodiscard]] inline std::optional<secret> ss_decode_secret(const ss_session_key& session, GVariant* encoded) {
-  if (!g_variant_is_of_type(encoded, G_VARIANT_TYPE("(oayays)"))) return std::nullopt;
-  GVariant* params = g_variant_get_child_value(encoded, 1);
-  GVariant* value = g_variant_get_child_value(encoded, 2);
-  const gvariant_ptr owned_params{params};
-  const gvariant_ptr owned_value{value};
-  gsize iv_length = 0;
-  gsize length = 0;
-  const auto* iv = static_cast<const std::uint8_t*>(g_variant_get_fixed_array(params, &iv_length, 1));
-  const auto* bytes = static_cast<const std::uint8_t*>(g_variant_get_fixed_array(value, &length, 1));
-  if (iv_length != 16 || length == 0 || length % 16 != 0) return std::nullopt;
-  try {
-    auto mode = Botan::Cipher_Mode::create_or_throw("AES-128/CBC/PKCS7", Botan::DECRYPTION);
-    mode->set_key(session.key);
-    mode->start(iv, iv_length);
-    Botan::secure_vector<std::uint8_t> plain(bytes, bytes + length);
-    mode->finish(plain);
-    return secret{std::move(plain)};
-  } catch (const std::exception&) {
-    return std::nullopt;
-  }
-}
-
-/// The taxonomy code of a GError from GIO (or libsecret's domain) (see classify_secret_service).
-[[nodiscard]] inline errc classify_gerror(const GError* e) {
-  gerror_domain domain = gerror_domain::other;
-  if (e->domain == G_DBUS_ERROR) domain = gerror_domain::dbus;
-  if (e->domain == G_IO_ERROR) domain = gerror_domain::io;
-  // libsecret's domain, by its quark name: we never call libsecret, but a GError may come from a
-  // process-wide helper that does, and its codes are stable (libsecret/secret-types.h).
-  if (e->domain == g_quark_try_string("secret-error")) domain = gerror_domain::secret;
-  std::string remote;
-  if (gchar* name = g_dbus_error_get_remote_error(e)) {
-    remote = name;
-    g_free(name);
-  }
-  return classify_secret_service(domain, e->code, remote);
-}
-
-/// The D-Bus error name a GError carried, or its domain and code: for messages (never its text,
-/// which a service could fill with anything).
-[[nodiscard]] inline std::string describe_gerror(const GError* e) {
-  if (gchar* name = g_dbus_error_get_remote_error(e)) {
-    std::string out{name};
-    g_free(name);
-    return out;
-  }
-  return concat(g_quark_to_string(e->domain), " code ", e->code);
-}
-
-/// The session bus address: $DBUS_SESSION_BUS_ADDRESS, else $XDG_RUNTIME_DIR/bus when that socket
-/// exists. Nothing else: GIO's last resort, X11 autolaunch, would start a bus (and with it maybe a
-/// keyring whose login collection is locked) from inside a library.
-[[nodiscard]] inline std::optional<std::string> session_bus_address() {
-  if (const char* address = std::getenv("DBUS_SESSION_BUS_ADDRESS"); address != nullptr && *address != '\0') {
-    return std::string{address};
-  }
-  if (const char* runtime = std::getenv("XDG_RUNTIME_DIR"); runtime != nullptr && *runtime != '\0') {
-    const auto socket = concat(runtime, "/bus");
-    struct stat st {};
-    if (::stat(socket.c_str(), &st) == 0 && S_ISSOCK(st.st_mode)) {
-      gchar* escaped = g_dbus_address_escape_value(socket.c_str());
-      auto address = concat("unix:path=", escaped);
-      g_free(escaped);
-      return address;
-    }
-  }
-  return std::nullopt;
-}
-
-/// Runs GIO async operations on a private main context, pushed as this thread's default for the
-/// scope's life, so their callbacks run here and nowhere else (no application main loop needed).
-class ss_call_scope {
+/// Everything one process shares for one bus: the connection, the transfer session, the default
+/// collection's path, and the item cache. Created once per bus address and never destroyed: GDBus
+/// delivers to our message filter from its worker thread, so the state must outlive every call.
+/// Signals are never dropped by the bus for a connection that reads, and GDBus reads on its own
+/// thread, so the cache sees every signal (see ss_item_cache for why that keeps it exact).
+class ss_connection {
  public:
-  ss_call_scope() : context_{g_main_context_new()} { g_main_context_push_thread_default(context_); }
-  ~ss_call_scope() {
-    g_main_context_pop_thread_default(context_);
-    g_main_context_unref(context_);
-  }
-  ss_call_scope(const ss_call_scope&) = delete;
-  ss_call_scope& operator=(const ss_call_scope&) = delete;
+  explicit ss_connection(std::string address) : address_{std::move(address)} {}
+  ss_connection(const ss_connection&) = delete;
+  ss_connection& operator=(const ss_connection&) = delete;
 
-  /// Iterates until `done()`; cancels `cancellable` (if any) when `bound` passes, then keeps
-  /// iterating until the cancelled operation reports back. True if it ended before the bound.
-  template <class Done>
-  bool run(Done&& done, std::chrono::milliseconds bound, GCancellable* cancellable = nullptr) {
-    const auto deadline = std::chrono::steady_clock::now() + bound;
-    bool expired = false;
-    while (!done()) {
-      if (!expired && std::chrono::steady_clock::now() >= deadline) {
-        expired = true;
-        if (cancellable != nullptr) g_cancellable_cancel(cancellable);
-      }
-      if (expired && cancellable == nullptr) return false;
-      // Wake up at least every 10 ms to look at the clock: no timeout source to manage.
-      GSource* tick = g_timeout_source_new(10);
-      g_source_set_callback(
-          tick, [](gpointer) -> gboolean { return G_SOURCE_REMOVE; }, nullptr, nullptr);
-      g_source_attach(tick, context_);
-      g_main_context_iteration(context_, TRUE);
-      g_source_destroy(tick);
-      g_source_unref(tick);
+  /// What one operation needs, each referenced so a concurrent reconnect cannot free it.
+  struct handle {
+    gobject_ptr<GDBusConnection> bus;
+    std::shared_ptr<const ss_session_key> session;
+    std::string collection;  ///< the default collection's object path
+  };
+
+  /// A connected bus and an open session, set up (bounded by `bound`) when missing or stale.
+  [[nodiscard]] result<handle> acquire(std::chrono::milliseconds bound, bool activate) {
+    std::lock_guard setup{setup_mutex_};
+    if (connection_ == nullptr || g_dbus_connection_is_closed(connection_)) {
+      if (auto connected = connect(bound); !connected) return connected.error();
     }
-    return !expired;
+    if (session_ == nullptr || stale_.exchange(false)) {
+      if (auto opened = open_session(bound, activate); !opened) {
+        stale_ = true;
+        return opened.error();
+      }
+    }
+    return handle{gobject_ptr<GDBusConnection>{G_DBUS_CONNECTION(g_object_ref(connection_))}, session_, collection_};
   }
 
-  [[nodiscard]] GMainContext* context() const noexcept { return context_; }
+  /// The flag a client sets when a failure means the daemon may have gone: the next acquire()
+  /// opens a new session.
+  [[nodiscard]] std::atomic<bool>* stale_flag() noexcept { return &stale_; }
+  void invalidate() noexcept { stale_ = true; }
+
+  [[nodiscard]] ss_item_cache& cache() noexcept { return cache_; }
+
+  /// Calls `*listener` (on GDBus's worker thread) whenever the keyring may have become usable
+  /// again: the default collection was unlocked, a collection was created, or a Secret Service
+  /// took the name. Held weakly: it is dropped once its owner lets it go.
+  void add_listener(const std::shared_ptr<std::function<void()>>& listener) {
+    std::lock_guard lock{listeners_mutex_};
+    std::erase_if(listeners_, [](const auto& l) { return l.expired(); });
+    listeners_.push_back(listener);
+  }
 
  private:
-  GMainContext* context_;
+  [[nodiscard]] result<void> connect(std::chrono::milliseconds bound) {
+    drop_connection();
+    ss_call_scope scope;
+    gobject_ptr<GCancellable> cancel{g_cancellable_new()};
+    struct outcome {
+      GDBusConnection* connection = nullptr;
+      GError* error = nullptr;
+      bool done = false;
+    } out;
+    g_dbus_connection_new_for_address(
+        address_.c_str(),
+        static_cast<GDBusConnectionFlags>(G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
+                                          G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION),
+        nullptr, cancel.get(),
+        [](GObject*, GAsyncResult* res, gpointer data) {
+          auto* o = static_cast<outcome*>(data);
+          o->connection = g_dbus_connection_new_for_address_finish(res, &o->error);
+          o->done = true;
+        },
+        &out);
+    scope.run([&] { return out.done; }, bound, cancel.get());
+    gerror_ptr error{out.error};
+    if (out.connection == nullptr) {
+      const errc code = classify_gerror(error.get());
+      return securestore::error{
+          code, concat("secret_service: cannot connect to the session bus (", describe_gerror(error.get()),
+                       "); start a desktop session or a D-Bus session bus")};
+    }
+    // A private connection must not end the process when the bus goes away (g_bus_get's would).
+    g_dbus_connection_set_exit_on_close(out.connection, FALSE);
+    connection_ = out.connection;
+    filter_id_ = g_dbus_connection_add_filter(connection_, &ss_connection::filter, this, nullptr);
+    cache_.clear();
+    for (const char* rule :
+         {"type='signal',sender='org.freedesktop.secrets',interface='org.freedesktop.Secret.Collection'",
+          "type='signal',sender='org.freedesktop.secrets',interface='org.freedesktop.Secret.Prompt'",
+          "type='signal',sender='org.freedesktop.secrets',interface='org.freedesktop.Secret.Service'",
+          "type='signal',sender='org.freedesktop.secrets',interface='org.freedesktop.DBus.Properties'",
+          "type='signal',sender='org.freedesktop.DBus',interface='org.freedesktop.DBus',"
+          "member='NameOwnerChanged',arg0='org.freedesktop.secrets'"}) {
+      GError* raw = nullptr;
+      GVariant* reply = g_dbus_connection_call_sync(
+          connection_, ss_bus_driver, "/org/freedesktop/DBus", ss_bus_driver, "AddMatch", g_variant_new("(s)", rule),
+          nullptr, G_DBUS_CALL_FLAGS_NONE, static_cast<int>(bound.count()), nullptr, &raw);
+      gerror_ptr match_error{raw};
+      if (reply == nullptr) {
+        drop_connection();
+        return securestore::error{classify_gerror(match_error.get()),
+                                  concat("secret_service: the session bus refused a signal subscription (",
+                                         describe_gerror(match_error.get()), ")")};
+      }
+      g_variant_unref(reply);
+    }
+    return success();
+  }
+
+  [[nodiscard]] result<void> open_session(std::chrono::milliseconds bound, bool activate) {
+    session_.reset();
+    cache_.clear();
+    const ss_client client{connection_, bound, activate, nullptr};
+    // Who the Secret Service is, so the filter can tell its signals from forged ones.
+    const auto seq_before = cache_.sequence();
+    BOOST_OUTCOME_TRY(owner, client.get_name_owner());
+    if (owner.empty() && !activate) {
+      return securestore::error{errc::unavailable,
+                                "secret_service: no Secret Service on the session bus (nothing owns "
+                                "org.freedesktop.secrets); start gnome-keyring-daemon, or enable the Secret Service "
+                                "in KeePassXC or KWallet"};
+    }
+    cache_.set_owner(std::move(owner), seq_before);
+    BOOST_OUTCOME_TRY(key, client.open_session());
+    BOOST_OUTCOME_TRY(collection, client.read_alias("default"));
+    if (collection == "/") {
+      return securestore::error{errc::unavailable,
+                                "secret_service: there is no default collection; create a default keyring "
+                                "(Seahorse: File > New > Password Keyring, then set it as default)"};
+    }
+    session_ = std::move(key);
+    cache_.set_collection(collection);
+    collection_ = std::move(collection);
+    return success();
+  }
+
+  void drop_connection() {
+    session_.reset();
+    if (connection_ != nullptr) {
+      g_dbus_connection_remove_filter(connection_, filter_id_);
+      g_dbus_connection_close(connection_, nullptr, nullptr, nullptr);
+      g_object_unref(connection_);
+      connection_ = nullptr;
+    }
+  }
+
+  // The signal as the cache needs it.
+  [[nodiscard]] static ss_signal parse(GDBusMessage* message) {
+    const auto text = [](const char* s) { return std::string{s != nullptr ? s : ""}; };
+    ss_signal s;
+    s.sender = text(g_dbus_message_get_sender(message));
+    s.path = text(g_dbus_message_get_path(message));
+    s.interface = text(g_dbus_message_get_interface(message));
+    s.member = text(g_dbus_message_get_member(message));
+    GVariant* body = g_dbus_message_get_body(message);
+    if (body == nullptr || !g_variant_is_of_type(body, G_VARIANT_TYPE_TUPLE) || g_variant_n_children(body) == 0) {
+      return s;
+    }
+    const gvariant_ptr first{g_variant_get_child_value(body, 0)};
+    if (g_variant_is_of_type(first.get(), G_VARIANT_TYPE_STRING) ||
+        g_variant_is_of_type(first.get(), G_VARIANT_TYPE_OBJECT_PATH)) {
+      s.argument = g_variant_get_string(first.get(), nullptr);
+    }
+    if (g_variant_is_of_type(body, G_VARIANT_TYPE("(sss)"))) {
+      const gvariant_ptr third{g_variant_get_child_value(body, 2)};
+      s.new_owner = g_variant_get_string(third.get(), nullptr);
+    } else if (g_variant_is_of_type(body, G_VARIANT_TYPE("(sa{sv}as)"))) {
+      gboolean locked = FALSE;
+      const gvariant_ptr changed{g_variant_get_child_value(body, 1)};
+      if (g_variant_lookup(changed.get(), "Locked", "b", &locked)) s.locked = locked != FALSE;
+      const gvariant_ptr invalidated{g_variant_get_child_value(body, 2)};
+      const auto names = g_variant_get_strv(invalidated.get(), nullptr);
+      for (const gchar* const* name = names; *name != nullptr; ++name) {
+        s.locked_invalidated = s.locked_invalidated || std::string_view{*name} == "Locked";
+      }
+      g_free(static_cast<gpointer>(const_cast<const gchar**>(names)));
+    } else if (g_variant_is_of_type(body, G_VARIANT_TYPE("(bv)"))) {
+      gboolean dismissed = FALSE;
+      g_variant_get_child(body, 0, "b", &dismissed);
+      s.dismissed = dismissed != FALSE;
+    }
+    return s;
+  }
+
+  // Runs on GDBus's worker thread for every message, in arrival order. Never blocks on a D-Bus
+  // call: the cache's mutex is never held across one.
+  static GDBusMessage* filter(GDBusConnection*, GDBusMessage* message, gboolean incoming, gpointer data) {
+    if (!incoming || g_dbus_message_get_message_type(message) != G_DBUS_MESSAGE_TYPE_SIGNAL) return message;
+    auto* self = static_cast<ss_connection*>(data);
+    const auto effect = self->cache_.apply(parse(message));
+    if (effect.owner_changed) self->stale_ = true;
+    if (effect.may_be_usable) self->notify();
+    return message;
+  }
+
+  void notify() {
+    std::vector<std::shared_ptr<std::function<void()>>> alive;
+    {
+      std::lock_guard lock{listeners_mutex_};
+      for (const auto& l : listeners_) {
+        if (auto f = l.lock()) alive.push_back(std::move(f));
+      }
+    }
+    for (const auto& f : alive) (*f)();
+  }
+
+  const std::string address_;
+  std::mutex setup_mutex_;  // held while connecting or opening a session, never by the filter
+  GDBusConnection* connection_ = nullptr;
+  std::shared_ptr<const ss_session_key> session_;
+  std::string collection_;
+  guint filter_id_ = 0;
+  std::atomic<bool> stale_{false};
+  ss_item_cache cache_;
+  std::mutex listeners_mutex_;
+  std::vector<std::weak_ptr<std::function<void()>>> listeners_;
 };
 
-/// A D-Bus a{ss} of attributes (a floating GVariant).
-[[nodiscard]] inline GVariant* ss_attribute_dict(const std::vector<std::pair<std::string, std::string>>& attrs) {
-  GVariantBuilder builder;
-  g_variant_builder_init(&builder, G_VARIANT_TYPE("a{ss}"));
-  for (const auto& [k, v] : attrs) g_variant_builder_add(&builder, "{ss}", k.c_str(), v.c_str());
-  return g_variant_builder_end(&builder);
+/// The process's connection for a bus address, created on first use and kept for the process's life.
+[[nodiscard]] inline ss_connection& ss_connection_for(const std::string& address) {
+  static std::mutex mutex;
+  static auto* connections = new std::map<std::string, ss_connection*>();  // immortal: see ss_connection
+  std::lock_guard lock{mutex};
+  auto& slot = (*connections)[address];
+  if (slot == nullptr) slot = new ss_connection(address);
+  return *slot;
 }
-
-/// One asynchronous D-Bus method call and its outcome.
-struct ss_pending_call {
-  GVariant* reply = nullptr;
-  GError* error = nullptr;
-  bool done = false;
-  ~ss_pending_call() {
-    if (reply != nullptr) g_variant_unref(reply);
-    if (error != nullptr) g_error_free(error);
-  }
-  static void on_reply(GObject* source, GAsyncResult* res, gpointer data) {
-    auto* self = static_cast<ss_pending_call*>(data);
-    self->reply = g_dbus_connection_call_finish(G_DBUS_CONNECTION(source), res, &self->error);
-    self->done = true;
-  }
-};
 
 }  // namespace securestore::detail

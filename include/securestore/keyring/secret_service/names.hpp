@@ -1,5 +1,6 @@
-// detail/secret_service_names.hpp: an injective mapping of any byte string to a D-Bus string (valid
-// UTF-8 without NUL), so a Secret Service attribute can hold every key name. No platform headers.
+// keyring/secret_service/names.hpp: the D-Bus names the backend talks to, and an injective mapping
+// of any byte string to a D-Bus string (valid UTF-8 without NUL), so a Secret Service attribute can
+// hold every key name. No platform headers.
 #pragma once
 
 #include <cstddef>
@@ -10,6 +11,17 @@
 #include <securestore/detail/utf8.hpp>
 
 namespace securestore::detail {
+
+/// The Secret Service's bus name, objects and interfaces (Secret Service API 0.2), and the bus driver.
+inline constexpr const char* ss_bus_name = "org.freedesktop.secrets";
+inline constexpr const char* ss_service_path = "/org/freedesktop/secrets";
+inline constexpr const char* ss_service_iface = "org.freedesktop.Secret.Service";
+inline constexpr const char* ss_collection_iface = "org.freedesktop.Secret.Collection";
+inline constexpr const char* ss_item_iface = "org.freedesktop.Secret.Item";
+inline constexpr const char* ss_prompt_iface = "org.freedesktop.Secret.Prompt";
+inline constexpr const char* ss_properties_iface = "org.freedesktop.DBus.Properties";
+inline constexpr const char* ss_schema = "org.securestore.Secret";
+inline constexpr const char* ss_bus_driver = "org.freedesktop.DBus";
 
 /// Whether `text` is a valid D-Bus string: well-formed UTF-8 (no overlong forms, no surrogates,
 /// nothing past U+10FFFF) without NUL, as the D-Bus specification requires.
