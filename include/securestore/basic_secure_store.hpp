@@ -177,20 +177,7 @@ class basic_secure_store {
           gate{keyring, clock, options.probe_ttl, config.interaction},
           files{config.service, config.dir, config.root_path, options, std::move(c), std::move(f)},
           log{options} {
-      if (!config.requested_backend.empty() && !config.problem &&
-          !detail::names_backend(config.requested_backend, keyring.capabilities().backend)) {
-        config.problem = error{errc::invalid_argument,
-                               detail::concat("store: SECURESTORE_BACKEND=", config.requested_backend,
-                                              " asks for a backend this store is not built with (it uses ",
-                                              keyring.capabilities().backend, ")"),
-                               "unset it, or build the store with any_keyring to choose at run time"};
-      }
-      if (options.probe_ttl <= std::chrono::seconds{0} && !config.problem) {
-        config.problem = error{errc::invalid_argument,
-                               "store: probe_ttl must be positive (a zero TTL would probe "
-                               "the keyring before every call)",
-                               "use the default of 60 s, or a few seconds"};
-      }
+      if (!config.problem) config.problem = detail::check_store_config(config, options, keyring.capabilities().backend);
       if constexpr (requires(Keyring & kr, securestore::interaction i) { kr.set_interaction(i); }) {
         keyring.set_interaction(config.interaction);
       }
@@ -261,8 +248,10 @@ class basic_secure_store {
       return found_value{std::move(from_file.value()), location::file};
     }
     if (from_file.error().code() != errc::not_found) return from_file.error();
-    if (!detail::keyring_can_name(m_->keyring.capabilities(), m_->config.service, key))
+    if (!holds_entries()) return absent(key, "this store keeps files only");
+    if (!detail::keyring_can_name(m_->keyring.capabilities(), m_->config.service, key)) {
       return absent(key, "a name the keyring cannot hold");
+    }
     if (m_->config.forced_file || !keyring_usable()) {
       if (auto hidden = keyring_hides_entries()) return *hidden;
       return absent(key, "the keyring is unavailable");

@@ -27,51 +27,11 @@
 #include <securestore/concepts.hpp>
 #include <securestore/detail/concat.hpp>
 #include <securestore/detail/errno.hpp>
+#include <securestore/detail/posix_checks.hpp>
 #include <securestore/detail/unique_fd.hpp>
 #include <securestore/error.hpp>
 
 namespace securestore {
-
-namespace detail {
-
-/// The fault hook of the real policy: never injects anything, and costs nothing.
-struct no_faults {
-  [[nodiscard]] static constexpr int take(fs_op) noexcept { return 0; }
-};
-
-/// Largest file read() accepts: envelopes are small, and a huge file must not exhaust memory.
-inline constexpr std::size_t max_file_bytes = 4 * 1024 * 1024;
-
-/// How long lock() waits for another holder before errc::timeout.
-inline constexpr std::chrono::milliseconds lock_wait{10000};
-
-/// The part of a temporary file's name that marks it: ".<name>.tmp.<16 hex>".
-inline constexpr std::string_view temp_marker = ".tmp.";
-
-/// Whether a directory on the way to a store may be trusted (OpenSSH's safe_path, systemd's
-/// chase()): owned by root or the user, and writable by no one else, except a sticky directory
-/// owned by root (/tmp), inside which nobody can rename or remove what another user made.
-[[nodiscard]] inline bool is_trusted_ancestor(const struct stat& st, uid_t user) noexcept {
-  if (st.st_uid != 0 && st.st_uid != user) return false;
-  if ((st.st_mode & (S_IWGRP | S_IWOTH)) == 0) return true;
-  return (st.st_mode & S_ISVTX) != 0 && st.st_uid == 0;
-}
-
-[[nodiscard]] inline error untrusted_directory(const std::string& dir, const struct stat& st) {
-  if (st.st_uid != 0 && st.st_uid != ::geteuid()) {
-    return error{errc::denied,
-                 concat("file ", dir, ": belongs to another user (uid ", st.st_uid,
-                        "), who could swap or hide the store's files"),
-                 "choose a fallback_dir whose every directory is yours or root's"};
-  }
-  return error{errc::denied,
-               concat("file ", dir,
-                      ": other users can write this directory, so they could swap or "
-                      "hide the store's files"),
-               concat("run chmod go-w '", dir, "', or choose another fallback_dir")};
-}
-
-}  // namespace detail
 
 /// Files in one directory, written atomically and durably, readable only by their owner.
 /// `Faults::take(op)` returns an errno to inject for that syscall, or 0. Meets fs_policy;

@@ -118,4 +118,22 @@ inline constexpr const char* backend_variable = "SECURESTORE_BACKEND";
   return out;
 }
 
+/// What is wrong with a resolved configuration for a store whose keyring is `backend`, if anything:
+/// SECURESTORE_BACKEND naming another backend, or a probe TTL that is not positive.
+[[nodiscard]] inline std::optional<error> check_store_config(const store_config& config, const store_options& options,
+                                                             std::string_view backend) {
+  if (!config.requested_backend.empty() && !names_backend(config.requested_backend, backend)) {
+    return error{errc::invalid_argument,
+                 concat("store: SECURESTORE_BACKEND=", config.requested_backend,
+                        " asks for a backend this store is not built with (it uses ", backend, ")"),
+                 "unset it, or build the store with any_keyring to choose at run time"};
+  }
+  if (options.probe_ttl <= std::chrono::seconds{0}) {
+    return error{errc::invalid_argument,
+                 "store: probe_ttl must be positive (a zero TTL would probe the keyring before every call)",
+                 "use the default of 60 s, or a few seconds"};
+  }
+  return std::nullopt;
+}
+
 }  // namespace securestore::detail
