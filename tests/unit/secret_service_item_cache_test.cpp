@@ -5,7 +5,9 @@
 #include <catch2/catch.hpp>
 
 #include <chrono>
+#include <optional>
 #include <string>
+#include <vector>
 
 namespace securestore {
 namespace {
@@ -168,6 +170,62 @@ TEST_CASE("a prompt's Completed signal tells whether it was dismissed", "[unit][
   CHECK_FALSE(*outcome);
   cache.watch_prompt(prompt);
   CHECK_FALSE(cache.wait_prompt(prompt, std::chrono::milliseconds{10}).has_value());
+}
+
+}  // namespace
+}  // namespace securestore
+
+namespace securestore {
+namespace {
+
+TEST_CASE("the item cache names a key's item only while that item is proven the only one", "[unit][secret-service]") {
+  detail::ss_item_cache cache;
+  cache.set_owner(":1.5", cache.sequence());
+  const detail::ss_item_names api{"svc", "api"};
+  const auto signal = [](const char* member, const char* path) {
+    detail::ss_signal s;
+    s.sender = ":1.5";
+    s.path = "/org/freedesktop/secrets/collection/login";
+    s.interface = "org.freedesktop.Secret.Collection";
+    s.member = member;
+    s.argument = path;
+    return s;
+  };
+  cache.remember("/c/1", api, cache.sequence(), true);
+  REQUIRE(cache.path_of(api) == std::optional<std::string>{"/c/1"});
+  SECTION("a search that did not prove it sole names nothing") {
+    detail::ss_item_cache other;
+    other.remember("/c/1", api, other.sequence());
+    CHECK_FALSE(other.path_of(api).has_value());
+  }
+  SECTION("ItemDeleted and ItemChanged forget it") {
+    (void)cache.apply(signal("ItemChanged", "/c/1"));
+    CHECK_FALSE(cache.path_of(api).has_value());
+  }
+  SECTION("an item created by someone else suspends every answer until its names are known") {
+    (void)cache.apply(signal("ItemCreated", "/c/2"));
+    CHECK_FALSE(cache.path_of(api).has_value());
+    CHECK(cache.created_paths() == std::vector<std::string>{"/c/2"});
+    SECTION("not one of ours: the answer comes back") {
+      cache.forget_created("/c/2");
+      CHECK(cache.path_of(api) == std::optional<std::string>{"/c/1"});
+    }
+    SECTION("a second item under the same names: no answer at all") {
+      cache.remember("/c/2", api, cache.sequence());
+      CHECK(cache.created_paths().empty());
+      CHECK_FALSE(cache.path_of(api).has_value());
+    }
+  }
+  SECTION("a new daemon forgets it") {
+    detail::ss_signal s;
+    s.sender = "org.freedesktop.DBus";
+    s.interface = "org.freedesktop.DBus";
+    s.member = "NameOwnerChanged";
+    s.argument = "org.freedesktop.secrets";
+    s.new_owner = ":1.7";
+    (void)cache.apply(s);
+    CHECK_FALSE(cache.path_of(api).has_value());
+  }
 }
 
 }  // namespace

@@ -116,9 +116,13 @@ class secret_service_keyring {
   /// prompt may be shown, or it was dismissed); errc::unavailable without a bus or a Secret
   /// Service; errc::timeout when the service does not answer in time.
   [[nodiscard]] result<secret> get(std::string_view service, std::string_view account) {
-    if (auto bad = check_names(service, account); !bad) return bad.error();
+    if (auto bad = detail::ss_check_names(service, account); !bad) return bad.error();
     BOOST_OUTCOME_TRY(h, acquire());
-    BOOST_OUTCOME_TRY(found, search(h, attributes(service, account)));
+    if (auto path = known_path(h, service, account)) {
+      auto value = read_secret(h, *path);
+      if (value || !retry_by_search(value.error())) return value;
+    }
+    BOOST_OUTCOME_TRY(found, search(h, detail::ss_attributes(service, account), service, account));
     if (!found.unlocked.empty()) {
       auto value = read_secret(h, found.unlocked.front());
       if (value || value.error().code() != errc::not_found) return value;
@@ -137,14 +141,18 @@ class secret_service_keyring {
   /// for an empty value or one over capabilities().max_value_bytes; errc::locked when the
   /// collection is locked and may not prompt.
   [[nodiscard]] result<void> set(std::string_view service, std::string_view account, std::string_view value) {
-    if (auto bad = check_names(service, account); !bad) return bad.error();
+    if (auto bad = detail::ss_check_names(service, account); !bad) return bad.error();
     if (value.empty() || value.size() > capabilities().max_value_bytes) {
       return error{errc::invalid_argument,
                    detail::concat("secret_service: a value must hold 1 to ", capabilities().max_value_bytes,
                                   " bytes, this one has ", value.size(), "; store it in the file fallback")};
     }
     BOOST_OUTCOME_TRY(h, acquire());
-    BOOST_OUTCOME_TRY(found, search(h, attributes(service, account)));
+    if (auto path = known_path(h, service, account)) {
+      auto updated = write_secret(h, *path, value);
+      if (updated || !retry_by_search(updated.error())) return updated;
+    }
+    BOOST_OUTCOME_TRY(found, search(h, detail::ss_attributes(service, account), service, account));
     BOOST_OUTCOME_TRY(existing, unlock_all(h, found, account));
     if (!existing.empty()) {
       auto updated = write_secret(h, existing.front(), value);
@@ -161,9 +169,14 @@ class secret_service_keyring {
   /// Removes the item(s) under (service, account): true if one was removed, false if absence was
   /// proven (unlocked collection, no match); errc::locked otherwise.
   [[nodiscard]] result<bool> remove(std::string_view service, std::string_view account) {
-    if (auto bad = check_names(service, account); !bad) return bad.error();
+    if (auto bad = detail::ss_check_names(service, account); !bad) return bad.error();
     BOOST_OUTCOME_TRY(h, acquire());
-    BOOST_OUTCOME_TRY(found, search(h, attributes(service, account)));
+    if (auto path = known_path(h, service, account)) {
+      auto deleted = delete_item(h, *path);
+      if (deleted) return true;
+      if (!retry_by_search(deleted.error())) return deleted.error();
+    }
+    BOOST_OUTCOME_TRY(found, search(h, detail::ss_attributes(service, account), service, account));
     BOOST_OUTCOME_TRY(existing, unlock_all(h, found, account));
     if (existing.empty()) {
       BOOST_OUTCOME_TRY(require_unlocked(h, found));
@@ -185,11 +198,11 @@ class secret_service_keyring {
   /// paths this process does not know yet, asked for all at once (see detail::ss_item_cache for why
   /// the cache is exact). Never reads a secret. errc::locked when matching items are locked.
   [[nodiscard]] result<std::vector<std::string>> list(std::string_view service) {
-    if (auto bad = check_names(service, "-"); !bad) return bad.error();
+    if (auto bad = detail::ss_check_names(service, "-"); !bad) return bad.error();
     BOOST_OUTCOME_TRY(h, acquire());
     std::vector<std::pair<std::string, std::string>> query{{"xdg:schema", detail::ss_schema},
                                                            {"service", detail::ss_encode_name(service)}};
-    BOOST_OUTCOME_TRY(found, search(h, query));
+    BOOST_OUTCOME_TRY(found, search(h, query, service, ""));
     BOOST_OUTCOME_TRY(paths, unlock_all(h, found, ""));
     if (paths.empty()) {
       BOOST_OUTCOME_TRY(require_unlocked(h, found));
@@ -261,26 +274,15 @@ class secret_service_keyring {
     return shared().acquire(state_->opts.timeout, state_->opts.activate);
   }
 
-  [[nodiscard]] static result<void> check_names(std::string_view service, std::string_view account) {
-    if (service.empty() || account.empty()) {
-      return error{errc::invalid_argument, "secret_service: service and key names must not be empty; name the key"};
-    }
-    return success();
-  }
-
-  // Names that are not D-Bus strings are stored hex-encoded (detail::ss_encode_name).
-  [[nodiscard]] static std::vector<std::pair<std::string, std::string>> attributes(std::string_view service,
-                                                                                   std::string_view account) {
-    return {{"xdg:schema", detail::ss_schema},
-            {"service", detail::ss_encode_name(service)},
-            {"account", detail::ss_encode_name(account)}};
-  }
-
   // Service.SearchItems, and the default collection's Locked property in the same round trip
   // unless the cache knows it is unlocked; only the default collection's items count.
+  // A search for one key that matched one unlocked item proves it the only one: the cache may name
+  // it from then on (see detail::ss_item_cache).
   [[nodiscard]] result<search_result> search(const handle& h,
-                                             const std::vector<std::pair<std::string, std::string>>& attrs) const {
+                                             const std::vector<std::pair<std::string, std::string>>& attrs,
+                                             std::string_view service, std::string_view account) const {
     search_result out;
+    const auto seq_before = shared().cache().sequence();
     if (!(state_->opts.signal_cache && shared().cache().known_unlocked())) out.probe = send_lock_probe(h);
     BOOST_OUTCOME_TRY(found, client(h).search_items(attrs, out.probe.get(), attrs.size() > 2 ? attrs[2].second : ""));
     const auto prefix = h.collection + "/";
@@ -289,7 +291,29 @@ class secret_service_keyring {
         if (path.starts_with(prefix)) (list == &found.unlocked ? out.unlocked : out.locked).push_back(std::move(path));
       }
     }
+    if (state_->opts.signal_cache && !account.empty() && out.unlocked.size() == 1 && out.locked.empty()) {
+      shared().cache().remember(out.unlocked.front(), {std::string{service}, std::string{account}}, seq_before, true);
+    }
     return out;
+  }
+
+  // The one item path of (service, account) the cache knows exactly, after it has read the names of
+  // items created since (one pipelined round trip); nullopt: search.
+  [[nodiscard]] std::optional<std::string> known_path(const handle& h, std::string_view service,
+                                                      std::string_view account) const {
+    if (!state_->opts.signal_cache) return std::nullopt;
+    auto& cache = shared().cache();
+    if (const auto created = cache.created_paths(); !created.empty()) {
+      if (!fetch_names(h, created)) return std::nullopt;
+      for (const auto& path : created) cache.forget_created(path);
+    }
+    return cache.path_of({std::string{service}, std::string{account}});
+  }
+
+  // A call on a cached path that failed this way is answered by a search instead: the item is gone
+  // (UnknownObject) or locked (the search path knows how to unlock or to say locked).
+  [[nodiscard]] static bool retry_by_search(const error& e) noexcept {
+    return e.code() == errc::not_found || e.code() == errc::locked;
   }
 
   // not_found when the default collection is unlocked (absence proven), else locked.
@@ -342,22 +366,10 @@ class secret_service_keyring {
     return paths;
   }
 
-  // Under interaction::allowed, Service.Unlock and, if the service asks, its prompt; else locked.
   [[nodiscard]] result<void> unlock(const handle& h, const std::vector<std::string>& paths,
                                     std::string_view account) const {
-    if (state_->mode.load() != interaction::allowed) {
-      return error{errc::locked, detail::concat("secret_service: the keyring holding '", account,
-                                                "' is locked and may not prompt; unlock it")};
-    }
-    BOOST_OUTCOME_TRY(prompt, client(h).unlock(paths, account));
-    if (prompt == "/") return success();
-    BOOST_OUTCOME_TRY(completed, client(h).prompt(prompt, shared().cache(), state_->opts.prompt_timeout, account));
-    if (!completed) {
-      return error{errc::timeout,
-                   "secret_service: the unlock prompt got no answer in time; unlock the keyring and retry"};
-    }
-    if (!*completed) return error{errc::locked, "secret_service: the unlock prompt was dismissed; unlock the keyring"};
-    return success();
+    return detail::ss_unlock(client(h), shared().cache(), paths, state_->mode.load() == interaction::allowed,
+                             state_->opts.prompt_timeout, account);
   }
 
   [[nodiscard]] result<secret> read_secret(const handle& h, const std::string& path) const {
@@ -372,10 +384,13 @@ class secret_service_keyring {
 
   [[nodiscard]] result<void> create_item(const handle& h, std::string_view service, std::string_view account,
                                          std::string_view value) const {
-    const auto attrs = attributes(service, account);
+    const auto attrs = detail::ss_attributes(service, account);
     const auto label = detail::concat("securestore: ", attrs[1].second, " / ", attrs[2].second);
     const auto seq_before = shared().cache().sequence();
-    auto item = client(h).create_item(h.collection, attrs, label, *h.session, value, true, account);
+    // Without replace: the search just found no item, and gnome-keyring writes its file twice for a
+    // CreateItem with replace (once to search, once to store), once without. An item another client
+    // created meanwhile becomes a second one, which set() removes and the cache never names.
+    auto item = client(h).create_item(h.collection, attrs, label, *h.session, value, false, account);
     if (!item) {
       if (item.error().code() == errc::locked && state_->mode.load() == interaction::allowed) {
         BOOST_OUTCOME_TRY(unlock(h, {h.collection}, account));
@@ -383,7 +398,8 @@ class secret_service_keyring {
       }
       return item.error();
     }
-    shared().cache().remember(item.value(), {std::string{service}, std::string{account}}, seq_before);
+    // The search before found nothing, and any item created since would be an ItemCreated: sole.
+    shared().cache().remember(item.value(), {std::string{service}, std::string{account}}, seq_before, true);
     return success();
   }
 

@@ -366,4 +366,24 @@ class ss_client {
   GDBusCallFlags flags_;
 };
 
+/// Unlocks `paths` (Service.Unlock, then its prompt if the service asks) when `may_prompt`;
+/// otherwise, or when the prompt is dismissed, errc::locked; errc::timeout when nobody answers.
+[[nodiscard]] inline result<void> ss_unlock(const ss_client& client, ss_item_cache& cache,
+                                            const std::vector<std::string>& paths, bool may_prompt,
+                                            std::chrono::milliseconds prompt_timeout, std::string_view account) {
+  if (!may_prompt) {
+    return error{errc::locked,
+                 concat("secret_service: the keyring holding '", account, "' is locked and may not prompt; unlock it")};
+  }
+  BOOST_OUTCOME_TRY(prompt, client.unlock(paths, account));
+  if (prompt == "/") return success();
+  BOOST_OUTCOME_TRY(completed, client.prompt(prompt, cache, prompt_timeout, account));
+  if (!completed) {
+    return error{errc::timeout,
+                 "secret_service: the unlock prompt got no answer in time; unlock the keyring and retry"};
+  }
+  if (!*completed) return error{errc::locked, "secret_service: the unlock prompt was dismissed; unlock the keyring"};
+  return success();
+}
+
 }  // namespace securestore::detail

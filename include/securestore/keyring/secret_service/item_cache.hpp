@@ -14,7 +14,9 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
+#include <vector>
 
 #include <securestore/keyring/secret_service/names.hpp>
 
@@ -66,7 +68,11 @@ struct ss_signal_effect {
 /// The same signals keep one more fact: that the default collection is unlocked, which is what
 /// lets a search that matched nothing prove absence without asking again. A PropertiesChanged of
 /// the default collection that lists Locked sets it (gnome-keyring emits one on every lock and
-/// unlock; a write changes only Items and Modified); any Collection* signal forgets it. Every rule trusts only signals
+/// unlock; a write changes only Items and Modified); any Collection* signal forgets it.
+/// A third map, key -> item path, lets get be one GetSecret and an overwrite one SetSecret. It
+/// holds a path only when a reply proved it the sole item under its names, and forgets it on the
+/// signals above; an ItemCreated whose names are unknown suspends every answer until the names
+/// are read (another client may have made a second item under the same names). Every rule trusts only signals
 /// whose sender is the Secret Service's current unique name (GetNameOwner, then NameOwnerChanged from the bus driver).
 /// The cache holds names only, never a value, and is bounded (cleared past `max_touched` evictions).
 class ss_item_cache {
@@ -115,12 +121,39 @@ class ss_item_cache {
   }
 
   /// Caches an item's names learned from a reply to a request sent at `seq_before`, unless the
-  /// path changed (or the cache was cleared) since.
-  void remember(const std::string& path, ss_item_names names, std::uint64_t seq_before) {
+  /// path changed (or the cache was cleared) since. With `sole`, the reply also proved it the only
+  /// item under those names (a SearchItems that matched it alone, or our own CreateItem after a
+  /// search that matched nothing): then path_of() may name it.
+  void remember(const std::string& path, ss_item_names names, std::uint64_t seq_before, bool sole = false) {
     std::lock_guard lock{mutex_};
+    created_.erase(path);
     if (cleared_at_ > seq_before) return;
     if (auto it = touched_.find(path); it != touched_.end() && it->second > seq_before) return;
+    const auto key = key_of(names);
+    if (auto it = paths_.find(key); it != paths_.end() && it->second != path) paths_.erase(it);  // two items
+    if (sole) paths_[key] = path;
     names_[path] = std::move(names);
+  }
+
+  /// The one item path under `names`, if known exact: no signal touched it since, and no item was
+  /// created since whose names the cache does not know (another client may have made a second
+  /// item under the same names; created_paths() lists them to resolve).
+  [[nodiscard]] std::optional<std::string> path_of(const ss_item_names& names) {
+    std::lock_guard lock{mutex_};
+    if (!created_.empty()) return std::nullopt;
+    auto it = paths_.find(key_of(names));
+    if (it == paths_.end()) return std::nullopt;
+    return it->second;
+  }
+  /// Items created (ItemCreated) whose names the cache does not know yet.
+  [[nodiscard]] std::vector<std::string> created_paths() {
+    std::lock_guard lock{mutex_};
+    return {created_.begin(), created_.end()};
+  }
+  /// An item from created_paths() turned out not to be one of ours (or is gone).
+  void forget_created(const std::string& path) {
+    std::lock_guard lock{mutex_};
+    created_.erase(path);
   }
 
   /// Whether the default collection is known to be unlocked: it was read as unlocked and no
@@ -172,9 +205,17 @@ class ss_item_cache {
       return effect;
     }
     if (s.sender != owner_) return effect;  // forged: not from the Secret Service
-    if (s.interface == ss_collection_iface && (s.member == "ItemDeleted" || s.member == "ItemChanged")) {
+    if (s.interface == ss_collection_iface && s.member == "ItemCreated") {
+      // Unknown names: until they are known, no key -> path answer is proven the only one.
+      if (!s.argument.empty() && !names_.contains(s.argument)) created_.insert(s.argument);
+      if (created_.size() > max_touched) clear_locked();
+    } else if (s.interface == ss_collection_iface && (s.member == "ItemDeleted" || s.member == "ItemChanged")) {
       if (s.argument.empty()) return effect;
-      names_.erase(s.argument);
+      if (auto it = names_.find(s.argument); it != names_.end()) {
+        if (auto p = paths_.find(key_of(it->second)); p != paths_.end() && p->second == s.argument) paths_.erase(p);
+        names_.erase(it);
+      }
+      created_.erase(s.argument);
       touched_[s.argument] = ++sequence_;
       if (touched_.size() > max_touched) clear_locked();
     } else if (s.interface == ss_service_iface && s.member.starts_with("Collection")) {
@@ -206,7 +247,16 @@ class ss_item_cache {
            interface == ss_properties_iface;
   }
 
+  [[nodiscard]] static std::string key_of(const ss_item_names& names) {
+    std::string key = names.service;
+    key += '\0';
+    key += names.account;
+    return key;
+  }
+
   void clear_locked() {
+    paths_.clear();
+    created_.clear();
     names_.clear();
     touched_.clear();
     unlocked_ = false;
@@ -217,6 +267,8 @@ class ss_item_cache {
   std::condition_variable prompt_done_;
   std::unordered_map<std::string, ss_item_names> names_;
   std::unordered_map<std::string, std::uint64_t> touched_;
+  std::unordered_map<std::string, std::string> paths_;  // service NUL account -> the one item path
+  std::unordered_set<std::string> created_;             // created, names not known yet
   std::map<std::string, std::optional<bool>> prompts_;
   std::uint64_t sequence_ = 0;
   std::uint64_t cleared_at_ = 0;

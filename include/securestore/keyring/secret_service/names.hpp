@@ -7,8 +7,11 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include <securestore/detail/utf8.hpp>
+#include <securestore/error.hpp>
 
 namespace securestore::detail {
 
@@ -65,6 +68,21 @@ inline constexpr std::string_view ss_hex_marker = "%hex:";
   }
   if (ss_encode_name(out) != std::string{ss_hex_marker} + std::string{value}) return std::nullopt;  // canonical
   return out;
+}
+
+/// The attributes of our item under (service, account); names that are not D-Bus strings are
+/// stored hex-encoded (ss_encode_name).
+[[nodiscard]] inline std::vector<std::pair<std::string, std::string>> ss_attributes(std::string_view service,
+                                                                                    std::string_view account) {
+  return {{"xdg:schema", ss_schema}, {"service", ss_encode_name(service)}, {"account", ss_encode_name(account)}};
+}
+
+/// errc::invalid_argument for an empty service or key name.
+[[nodiscard]] inline result<void> ss_check_names(std::string_view service, std::string_view account) {
+  if (service.empty() || account.empty()) {
+    return error{errc::invalid_argument, "secret_service: service and key names must not be empty; name the key"};
+  }
+  return success();
 }
 
 }  // namespace securestore::detail
