@@ -111,7 +111,8 @@ TEST_CASE("on a terminal the secret is asked twice without echo, overwriting is 
     pane.type(tool + " key save interrupted");
     pane.wait_for("Secret for 'interrupted' (not shown):");
     pane.press("C-c");
-    pane.type("echo \"RC=$?\"; stty -a | grep -o -- '-\\?echo ' | head -n 1 | sed 's/^/STATE:/'");
+    // The marker is spelled apart on the command line ('STA''TE:'), so only the output matches it.
+    pane.type("echo \"RC=$?\"; stty -a | grep -o -- '-\\?echo ' | head -n 1 | sed 's/^/STA''TE:/'");
     shown = pane.wait_for("STATE:");
     CHECK(shown.find("RC=130") != std::string::npos);
     CHECK(shown.find("STATE:echo") != std::string::npos);
