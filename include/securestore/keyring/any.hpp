@@ -16,7 +16,7 @@
 #include <securestore/concepts.hpp>
 #include <securestore/detail/concat.hpp>
 #include <securestore/error.hpp>
-#include <securestore/keyring/any/probe.hpp>
+#include <securestore/detail/store/round_trip_probe.hpp>
 #include <securestore/keyring/null.hpp>
 #include <securestore/secret.hpp>
 

@@ -15,6 +15,7 @@
 #include <securestore/detail/concat.hpp>
 #include <securestore/detail/crypto.hpp>
 #include <securestore/detail/format/file_names.hpp>
+#include <securestore/detail/store/round_trip_probe.hpp>
 #include <securestore/error.hpp>
 #include <securestore/store_options.hpp>
 
@@ -213,17 +214,7 @@ class keyring_gate {
                   }) {
       return keyring_.probe(service);
     } else {
-      const auto account = concat(probe_prefix, Botan::hex_encode(random_bytes(8), false));
-      const auto value = Botan::hex_encode(random_bytes(4), false);  // small: fits any keyring
-      if (auto set = keyring_.set(service, account, value); !set) return set.error();
-      auto got = keyring_.get(service, account);
-      auto removed = keyring_.remove(service, account);
-      if (!got) return got.error();
-      if (!removed) return removed.error();
-      if (!(got.value() == std::string_view{value})) {
-        return error{errc::unavailable, "keyring: the probe read back a different value", "check the keyring daemon"};
-      }
-      return success();
+      return round_trip_probe(keyring_, service);
     }
   }
 

@@ -10,25 +10,14 @@
 #include <botan/mem_ops.h>
 
 #include <securestore/basic_secure_store.hpp>
+#include <securestore/detail/concat.hpp>
 
 namespace securestore::detail::stores {
 
-/// Joins strings, string views, characters and integers into one string (for error contexts).
+/// Joins pieces into one string for error contexts: detail::concat, under the stores' name.
 template <class... Pieces>
 [[nodiscard]] std::string join(const Pieces&... pieces) {
-  std::string out;
-  auto append = [&out](const auto& piece) {
-    using T = std::decay_t<decltype(piece)>;
-    if constexpr (std::is_integral_v<T> && !std::is_same_v<T, char> && !std::is_same_v<T, bool>) {
-      out += std::to_string(piece);
-    } else if constexpr (std::is_same_v<T, char>) {
-      out += piece;
-    } else {
-      out += std::string_view{piece};
-    }
-  };
-  (append(pieces), ...);
-  return out;
+  return concat(pieces...);
 }
 
 /// Overwrites a string that held a secret before it is freed (std::string never does).

@@ -1,10 +1,8 @@
-// keyring/any/probe.hpp: the store's default keyring probe (set, get, compare, remove of a
-// reserved random account), for any_keyring to offer on behalf of a backend without a probe.
+// detail/store/round_trip_probe.hpp: the store's default keyring probe (set, get, compare, remove
+// of a reserved random account), used by keyring_gate and by any_keyring for a backend without one.
 #pragma once
 
 #include <string_view>
-
-#include <botan/hex.h>
 
 #include <securestore/concepts.hpp>
 #include <securestore/detail/concat.hpp>
@@ -14,8 +12,8 @@
 
 namespace securestore::detail {
 
-/// Proves `keyring` usable by a round trip through a reserved random account, as the store does
-/// itself for a keyring without probe() (detail::keyring_gate, which this must match). The remove
+/// Proves `keyring` usable by a round trip through a reserved random account: what the store does
+/// for a keyring without probe(). The remove
 /// runs whenever the set succeeded, so a failed probe leaves nothing behind when the keyring
 /// allows it. Returns the first failure.
 template <keyring_policy Keyring>
