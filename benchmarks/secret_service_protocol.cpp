@@ -10,32 +10,26 @@
 // Prints medians and p90s (wall time) as a Markdown table. Run it inside
 // scripts/with-secret-service.sh:  secret_service_protocol [N] [list-N]
 #include <libsecret/secret.h>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <deque>
 #include <filesystem>
-#include <functional>
 #include <string>
 #include <vector>
+
+#include "protocol.hpp"
 
 #include <securestore/basic_secure_store.hpp>
 #include <securestore/cipher/aead.hpp>
 #include <securestore/fs/posix.hpp>
 #include <securestore/keyring/secret_service.hpp>
 
-extern char** environ;
-
 namespace {
 
 namespace fs = std::filesystem;
 using namespace securestore;
-using clock_type = std::chrono::steady_clock;
+using namespace bench;
 using store_type = basic_secure_store<secret_service_keyring, aes_gcm_cipher, posix_fs>;
 
 const SecretSchema schema = {"org.securestore.Bench",
@@ -61,15 +55,6 @@ SecretService* libsecret() {
   }();
   return service;
 }
-
-// One subject: what the protocol calls on it.
-struct subject {
-  std::string name;
-  std::function<bool(const std::string&, const std::string&)> set;
-  std::function<bool(const std::string&)> get;  // true when found
-  std::function<bool(const std::string&)> remove;
-  std::function<std::size_t()> list;
-};
 
 subject libsecret_subject(const std::string& service) {
   const auto attrs = [service](const std::string& account) {
@@ -122,115 +107,6 @@ subject libsecret_subject(const std::string& service) {
           }};
 }
 
-subject store_subject(store_type& store) {
-  return {"securestore", [&store](const std::string& key, const std::string& v) { return bool(store.set(key, v)); },
-          [&store](const std::string& key) { return bool(store.get(key)); },
-          [&store](const std::string& key) { return bool(store.remove(key)); },
-          [&store] { return store.list().value().size(); }};
-}
-
-struct stats {
-  double median_ms = 0;
-  double p90_ms = 0;
-};
-
-stats summarize(std::vector<double> ms) {
-  std::sort(ms.begin(), ms.end());
-  if (ms.empty()) return {};
-  return {ms[ms.size() / 2], ms[std::min(ms.size() - 1, ms.size() * 9 / 10)]};
-}
-
-template <class F>
-double time_ms(F&& f) {
-  const auto start = clock_type::now();
-  if (!f()) {
-    std::fprintf(stderr, "an operation failed\n");
-    std::exit(1);
-  }
-  return std::chrono::duration<double, std::milli>(clock_type::now() - start).count();
-}
-
-struct row {
-  std::string what;
-  stats subject;
-  stats floor;
-};
-
-// The five timed operations for one value size, on every subject, interleaved (subject, floor,
-// subject, ...) so a machine that gets busier mid-run weighs on both alike. Per subject, per
-// operation: the times.
-std::vector<std::vector<stats>> run_ops(std::vector<subject*> subjects, std::size_t size, int n, int& counter) {
-  const std::string value(size, 'v');
-  const auto k = subjects.size();
-  std::vector<std::deque<std::string>> live(k);
-  std::vector<std::vector<std::vector<double>>> times(k, std::vector<std::vector<double>>(5));
-  const auto fresh = [&] { return "key-" + std::to_string(size) + "-" + std::to_string(counter++); };
-  for (int i = 0; i < n; ++i) {
-    for (std::size_t s = 0; s < k; ++s) {
-      const auto key = fresh();
-      times[s][0].push_back(time_ms([&] { return subjects[s]->set(key, value); }));
-      live[s].push_back(key);
-      if (live[s].size() > 10) {
-        (void)subjects[s]->remove(live[s].front());
-        live[s].pop_front();
-      }
-    }
-  }
-  for (int i = 0; i < n; ++i) {
-    for (std::size_t s = 0; s < k; ++s) {
-      const auto& key = live[s][static_cast<std::size_t>(i) % live[s].size()];
-      times[s][1].push_back(time_ms([&] { return subjects[s]->set(key, value); }));
-    }
-  }
-  for (int i = 0; i < n; ++i) {
-    for (std::size_t s = 0; s < k; ++s) {
-      const auto& key = live[s][static_cast<std::size_t>(i) % live[s].size()];
-      times[s][2].push_back(time_ms([&] { return subjects[s]->get(key); }));
-    }
-  }
-  for (int i = 0; i < n; ++i) {
-    for (std::size_t s = 0; s < k; ++s) {
-      const auto key = "absent-" + std::to_string(counter++);
-      times[s][3].push_back(time_ms([&] { return !subjects[s]->get(key); }));
-    }
-  }
-  for (int i = 0; i < n; ++i) {
-    for (std::size_t s = 0; s < k; ++s) {
-      const auto key = fresh();
-      (void)subjects[s]->set(key, value);
-      times[s][4].push_back(time_ms([&] { return subjects[s]->remove(key); }));
-    }
-  }
-  std::vector<std::vector<stats>> out(k);
-  for (std::size_t s = 0; s < k; ++s) {
-    for (const auto& key : live[s]) (void)subjects[s]->remove(key);
-    for (auto& t : times[s]) out[s].push_back(summarize(t));
-  }
-  return out;
-}
-
-double spawn_list_ms(const std::string& child, const std::string& service, const fs::path& dir) {
-  const std::string fallback = (dir / service).string();
-  const std::string root = (dir / "root.key").string();
-  std::vector<char*> argv{const_cast<char*>(child.c_str()), const_cast<char*>(service.c_str()),
-                          const_cast<char*>(fallback.c_str()), const_cast<char*>(root.c_str()), nullptr};
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-  const auto start = clock_type::now();
-  pid_t pid = 0;
-  if (posix_spawn(&pid, child.c_str(), &actions, nullptr, argv.data(), environ) != 0) std::exit(1);
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  const double ms = std::chrono::duration<double, std::milli>(clock_type::now() - start).count();
-  posix_spawn_file_actions_destroy(&actions);
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-    std::fprintf(stderr, "the list child failed\n");
-    std::exit(1);
-  }
-  return ms;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -263,13 +139,7 @@ int main(int argc, char** argv) {
   std::vector<row> rows;
   int counter = 0;
   for (const std::size_t size : {std::size_t{40}, std::size_t{4096}}) {
-    const auto both = run_ops({&ours, &floor}, size, n, counter);
-    const auto& a = both[0];
-    const auto& b = both[1];
-    const char* names[] = {"set, new key", "overwrite", "get", "get miss", "remove"};
-    for (std::size_t i = 0; i < 5; ++i) {
-      rows.push_back({std::string{names[i]} + (size == 40 ? " (40 B)" : " (4 KiB)"), a[i], b[i]});
-    }
+    add_rows(rows, run_ops({&ours, &floor}, size, n, counter), size);
   }
 
   // List: background removed, exactly 200 entries.
@@ -284,7 +154,9 @@ int main(int argc, char** argv) {
     floor_list.push_back(time_ms([&] { return floor.list() == 200; }));
   }
   const auto child = (fs::path{argv[0]}.parent_path() / "secret_service_list_child").string();
-  for (int i = 0; i < list_n; ++i) fresh_process.push_back(spawn_list_ms(child, service, dir));
+  for (int i = 0; i < list_n; ++i) {
+    fresh_process.push_back(spawn_ms({child, service, (dir / service).string(), (dir / "root.key").string()}));
+  }
   rows.push_back({"list 200, in process", summarize(in_process), summarize(floor_list)});
   rows.push_back({"list 200, fresh process", summarize(fresh_process), summarize(floor_list)});
   for (int i = 0; i < 200; ++i) {
@@ -294,10 +166,6 @@ int main(int argc, char** argv) {
   fs::remove_all(dir);
 
   std::printf("N = %d per operation, %d per list; medians (p90), wall time\n\n", n, list_n);
-  std::printf("| operation | securestore | raw libsecret | ratio |\n|---|---|---|---|\n");
-  for (const auto& r : rows) {
-    std::printf("| %s | %.2f ms (%.2f) | %.2f ms (%.2f) | %.2fx |\n", r.what.c_str(), r.subject.median_ms,
-                r.subject.p90_ms, r.floor.median_ms, r.floor.p90_ms, r.subject.median_ms / r.floor.median_ms);
-  }
+  print_table(rows, "raw libsecret", "ms");
   return 0;
 }

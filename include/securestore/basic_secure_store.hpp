@@ -19,6 +19,7 @@
 #include <securestore/detail/format/file_names.hpp>
 #include <securestore/detail/store/config.hpp>
 #include <securestore/detail/store/file_entries.hpp>
+#include <securestore/detail/store/keyring_absence.hpp>
 #include <securestore/detail/store/keyring_gate.hpp>
 #include <securestore/detail/store/keyring_marker.hpp>
 #include <securestore/detail/store/keyring_rules.hpp>
@@ -198,6 +199,10 @@ class basic_secure_store {
   result<void> set_impl(std::string_view key, std::string_view value, detail::observation& seen) {
     if (auto valid = check_key(key); !valid) return valid;
     if (auto valid = detail::check_value(value); !valid) return valid;
+    if (!detail::keyring_limit(m_->keyring.capabilities(), m_->config.service, key, value) &&
+        unlocked_keyring_write(key, [&] { return m_->keyring.set(m_->config.service, key, value); }, seen)) {
+      return success();
+    }
     auto lock = m_->files.lock_writes();
     if (!lock) return lock.error();
     auto to_file = [&]() -> result<void> {
@@ -208,7 +213,9 @@ class basic_secure_store {
     if (m_->config.forced_file || !holds_entries()) return to_file();
     if (!keyring_usable()) {
       if (auto latched = m_->gate.latched()) return *latched;
-      if (m_->options.fallback == fallback_policy::deny) return keyring_unavailable_error();
+      if (m_->options.fallback == fallback_policy::deny) {
+        return detail::deny_error(keyring_name(), m_->gate.status(keyring_name()).reason);
+      }
       return to_file();
     }
     if (auto limit = detail::keyring_limit(m_->keyring.capabilities(), m_->config.service, key, value)) {
@@ -236,24 +243,49 @@ class basic_secure_store {
                  "remove it by hand"};
   }
 
+  // A keyring write (set or remove) of a key without a file, without the write lock: when the
+  // directory provably held no file of the key and no crash leftover before the write, and is
+  // unchanged after it, no file write, removal or promotion of the key raced with it (each changes
+  // the directory), so the lock and the file removal are moot. False: take the locked path (which
+  // then repeats the write under the lock; a failure noted here has already turned the keyring
+  // off where it must, so the locked path does not wait on it twice).
+  template <class Write>
+  bool unlocked_keyring_write(std::string_view key, Write&& write, detail::observation& seen) {
+    if (m_->config.forced_file || !holds_entries() || !m_->marker.known_present() || !keyring_usable() ||
+        !detail::keyring_can_name(m_->keyring.capabilities(), m_->config.service, key)) {
+      return false;
+    }
+    const auto proof = m_->files.prove_no_file(key);
+    if (!proof) return false;
+    seen.backend = keyring_name();
+    auto written = write();
+    if (!written) {
+      note_keyring_failure(written.error());
+      return false;
+    }
+    return m_->files.unchanged_since(*proof);
+  }
+
   result<found_value> lookup(std::string_view key, detail::observation& seen) {
     if (auto valid = check_key(key); !valid) return valid.error();
-    auto from_file = m_->files.read(key);
-    if (from_file) {
-      seen.backend = "file";
-      if (!m_->config.forced_file && promote(key, from_file.value())) {
-        seen.backend = keyring_name();
-        return found_value{std::move(from_file.value()), location::keyring};
+    if (!m_->files.prove_no_file(key)) {  // one stat, instead of an open, while nothing changed
+      auto from_file = m_->files.read(key);
+      if (from_file) {
+        seen.backend = "file";
+        if (!m_->config.forced_file && promote(key, from_file.value())) {
+          seen.backend = keyring_name();
+          return found_value{std::move(from_file.value()), location::keyring};
+        }
+        return found_value{std::move(from_file.value()), location::file};
       }
-      return found_value{std::move(from_file.value()), location::file};
+      if (from_file.error().code() != errc::not_found) return from_file.error();
     }
-    if (from_file.error().code() != errc::not_found) return from_file.error();
     if (!holds_entries()) return absent(key, "this store keeps files only");
     if (!detail::keyring_can_name(m_->keyring.capabilities(), m_->config.service, key)) {
       return absent(key, "a name the keyring cannot hold");
     }
     if (m_->config.forced_file || !keyring_usable()) {
-      if (auto hidden = keyring_hides_entries()) return *hidden;
+      if (auto hidden = detail::keyring_hides_entries(*m_)) return *hidden;
       return absent(key, "the keyring is unavailable");
     }
     seen.backend = keyring_name();
@@ -268,9 +300,16 @@ class basic_secure_store {
 
   result<bool> remove_impl(std::string_view key, detail::observation& seen) {
     if (auto valid = check_key(key); !valid) return valid.error();
+    bool from_keyring = false;
+    const auto unlocked = unlocked_keyring_write(key, [&]() -> result<void> {
+      auto removed = m_->keyring.remove(m_->config.service, key);
+      if (!removed) return removed.error();
+      from_keyring = removed.value();
+      return success();
+    }, seen);
+    if (unlocked) return from_keyring;
     auto lock = m_->files.lock_writes();
     if (!lock) return lock.error();
-    bool from_keyring = false;
     if (detail::keyring_can_name(m_->keyring.capabilities(), m_->config.service, key)) {
       if (!m_->config.forced_file && keyring_usable()) {
         seen.backend = keyring_name();
@@ -279,8 +318,8 @@ class basic_secure_store {
           note_keyring_failure(removed.error());
           return detail::with_store_remedy(removed.error());
         }
-        from_keyring = removed.value();
-      } else if (auto hidden = keyring_hides_entries()) {
+        from_keyring = from_keyring || removed.value();
+      } else if (auto hidden = detail::keyring_hides_entries(*m_)) {
         return *hidden;
       }
     }
@@ -309,7 +348,7 @@ class basic_secure_store {
           }
         }
       } else {
-        out.missing = keyring_hides_entries();
+        out.missing = detail::keyring_hides_entries(*m_);
       }
     }
     std::sort(out.names.begin(), out.names.end());  // std::string's order is byte-wise
@@ -338,38 +377,6 @@ class basic_secure_store {
     m_->log.warn("latch", keyring_name(), code,
                  "the keyring is locked or refused access; securestore has turned it off (unlock it, then call "
                  "retry_keyring() or restart; or set SECURESTORE_BACKEND=file)");
-  }
-
-  // When the keyring may hold entries it cannot show now, absence cannot be proven, and the
-  // answer is the keyring's state, never not_found: latched off (locked/denied), hanging
-  // (timeout), or unreachable while it may hold this service's entries (an outage, or the file
-  // override). A local keyring that never held any (no daemon on this host, no marker) hides
-  // nothing of ours.
-  std::optional<error> keyring_hides_entries() {
-    if (!holds_entries()) return std::nullopt;
-    if (m_->config.forced_file) {
-      if (!keyring_may_hold_entries()) return std::nullopt;
-      return detail::override_hides_error(keyring_name(), m_->config.dir);
-    }
-    if (auto latched = m_->gate.latched()) return latched;
-    const auto status = m_->gate.status(keyring_name());
-    if (status.state == keyring_state::busy) return detail::busy_error(keyring_name(), status.reason);
-    if (keyring_may_hold_entries()) return detail::outage_error(keyring_name(), status.reason);
-    return std::nullopt;
-  }
-
-  error keyring_unavailable_error() {
-    return detail::deny_error(keyring_name(), m_->gate.status(keyring_name()).reason);
-  }
-
-  // Whether this service's entries may be in the keyring while it cannot be asked: it is shared
-  // with other hosts, it worked earlier in this process, or some process here once stored an
-  // entry of this service there (the marker file).
-  bool keyring_may_hold_entries() {
-    const auto caps = m_->keyring.capabilities();
-    if (!caps.holds_entries) return false;
-    if (caps.shared || m_->gate.seen_available()) return true;
-    return m_->marker.present(m_->files);
   }
 
   // A file read while the keyring works is moved into it (the file held the newest value).

@@ -26,6 +26,7 @@
 
 #include <securestore/concepts.hpp>
 #include <securestore/detail/concat.hpp>
+#include <securestore/detail/directory_stamp.hpp>
 #include <securestore/detail/errno.hpp>
 #include <securestore/detail/posix_checks.hpp>
 #include <securestore/detail/unique_fd.hpp>
@@ -45,19 +46,25 @@ class basic_posix_fs {
    public:
     directory_type() = default;
     directory_type(std::filesystem::path path, detail::unique_fd fd, dev_t dev, ino_t ino)
-        : path_{std::move(path)}, fd_{std::make_shared<detail::unique_fd>(std::move(fd))}, dev_{dev}, ino_{ino} {}
+        : path_{std::move(path)},
+          fd_{std::make_shared<detail::unique_fd>(std::move(fd))},
+          dev_{dev},
+          ino_{ino},
+          local_timestamps_{detail::has_local_timestamps(fd_->get())} {}
     [[nodiscard]] const std::filesystem::path& path() const noexcept { return path_; }
     [[nodiscard]] int fd() const noexcept { return fd_ ? fd_->get() : -1; }
     [[nodiscard]] bool is_open() const noexcept { return fd() >= 0; }
     [[nodiscard]] std::string file(std::string_view name) const { return (path_ / name).native(); }
     [[nodiscard]] dev_t dev() const noexcept { return dev_; }
     [[nodiscard]] ino_t ino() const noexcept { return ino_; }
+    [[nodiscard]] bool local_timestamps() const noexcept { return local_timestamps_; }
 
    private:
     std::filesystem::path path_;
     std::shared_ptr<detail::unique_fd> fd_;
     dev_t dev_{};
     ino_t ino_{};
+    bool local_timestamps_ = false;
   };
 
   /// Holds an exclusive flock(2) on a lock file until destroyed.
@@ -162,10 +169,23 @@ class basic_posix_fs {
   /// Whether `dir` is still the directory at its path (not removed, renamed or replaced since it
   /// was opened): one stat of the path, compared with the open descriptor's identity.
   [[nodiscard]] bool still_current(const directory_type& dir) const {
-    struct stat st {};
-    if (!dir.is_open() || ::stat(dir.path().c_str(), &st) != 0) return false;
     struct stat held {};
-    return ::fstat(dir.fd(), &held) == 0 && held.st_nlink > 0 && st.st_dev == dir.dev() && st.st_ino == dir.ino();
+    return still_current(dir, held);
+  }
+
+  /// The directory's change stamp (detail/directory_stamp.hpp) when it is still current, on a
+  /// local file system, and settled: an equal stamp later proves the same entry names.
+  [[nodiscard]] std::optional<detail::directory_stamp> change_stamp(const directory_type& dir) const {
+    struct stat held {};
+    if (!dir.local_timestamps() || !still_current(dir, held)) return std::nullopt;
+    return detail::settled_stamp(held);
+  }
+
+  /// Whether the entries of `dir` (the directory held, wherever its path now leads) are still
+  /// those `stamp` was taken for: one fstat.
+  [[nodiscard]] bool unchanged_since(const directory_type& dir, const detail::directory_stamp& stamp) const {
+    struct stat held {};
+    return ::fstat(dir.fd(), &held) == 0 && held.st_nlink > 0 && detail::settled_stamp(held) == stamp;
   }
 
   /// Replaces `name` in `dir` with `bytes`: temp file (0600) -> write -> fsync -> rename ->
@@ -343,6 +363,10 @@ class basic_posix_fs {
   Faults faults_{};
 
  private:
+  // still_current(dir), keeping the directory's fstat.
+  static bool still_current(const directory_type& dir, struct stat& held) {
+    return detail::stat_if_at_path(dir.path().c_str(), dir.fd(), dir.dev(), dir.ino(), held);
+  }
   int open_at(fs_op op, int dir_fd, const char* name, int flags, mode_t mode) {
     if (int e = faults_.take(op); e != 0) {
       errno = e;

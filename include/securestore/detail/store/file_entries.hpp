@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -27,11 +28,40 @@ namespace securestore::detail {
 /// The name of the lock file in a store's directory.
 inline constexpr std::string_view lock_file_name = ".lock";
 
+/// The optional fs hooks change_stamp(dir) -> std::optional<Stamp> (an equal stamp later proves
+/// the same entry names) and Fs::is_temp_name(name) (a write's temp file), see concepts.hpp.
+template <class Fs>
+struct change_stamp_of {
+  struct none {
+    friend bool operator==(const none&, const none&) = default;
+  };
+  using type = none;
+  static constexpr bool available = false;
+};
+template <class Fs>
+  requires requires(const Fs& fs, const typename Fs::directory_type& dir, std::string_view name) {
+    fs.change_stamp(dir).value();
+    { fs.unchanged_since(dir, fs.change_stamp(dir).value()) } -> std::same_as<bool>;
+    { Fs::is_temp_name(name) } -> std::same_as<bool>;
+  }
+struct change_stamp_of<Fs> {
+  using type = typename decltype(std::declval<const Fs&>().change_stamp(
+      std::declval<const typename Fs::directory_type&>()))::value_type;
+  static constexpr bool available = true;
+};
+
 /// One service's directory of encrypted entries. Thread-safe.
 template <cipher_policy Cipher, fs_policy Fs>
 class file_entries {
  public:
   using directory = typename Fs::directory_type;
+  /// What Fs's optional change_stamp(dir) returns (fs/posix.hpp), or a placeholder without one.
+  using stamp_type = typename change_stamp_of<Fs>::type;
+
+ private:
+  static constexpr bool has_stamps = change_stamp_of<Fs>::available;
+
+ public:
 
   /// Held while writing: a mutex in the process, an advisory lock across processes. When the
   /// directory is missing and cannot be made (a read-only home), no file can exist to race on:
@@ -94,6 +124,37 @@ class file_entries {
     if (lock.no_directory) return false;
     (void)fs_.sweep_temp_files(*lock.dir, std::chrono::seconds{0});
     return fs_.remove(*lock.dir, entry_name(key));
+  }
+
+  /// A proof, from the directory's change stamp alone (no open, no scan), that `key` has no file
+  /// and that no crash leftover is in the directory; nullopt when it cannot be proven (the fs has
+  /// no stamps, the directory changed in the last seconds, or there is such a file): the caller
+  /// then looks. Costs one stat while the directory is unchanged, a scan when it changed.
+  [[nodiscard]] std::optional<stamp_type> prove_no_file(std::string_view key) {
+    if constexpr (has_stamps) {
+      std::lock_guard lock{dir_mutex_};
+      if (!dir_) return std::nullopt;
+      auto stamp = fs_.change_stamp(*dir_);
+      if (!stamp) return std::nullopt;
+      if (!snapshot_ || snapshot_->stamp != *stamp) take_snapshot(*stamp);
+      if (!snapshot_ || snapshot_->has_leftovers || snapshot_->entries.contains(entry_name(key))) return std::nullopt;
+      return stamp;
+    } else {
+      (void)key;
+      return std::nullopt;
+    }
+  }
+
+  /// Whether the directory's entries are still those `proof` was given for.
+  [[nodiscard]] bool unchanged_since(const stamp_type& proof) {
+    if constexpr (has_stamps) {
+      std::lock_guard lock{dir_mutex_};
+      if (!dir_) return false;
+      return fs_.unchanged_since(*dir_, proof);
+    } else {
+      (void)proof;
+      return false;
+    }
   }
 
   /// The names of the keys that have a file. A hashed (long) name is read from its envelope,
@@ -163,6 +224,29 @@ class file_entries {
   }
 
  private:
+  // The entry names of the directory as of `stamp` (listed between two equal stamps, so no change
+  // can hide in the listing), and whether a crashed writer's temp file is there.
+  struct snapshot {
+    stamp_type stamp;
+    std::unordered_set<std::string> entries;
+    bool has_leftovers = false;
+  };
+
+  void take_snapshot(const stamp_type& stamp) {
+    snapshot_.reset();
+    auto files = fs_.list(*dir_);
+    if (!files || fs_.change_stamp(*dir_) != stamp) return;
+    snapshot next{stamp, {}, false};
+    for (auto& file : files.value()) {
+      if (Fs::is_temp_name(file)) {
+        next.has_leftovers = true;
+      } else if (file.ends_with(entry_suffix)) {
+        next.entries.insert(std::move(file));
+      }
+    }
+    snapshot_ = std::move(next);
+  }
+
   std::string entry_name(std::string_view key) const { return concat(file_stem(key), entry_suffix); }
 
   // The directory, opened and checked once, and opened again only when its path no longer leads
@@ -173,6 +257,7 @@ class file_entries {
     auto opened = fs_.open_directory(path_, directory_options{.create = create, .make_private = true});
     if (!opened) return opened.error();
     dir_ = opened.value();
+    snapshot_.reset();
     return opened;
   }
 
@@ -234,6 +319,7 @@ class file_entries {
   std::mutex write_mutex_;  // serialises writers in this process; the flock does it across processes
   std::mutex dir_mutex_;
   std::optional<directory> dir_;
+  std::optional<snapshot> snapshot_;  // guarded by dir_mutex_
   bool swept_ = false;  // guarded by write_mutex_
 };
 

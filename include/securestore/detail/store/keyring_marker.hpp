@@ -26,6 +26,9 @@ class keyring_marker {
     return seen_;
   }
 
+  /// Whether this store knows the marker is in place (it left it, or saw it).
+  [[nodiscard]] bool known_present() const noexcept { return seen_; }
+
   /// Leaves the marker before the first keyring write of this store (once per process; the file
   /// is written once per service and directory). Best effort: where no directory can exist, no
   /// file can be stale. The caller holds `lock`.

@@ -1,0 +1,116 @@
+// Tests of the store's shortcut for keyring entries: while the fallback directory's timestamps
+// prove it unchanged, "no file for this key" costs one stat and a keyring write takes no lock. The
+// shortcut must never hide a file another writer made, never skip a crash leftover, and step
+// aside when a file write races with the keyring write. The directory must have been left alone
+// for 2 s before its stamp proves anything, so these tests sleep.
+#include <securestore/basic_secure_store.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include <securestore/detail/directory_stamp.hpp>
+
+#include "support/names.hpp"
+#include "support/stores.hpp"
+
+using namespace std::chrono_literals;
+using securestore::fs_op;
+using securestore::location;
+using securestore::test::faulty_file_store;
+using securestore::test::memory_rig;
+using securestore::test::options_in;
+
+namespace {
+
+// Past the 2 s a directory's stamp needs to settle (detail/directory_stamp.hpp).
+void let_directory_settle() { std::this_thread::sleep_for(2100ms); }
+
+// A second writer on the same directory that can only write files (a process whose keyring is down).
+faulty_file_store file_writer(const memory_rig& rig) { return faulty_file_store{"svc", options_in(rig.dir), {}, {}, rig.fs, rig.clock}; }
+
+bool local_timestamps(const std::filesystem::path& dir) {
+  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  const bool local = fd >= 0 && securestore::detail::has_local_timestamps(fd);
+  if (fd >= 0) ::close(fd);
+  return local;
+}
+
+}  // namespace
+
+TEST_CASE("a settled directory lets a keyring write skip the lock, and only then", "[store][stamp]") {
+  memory_rig rig;
+  auto store = rig.make();
+  REQUIRE(store.set("first", "one"));  // makes the directory and leaves the keyring marker
+  if (!local_timestamps(securestore::test::entries_of(rig.dir))) {
+    WARN("the temp directory is not on a local file system with timestamps: the shortcut is off here");
+    return;
+  }
+  // Not settled yet: the write takes the lock, so a failing lock fails it.
+  rig.fs.fail_next(fs_op::lock, EIO, 0);
+  CHECK_FALSE(store.set("early", "v"));
+  let_directory_settle();
+  // Settled: the keyring write needs no lock (an injected lock failure is never reached) ...
+  rig.fs.fail_next(fs_op::lock, EIO, 0);
+  REQUIRE(store.set("late", "v"));
+  CHECK(store.get("late").value() == "v");
+  REQUIRE(store.remove("late").value());
+  CHECK(store.get("late").error().code() == securestore::errc::not_found);
+  CHECK(rig.keyring.entries().count({"svc", "late"}) == 0);
+  // ... and the lock failure is still pending: nothing took the lock.
+  CHECK(rig.fs.faults_fired() == 1);
+}
+
+TEST_CASE("a file another writer made after the directory settled is read, never proven absent", "[store][stamp]") {
+  memory_rig rig;
+  auto store = rig.make();
+  REQUIRE(store.set("first", "one"));
+  let_directory_settle();
+  CHECK(store.get("written-later").error().code() == securestore::errc::not_found);  // the snapshot is taken
+  auto other = file_writer(rig);
+  REQUIRE(other.set("written-later", "from the file"));
+  // Right after the change (stamp not settled) and once the changed stamp settled (a new snapshot).
+  CHECK(store.get("written-later").value() == "from the file");
+  REQUIRE(other.set("written-later-2", "also from the file"));
+  let_directory_settle();
+  CHECK(store.get("written-later-2").value() == "also from the file");
+}
+
+TEST_CASE("a crash leftover in the directory sends a keyring write to the locked path that sweeps it", "[store][stamp]") {
+  memory_rig rig;
+  auto store = rig.make();
+  REQUIRE(store.set("first", "one"));  // the store's first lock already swept the directory
+  const auto leftover = securestore::test::entries_of(rig.dir) / ".key.enc.tmp.0123456789abcdef";
+  std::ofstream{leftover} << "a half-written value";
+  let_directory_settle();
+  REQUIRE(store.set("key", "v"));
+  CHECK_FALSE(std::filesystem::exists(leftover));
+}
+
+TEST_CASE("a file written while a lock-free keyring write is in flight is noticed: the stores agree after",
+          "[store][stamp]") {
+  memory_rig rig;
+  auto store = rig.make();
+  REQUIRE(store.set("first", "one"));
+  let_directory_settle();
+  rig.keyring.hang_for(400ms);  // the keyring write is slow (below the keyring's 2 s timeout)
+  std::thread racing_writer{[&] {
+    std::this_thread::sleep_for(100ms);
+    auto other = file_writer(rig);
+    REQUIRE(other.set("key", "from the file"));  // lands while the keyring write is in flight
+  }};
+  REQUIRE(store.set("key", "from the keyring"));
+  racing_writer.join();
+  rig.keyring.heal();
+  // The directory changed during the write, so it was repeated under the lock and the file
+  // removed: one value, the same through every path.
+  CHECK_FALSE(std::filesystem::exists(rig.file_of("key")));
+  CHECK(store.get("key").value() == "from the keyring");
+  CHECK(store.locate("key").value() == location::keyring);
+}
