@@ -308,6 +308,26 @@ class ss_client {
     return out;
   }
 
+  /// Properties.Get(Item.Attributes) of one item: every attribute, whoever wrote it (for reading
+  /// other libraries' items; get_attributes() recognises only ours).
+  [[nodiscard]] result<std::vector<std::pair<std::string, std::string>>> item_attributes(
+      const std::string& path) const {
+    BOOST_OUTCOME_TRY(reply, call(path.c_str(), ss_properties_iface, "Get",
+                                  g_variant_new("(ss)", ss_item_iface, "Attributes"), G_VARIANT_TYPE("(v)"),
+                                  "read the attributes of", path));
+    GVariant* boxed = nullptr;
+    g_variant_get(reply.get(), "(v)", &boxed);
+    const gvariant_ptr dict{boxed};
+    std::vector<std::pair<std::string, std::string>> out;
+    if (!g_variant_is_of_type(boxed, G_VARIANT_TYPE("a{ss}"))) return out;
+    GVariantIter iter;
+    g_variant_iter_init(&iter, boxed);
+    const gchar* name = nullptr;
+    const gchar* value = nullptr;
+    while (g_variant_iter_next(&iter, "{&s&s}", &name, &value)) out.emplace_back(name, value);
+    return out;
+  }
+
   /// Turns a failed call into an error, and marks the connection stale when the daemon may have gone.
   [[nodiscard]] error failure(const GError* e, std::string_view what, std::string_view account) const {
     const errc code = classify_gerror(e);
