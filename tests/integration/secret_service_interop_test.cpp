@@ -216,11 +216,19 @@ written write_entries(const std::vector<peer>& ps) {
   return w;
 }
 
+// Every usable peer's entries, written, and an empty store to import them into.
+struct import_rig {
+  std::vector<peer> ps = usable_peers();
+  written w = ps.empty() ? written{} : write_entries(ps);
+  temp_dir dir;
+  ss_store store{unique_service_name("securestore-imported"), options_in(dir)};
+};
+
 TEST_CASE("the entries keytar, keyring-rs, Python keyring and secret-tool wrote are listed with their origin",
           "[secret-service][interop]") {
-  const auto ps = usable_peers();
-  if (ps.empty()) return;
-  const auto w = write_entries(ps);
+  import_rig rig;
+  if (rig.ps.empty()) return;
+  const auto& w = rig.w;
   secret_service_keyring ours;
   REQUIRE(ours.set(w.service, "securestore-own", "ours"));  // our own item under the same service
 
@@ -258,11 +266,9 @@ TEST_CASE("the entries keytar, keyring-rs, Python keyring and secret-tool wrote 
 
 TEST_CASE("import copies other libraries' entries into the store, and a re-run is a no-op",
           "[secret-service][interop]") {
-  const auto ps = usable_peers();
+  import_rig rig;
+  auto& [ps, w, dir, store] = rig;
   if (ps.empty()) return;
-  const auto w = write_entries(ps);
-  temp_dir dir;
-  ss_store store{unique_service_name("securestore-imported"), options_in(dir)};
 
   SECTION("a dry run plans every entry and reads, writes and removes nothing") {
     auto plan = import_keyring_entries(store, w.service, {.dry_run = true});
@@ -300,11 +306,9 @@ TEST_CASE("import copies other libraries' entries into the store, and a re-run i
 
 TEST_CASE("remove_source removes only the originals whose copy was read back, and their library no longer finds them",
           "[secret-service][interop]") {
-  const auto ps = usable_peers();
+  import_rig rig;
+  auto& [ps, w, dir, store] = rig;
   if (ps.empty()) return;
-  const auto w = write_entries(ps);
-  temp_dir dir;
-  ss_store store{unique_service_name("securestore-imported"), options_in(dir)};
   // The store already holds a different value for one account: that entry must stay where it is.
   const auto kept_account = std::string{origin_name(ps.front().origin)} + "-big";
   REQUIRE(store.set(kept_account, "a different value"));
