@@ -19,6 +19,7 @@
 
 #include <securestore/basic_secure_store.hpp>
 #include <securestore/cipher/aead.hpp>
+#include <securestore/file_store.hpp>
 #include <securestore/fs/posix.hpp>
 #include <securestore/keyring/secret_service.hpp>
 #include <securestore/keyring/secret_service/foreign_entries.hpp>
@@ -334,6 +335,45 @@ TEST_CASE("remove_source removes only the originals whose copy was read back, an
   REQUIRE(left);
   REQUIRE(left.value().size() == 1);
   CHECK(left.value().front().account == kept_account);
+}
+
+// Starts the test daemon again (unlocked, with the same keyring files) when the test is done.
+struct unlock_after {
+  std::string ctl;
+  ~unlock_after() {
+    if (!ctl.empty()) (void)run({ctl, "restart"}, "");
+  }
+};
+
+TEST_CASE("in a locked collection, entries are listed as locked, and import fails them and removes nothing",
+          "[secret-service][interop]") {
+  import_rig rig;
+  auto& [ps, w, dir, store] = rig;
+  if (ps.empty()) return;
+  const char* ctl = std::getenv("SECURESTORE_TEST_KEYRING_CTL");
+  REQUIRE(ctl != nullptr);
+  unlock_after guard{ctl};
+  REQUIRE(run({"gdbus", "call", "--session", "--dest", "org.freedesktop.secrets", "--object-path",
+               "/org/freedesktop/secrets", "--method", "org.freedesktop.Secret.Service.Lock",
+               "['/org/freedesktop/secrets/aliases/default']"},
+              "")
+              .status == 0);
+
+  foreign_entry_reader reader;
+  auto listed = reader.list(w.service);
+  REQUIRE(listed);
+  REQUIRE(listed.value().size() == w.entries.size());
+  for (const auto& e : listed.value()) CHECK(e.locked);
+  CHECK(reader.read(listed.value().front()).error().code() == errc::locked);
+
+  // The store itself falls back to its file while the keyring is locked: nothing may reach it.
+  temp_dir file_dir;
+  file_store files{"securestore-imported", options_in(file_dir)};
+  auto report = import_keyring_entries(files, w.service, {.remove_source = true});
+  REQUIRE(report);
+  CHECK(report.value().count(migration_outcome::failed) == w.entries.size());
+  for (const auto& item : report.value().items) CHECK_FALSE(item.source_removed);
+  CHECK(files.list().value().empty());
 }
 
 }  // namespace

@@ -26,9 +26,9 @@ namespace securestore {
 /// Which library wrote an item, as far as its attributes tell (README: "Entries other libraries wrote").
 enum class foreign_origin {
   keyring_rs,      ///< Rust `keyring` (keyring-rs, keyring-core) and @napi-rs/keyring: service + username
-  keytar,          ///< node keytar (libsecret, schema org.freedesktop.Secret.Generic): service + account
+  keytar,          ///< node keytar (libsecret): service + account, label "<service>/<account>"
   python_keyring,  ///< Python keyring's SecretService backend: service + username + application
-  secret_tool,     ///< `secret-tool store service S account A` (no xdg:schema): service + account
+  secret_tool,     ///< `secret-tool store --label=L service S account A`: service + account, another label
 };
 
 /// The origin's name in reports: "keyring-rs", "keytar", "python-keyring", "secret-tool".
@@ -59,14 +59,17 @@ inline constexpr std::string_view ss_generic_schema = "org.freedesktop.Secret.Ge
 inline constexpr std::string_view ss_python_keyring_application = "Python keyring library";
 inline constexpr std::string_view ss_keyring_rs_application = "rust-keyring";
 
-/// Who wrote an item with these attributes and the account it holds; nullopt for our own items and
-/// for items none of the known libraries writes.
+/// Who wrote an item with these attributes and this label, and the account it holds; nullopt for
+/// our own items and for items none of the known libraries writes.
 ///  - `username` + application "Python keyring library": python-keyring;
 ///  - `username` + application "rust-keyring" (keyring-rs 2/3) or none (keyring-core, @napi-rs/keyring): keyring-rs;
-///  - `account` + xdg:schema org.freedesktop.Secret.Generic: keytar (or another libsecret client using that schema);
-///  - `account` and no xdg:schema: secret-tool (or another client writing bare attributes).
+///  - `account`, label "<service>/<account>": keytar (its label is always exactly that);
+///  - `account`, any other label: secret-tool (or another client writing bare service/account).
+/// An `account` item's xdg:schema must be absent or org.freedesktop.Secret.Generic (keytar's),
+/// and neither tells keytar from secret-tool: gnome-keyring 42 adds the generic schema to some
+/// items created without one.
 [[nodiscard]] inline std::optional<std::pair<foreign_origin, std::string>> classify_foreign_item(
-    const std::vector<std::pair<std::string, std::string>>& attrs) {
+    const std::vector<std::pair<std::string, std::string>>& attrs, std::string_view label) {
   const auto find = [&](std::string_view name) -> std::optional<std::string_view> {
     for (const auto& [k, v] : attrs) {
       if (k == name) return std::string_view{v};
@@ -75,6 +78,8 @@ inline constexpr std::string_view ss_keyring_rs_application = "rust-keyring";
   };
   const auto schema = find("xdg:schema");
   const auto application = find("application");
+  const auto service = find("service");
+  if (!service) return std::nullopt;
   if (const auto user = find("username")) {
     if (application == ss_python_keyring_application) return std::pair{foreign_origin::python_keyring, std::string{*user}};
     if (!application || application == ss_keyring_rs_application) {
@@ -82,9 +87,10 @@ inline constexpr std::string_view ss_keyring_rs_application = "rust-keyring";
     }
     return std::nullopt;
   }
-  if (const auto account = find("account")) {
-    if (!schema) return std::pair{foreign_origin::secret_tool, std::string{*account}};
-    if (schema == ss_generic_schema) return std::pair{foreign_origin::keytar, std::string{*account}};
+  if (const auto account = find("account"); account && (!schema || schema == ss_generic_schema)) {
+    const bool keytar_label = label.size() == service->size() + 1 + account->size() && label.starts_with(*service) &&
+                              label[service->size()] == '/' && label.ends_with(*account);
+    return std::pair{keytar_label ? foreign_origin::keytar : foreign_origin::secret_tool, std::string{*account}};
   }
   return std::nullopt;  // ours (org.securestore.Secret) or an application of its own
 }
@@ -122,16 +128,16 @@ class foreign_entry_reader {
     std::vector<foreign_entry> out;
     for (const auto* paths : {&found.unlocked, &found.locked}) {
       for (const auto& path : *paths) {
-        auto attrs = client.item_attributes(path);
-        if (!attrs) {
-          if (attrs.error().code() == errc::not_found) continue;  // deleted meanwhile
-          if (attrs.error().code() == errc::locked) {
+        auto item = client.item_properties(path);
+        if (!item) {
+          if (item.error().code() == errc::not_found) continue;  // deleted meanwhile
+          if (item.error().code() == errc::locked) {
             return error{errc::locked, detail::concat("secret_service: an entry for '", service,
                                                       "' is in a locked collection; unlock the keyring and retry")};
           }
-          return attrs.error();
+          return item.error();
         }
-        if (auto known = detail::classify_foreign_item(attrs.value())) {
+        if (auto known = detail::classify_foreign_item(item.value().attributes, item.value().label)) {
           out.push_back({known->first, std::string{service}, std::move(known->second), path, paths == &found.locked});
         }
       }
