@@ -259,6 +259,12 @@ TEST_CASE("the entries keytar, keyring-rs, Python keyring and secret-tool wrote 
     auto value = read_keyring_entry(w.service, account);
     REQUIRE(value);
     CHECK(value.value() == entry.second);
+    auto from_its_origin = read_keyring_entry(w.service, account, entry.first);
+    REQUIRE(from_its_origin);
+    CHECK(from_its_origin.value() == entry.second);
+    const auto other_origin =
+        entry.first == foreign_origin::secret_tool ? foreign_origin::keytar : foreign_origin::secret_tool;
+    CHECK(read_keyring_entry(w.service, account, other_origin).error().code() == errc::not_found);
     CHECK(read_keyring_entry(w.service, "nobody-wrote-this").error().code() == errc::not_found);
     CHECK(read_keyring_entry(w.service, "securestore-own").error().code() == errc::not_found);
   }

@@ -121,7 +121,8 @@ class foreign_entry_reader {
     BOOST_OUTCOME_TRY(link, connect());
     const auto client = link.client();
     BOOST_OUTCOME_TRY(found, client.search_items({{"service", std::string{service}}}, nullptr, ""));
-    if (!found.locked.empty() && mode_ == interaction::allowed) {
+    const bool unlock = !found.locked.empty() && mode_ == interaction::allowed;
+    if (unlock) {
       BOOST_OUTCOME_TRY(detail::ss_unlock(client, link.shared->cache(), found.locked, true, opts_.prompt_timeout,
                                           service));
     }
@@ -138,7 +139,8 @@ class foreign_entry_reader {
           return item.error();
         }
         if (auto known = detail::classify_foreign_item(item.value().attributes, item.value().label)) {
-          out.push_back({known->first, std::string{service}, std::move(known->second), path, paths == &found.locked});
+          const bool locked = paths == &found.locked && !unlock;
+          out.push_back({known->first, std::string{service}, std::move(known->second), path, locked});
         }
       }
     }
