@@ -88,8 +88,8 @@ struct peer {
   std::vector<std::string> write;  // then service and account; the value on stdin
   std::vector<std::string> read;   // then service and account; the value on stdout
   std::vector<std::pair<std::string, std::string>> env;
-  std::string missing;             // why it cannot run here, empty when it can
-  bool attribute_pairs = false;    // secret-tool: "service S account A" rather than "S A"
+  std::string missing;           // why it cannot run here, empty when it can
+  bool attribute_pairs = false;  // secret-tool: "service S account A" rather than "S A"
 
   [[nodiscard]] std::vector<std::string> with(std::vector<std::string> argv, const std::string& service,
                                               const std::string& account) const {
@@ -144,8 +144,9 @@ std::vector<peer> peers() {
   const auto has_module = [&](const char* name) {
     return !modules.empty() && std::filesystem::exists(std::filesystem::path{modules} / name / "package.json");
   };
-  const std::string npm_missing = "SECURESTORE_NPM_PEERS names no installed @napi-rs/keyring and keytar; run "
-                                  "scripts/install-npm-peers.sh <dir> and export it";
+  const std::string npm_missing =
+      "SECURESTORE_NPM_PEERS names no installed @napi-rs/keyring and keytar; run "
+      "scripts/install-npm-peers.sh <dir> and export it";
   out.push_back({foreign_origin::keyring_rs,
                  {"node", "-e", napi_write},
                  {"node", "-e", napi_read},
@@ -207,7 +208,8 @@ written write_entries(const std::vector<peer>& ps) {
   written w;
   for (const auto& p : ps) {
     const std::string stem{origin_name(p.origin)};
-    for (const auto& [account, value] : {std::pair{stem + "-unicode", unicode_value}, std::pair{stem + "-big", big_value}}) {
+    for (const auto& [account, value] :
+         {std::pair{stem + "-unicode", unicode_value}, std::pair{stem + "-big", big_value}}) {
       INFO(stem << " stores " << account);
       REQUIRE(p.store(w.service, account, value));
       w.entries[account] = {p.origin, value};

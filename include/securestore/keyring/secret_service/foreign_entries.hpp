@@ -81,7 +81,8 @@ inline constexpr std::string_view ss_keyring_rs_application = "rust-keyring";
   const auto service = find("service");
   if (!service) return std::nullopt;
   if (const auto user = find("username")) {
-    if (application == ss_python_keyring_application) return std::pair{foreign_origin::python_keyring, std::string{*user}};
+    if (application == ss_python_keyring_application)
+      return std::pair{foreign_origin::python_keyring, std::string{*user}};
     if (!application || application == ss_keyring_rs_application) {
       return std::pair{foreign_origin::keyring_rs, std::string{*user}};
     }
@@ -123,8 +124,8 @@ class foreign_entry_reader {
     BOOST_OUTCOME_TRY(found, client.search_items({{"service", std::string{service}}}, nullptr, ""));
     const bool unlock = !found.locked.empty() && mode_ == interaction::allowed;
     if (unlock) {
-      BOOST_OUTCOME_TRY(detail::ss_unlock(client, link.shared->cache(), found.locked, true, opts_.prompt_timeout,
-                                          service));
+      BOOST_OUTCOME_TRY(
+          detail::ss_unlock(client, link.shared->cache(), found.locked, true, opts_.prompt_timeout, service));
     }
     std::vector<foreign_entry> out;
     for (const auto* paths : {&found.unlocked, &found.locked}) {
@@ -175,8 +176,8 @@ class foreign_entry_reader {
     BOOST_OUTCOME_TRY(link, connect());
     const auto client = link.client();
     if (entry.locked && mode_ == interaction::allowed) {
-      BOOST_OUTCOME_TRY(detail::ss_unlock(client, link.shared->cache(), {entry.path}, true, opts_.prompt_timeout,
-                                          entry.account));
+      BOOST_OUTCOME_TRY(
+          detail::ss_unlock(client, link.shared->cache(), {entry.path}, true, opts_.prompt_timeout, entry.account));
     }
     return client.get_secret(entry.path, *link.handle.session);
   }
