@@ -12,7 +12,11 @@ packages=(
   gnome-keyring dbus dbus-x11 libglib2.0-bin       # a real Secret Service for tests
   pass gnupg                                       # the pass backend
   libcli11-dev tmux                                # the command-line tool and its terminal test
+  python3-keyring libsecret-tools                  # peers whose Secret Service entries we import
 )
+# The npm peers (@napi-rs/keyring, keytar: scripts/install-npm-peers.sh) need node and npm; keep a
+# node that is already there.
+command -v node >/dev/null && command -v npm >/dev/null || packages+=(nodejs npm)
 
 missing=()
 for p in "${packages[@]}"; do

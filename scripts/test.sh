@@ -19,8 +19,16 @@ cmake --build "$build" -j2
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
 export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$root/tests/lsan.supp:print_suppressions=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+# The npm libraries the Secret Service interop tests write with, in a throw-away directory.
+SECURESTORE_NPM_PEERS=$(scripts/install-npm-peers.sh "$(mktemp -d)")
+export SECURESTORE_NPM_PEERS
 scripts/with-secret-service.sh scripts/with-pass-store.sh \
   ctest --test-dir "$build" --output-on-failure -j2 --timeout 600
+# The keyring import example on throw-away data: secret-tool writes an entry, the example moves it.
+scripts/with-secret-service.sh env -u XDG_DATA_HOME HOME="$(mktemp -d)" bash -c 'set -e
+  printf example-value | secret-tool store --label=example service securestore-example account demo
+  "$0/examples/example_import_keyring_entries" securestore-example --remove-source >/dev/null
+  ! secret-tool lookup service securestore-example account demo >/dev/null' "$build"
 # The kernel keyring again from a fresh session keyring that does not link the user keyring (what
 # `keyctl session -`, services and some logins run in).
 keyctl session - "$build/tests/contract_tests" "[keyutils]"

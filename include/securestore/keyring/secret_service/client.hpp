@@ -59,6 +59,12 @@ struct ss_found {
   std::vector<std::string> locked;
 };
 
+/// An item's label and attributes, as the service holds them.
+struct ss_item_properties {
+  std::vector<std::pair<std::string, std::string>> attributes;
+  std::string label;
+};
+
 /// Properties.Get(Locked) of a collection, sent asynchronously so it shares a round trip with a
 /// search; it drains its reply before it goes away, and remembers an "unlocked" answer.
 struct ss_lock_probe {
@@ -304,6 +310,25 @@ class ss_client {
       g_variant_get(calls[i].reply, "(v)", &boxed);
       const gvariant_ptr dict{boxed};
       out[i] = ss_names_of(boxed);
+    }
+    return out;
+  }
+
+  /// Properties.GetAll(Item) of one item: its label and every attribute, whoever wrote it (for
+  /// reading other libraries' items; get_attributes() recognises only ours).
+  [[nodiscard]] result<ss_item_properties> item_properties(const std::string& path) const {
+    BOOST_OUTCOME_TRY(reply, call(path.c_str(), ss_properties_iface, "GetAll", g_variant_new("(s)", ss_item_iface),
+                                  G_VARIANT_TYPE("(a{sv})"), "read the attributes of", path));
+    const gvariant_ptr all{g_variant_get_child_value(reply.get(), 0)};
+    ss_item_properties out;
+    const gchar* label = nullptr;
+    if (g_variant_lookup(all.get(), "Label", "&s", &label)) out.label = label;
+    GVariantIter* attrs = nullptr;
+    if (g_variant_lookup(all.get(), "Attributes", "a{ss}", &attrs)) {
+      const gchar* name = nullptr;
+      const gchar* value = nullptr;
+      while (g_variant_iter_next(attrs, "{&s&s}", &name, &value)) out.attributes.emplace_back(name, value);
+      g_variant_iter_free(attrs);
     }
     return out;
   }
