@@ -7,29 +7,20 @@
 
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "cli/tool.hpp"
+#include "support/migrate.hpp"
 #include "support/names.hpp"
 
 namespace securestore::test {
 namespace {
 
 using json = nlohmann::json;
-constexpr const char* other_canary = "canary-0d3b7e5a91f2c468";
-
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
-
-std::string slurp(const std::filesystem::path& p) {
-  std::ifstream in{p};
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 // Neither canary in anything the tool printed: reports and warnings never hold a value.
 void check_no_value(const run_result& r) {
@@ -63,7 +54,8 @@ TEST_CASE("import env copies variables from the child's environment and a re-run
   CHECK(t.run({"key", "load", "anthropic"}).out == std::string{canary} + "\n");
   CHECK(t.run({"key", "load", "openai"}).out == std::string{other_canary} + "\n");
 
-  auto again = t.run({"--json", "import", "env", "SECURESTORE_TEST_ANTHROPIC=anthropic", "SECURESTORE_TEST_OPENAI=openai"});
+  auto again =
+      t.run({"--json", "import", "env", "SECURESTORE_TEST_ANTHROPIC=anthropic", "SECURESTORE_TEST_OPENAI=openai"});
   CHECK(again.status == 0);
   check_no_value(again);
   const auto doc = json::parse(again.out);
@@ -96,8 +88,14 @@ TEST_CASE("import env reports an unset variable, exits 1, and a dry run stores n
 TEST_CASE("import config moves the fields out of the config and records where they live", "[cli][migrate]") {
   tool_home t;
   const auto path = write_config(t, sample_config);
-  const std::vector<std::string> args{"import",  "config",  path.native(),   "--field", "apiKey=anthropic",
-                                      "--field", "/providers/openai/apiKey=openai", "--remove-source"};
+  const std::vector<std::string> args{"import",
+                                      "config",
+                                      path.native(),
+                                      "--field",
+                                      "apiKey=anthropic",
+                                      "--field",
+                                      "/providers/openai/apiKey=openai",
+                                      "--remove-source"};
 
   SECTION("a dry run reads no value and changes nothing") {
     auto dry = t.run([&] {

@@ -7,19 +7,11 @@
 #include <cstdlib>
 #include <string>
 
+#include "support/migrate.hpp"
 #include "support/names.hpp"
 #include "support/stores.hpp"
 
 namespace securestore::test {
-namespace {
-
-constexpr const char* other_canary = "canary-0d3b7e5a91f2c468";
-
-bool mentions(const migration_report& report, const std::string& text) {
-  return report.to_text().find(text) != std::string::npos || report.to_json().dump().find(text) != std::string::npos;
-}
-
-}  // namespace
 
 TEST_CASE("import_from_env copies each set variable under its key and reads it back", "[migrate][env]") {
   memory_rig rig;
@@ -27,7 +19,8 @@ TEST_CASE("import_from_env copies each set variable under its key and reads it b
   const scoped_env a{"SECURESTORE_TEST_ANTHROPIC", canary};
   const scoped_env b{"SECURESTORE_TEST_OPENAI", other_canary};
 
-  auto report = import_from_env(store, {{"SECURESTORE_TEST_ANTHROPIC", "anthropic"}, {"SECURESTORE_TEST_OPENAI", "openai"}});
+  auto report =
+      import_from_env(store, {{"SECURESTORE_TEST_ANTHROPIC", "anthropic"}, {"SECURESTORE_TEST_OPENAI", "openai"}});
   REQUIRE(report.items.size() == 2);
   CHECK(report.items[0].outcome == migration_outcome::imported);
   CHECK(report.items[0].origin == "environment");
@@ -41,7 +34,8 @@ TEST_CASE("import_from_env copies each set variable under its key and reads it b
   CHECK_FALSE(mentions(report, other_canary));
 
   SECTION("running it again is a no-op that reports already_present") {
-    auto again = import_from_env(store, {{"SECURESTORE_TEST_ANTHROPIC", "anthropic"}, {"SECURESTORE_TEST_OPENAI", "openai"}});
+    auto again =
+        import_from_env(store, {{"SECURESTORE_TEST_ANTHROPIC", "anthropic"}, {"SECURESTORE_TEST_OPENAI", "openai"}});
     CHECK(again.count(migration_outcome::already_present) == 2);
     CHECK(again.count(migration_outcome::imported) == 0);
   }
@@ -69,8 +63,8 @@ TEST_CASE("a dry run of import_from_env plans what is set and stores nothing", "
   const scoped_env set{"SECURESTORE_TEST_SET", canary};
   const scoped_env unset{"SECURESTORE_TEST_UNSET", nullptr};
 
-  auto report = import_from_env(store, {{"SECURESTORE_TEST_SET", "a"}, {"SECURESTORE_TEST_UNSET", "b"}},
-                                {.dry_run = true});
+  auto report =
+      import_from_env(store, {{"SECURESTORE_TEST_SET", "a"}, {"SECURESTORE_TEST_UNSET", "b"}}, {.dry_run = true});
   CHECK(report.items[0].outcome == migration_outcome::planned);
   CHECK(report.items[1].outcome == migration_outcome::skipped);
   CHECK(store.list().value().empty());
@@ -78,8 +72,7 @@ TEST_CASE("a dry run of import_from_env plans what is set and stores nothing", "
   CHECK_FALSE(mentions(report, canary));
 }
 
-TEST_CASE("import_from_env skips a key the store holds with another value unless told to overwrite",
-          "[migrate][env]") {
+TEST_CASE("import_from_env skips a key the store holds with another value unless told to overwrite", "[migrate][env]") {
   memory_rig rig;
   auto store = rig.make();
   REQUIRE(store.set("anthropic", other_canary));

@@ -6,26 +6,16 @@
 
 #include <cerrno>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
 
 #include <nlohmann/json.hpp>
 
+#include "support/migrate.hpp"
 #include "support/names.hpp"
 #include "support/stores.hpp"
 
 namespace securestore::test {
 namespace {
-
-constexpr const char* other_canary = "canary-0d3b7e5a91f2c468";
-
-std::string slurp(const std::filesystem::path& p) {
-  std::ifstream in{p};
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 std::filesystem::perms mode_of(const std::filesystem::path& p) {
   return std::filesystem::status(p).permissions() & std::filesystem::perms::mask;
@@ -75,8 +65,7 @@ TEST_CASE("export_to_file writes every entry as {name: value} in a new 0600 file
   }
 }
 
-TEST_CASE("export_to_file refuses a partial listing unless the caller opts in, and then says so",
-          "[migrate][export]") {
+TEST_CASE("export_to_file refuses a partial listing unless the caller opts in, and then says so", "[migrate][export]") {
   memory_rig rig;
   auto store = rig.make();
   REQUIRE(store.set("in-keyring", canary));

@@ -8,25 +8,16 @@
 #include <cerrno>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <string>
 
 #include <nlohmann/json.hpp>
 
+#include "support/migrate.hpp"
 #include "support/names.hpp"
 #include "support/stores.hpp"
 
 namespace securestore::test {
 namespace {
-
-constexpr const char* other_canary = "canary-0d3b7e5a91f2c468";
-
-std::string slurp(const std::filesystem::path& p) {
-  std::ifstream in{p};
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 std::filesystem::path write_config(const temp_dir& dir, const std::string& text,
                                    std::filesystem::perms mode = std::filesystem::perms::owner_read |
@@ -44,10 +35,6 @@ std::string sample_config() {
 }
 
 const std::vector<config_field> sample_fields{{"apiKey", "anthropic"}, {"/providers/openai/apiKey", "openai"}};
-
-bool mentions(const migration_report& report, const std::string& text) {
-  return report.to_text().find(text) != std::string::npos || report.to_json().dump().find(text) != std::string::npos;
-}
 
 }  // namespace
 
@@ -96,8 +83,7 @@ TEST_CASE("import_plaintext_config moves the fields into the store and rewrites 
   }
 }
 
-TEST_CASE("a config moved into the file store records credentialStorage file and keeps its mode",
-          "[migrate][config]") {
+TEST_CASE("a config moved into the file store records credentialStorage file and keeps its mode", "[migrate][config]") {
   temp_dir dir;
   faulty_file_store store{"svc", options_in(dir)};
   temp_dir config_dir;
@@ -229,8 +215,8 @@ TEST_CASE("fields that cannot be moved are skipped with a reason, and a missing 
   temp_dir config_dir;
   const auto path = write_config(config_dir, R"({"n": 5, "list": ["x"], "empty": ""})");
 
-  auto report = import_plaintext_config(
-      store, path, {{"n", "a"}, {"/list/0", "b"}, {"empty", "c"}, {"absent", "d"}}, {.remove_source = true});
+  auto report = import_plaintext_config(store, path, {{"n", "a"}, {"/list/0", "b"}, {"empty", "c"}, {"absent", "d"}},
+                                        {.remove_source = true});
   REQUIRE(report);
   for (const auto& item : report.value().items) {
     CHECK(item.outcome == migration_outcome::skipped);
@@ -246,9 +232,9 @@ TEST_CASE("a config other users can read is refused before anything is copied", 
   memory_rig rig;
   auto store = rig.make();
   temp_dir config_dir;
-  const auto path = write_config(config_dir, sample_config(),
-                                 std::filesystem::perms::owner_read | std::filesystem::perms::owner_write |
-                                     std::filesystem::perms::others_read);
+  const auto path = write_config(
+      config_dir, sample_config(),
+      std::filesystem::perms::owner_read | std::filesystem::perms::owner_write | std::filesystem::perms::others_read);
 
   auto report = import_plaintext_config(store, path, sample_fields, {.remove_source = true});
   REQUIRE_FALSE(report);

@@ -28,6 +28,17 @@ std::optional<std::pair<std::string, std::string>> split_pair(const std::string&
   return std::pair{spec.substr(0, eq), spec.substr(eq + 1)};
 }
 
+// Each LEFT=RIGHT spec (already checked by pair_check) as a {left, right} aggregate: env_mapping, config_field.
+template <class Pair>
+std::vector<Pair> pairs_of(const std::vector<std::string>& specs, bool last) {
+  std::vector<Pair> out;
+  for (const auto& spec : specs) {
+    auto pair = split_pair(spec, last).value();
+    out.push_back({std::move(pair.first), std::move(pair.second)});
+  }
+  return out;
+}
+
 // A CLI11 check that each value is LEFT=RIGHT: a bad one is a usage error (exit 2).
 CLI::Validator pair_check(std::string name, bool last) {
   return CLI::Validator(
@@ -80,14 +91,10 @@ wired_command add_import_env(CLI::App& import) {
       "  securestore import env ANTHROPIC_API_KEY=anthropic OPENAI_API_KEY=openai\n"
       "  securestore import env --dry-run GITHUB_TOKEN=github-token\n");
   return {command, [o](const global_options& g) {
-            std::vector<env_mapping> mappings;
-            for (const auto& spec : o->specs) {
-              auto pair = split_pair(spec).value();
-              mappings.push_back({std::move(pair.first), std::move(pair.second)});
-            }
             auto s = open_store(g, requested_backend(g));
             if (!s) return fail(g, "import into", g.service, "none", s.error());
-            return print_report(g, import_from_env(s.value().store, mappings, o->options));
+            return print_report(g,
+                                import_from_env(s.value().store, pairs_of<env_mapping>(o->specs, false), o->options));
           }};
 }
 
@@ -117,21 +124,18 @@ wired_command add_import_config(CLI::App& import) {
       "  securestore import config ~/.myapp/settings.json --field apiKey=anthropic \\\n"
       "      --field /providers/openai/apiKey=openai --remove-source\n");
   return {command, [o](const global_options& g) {
-            std::vector<config_field> fields;
-            for (const auto& spec : o->specs) {
-              auto pair = split_pair(spec, true).value();
-              fields.push_back({std::move(pair.first), std::move(pair.second)});
-            }
             auto s = open_store(g, requested_backend(g));
             if (!s) return fail(g, "import into", g.service, "none", s.error());
-            auto report = import_plaintext_config(s.value().store, o->path, fields, o->options);
+            auto report =
+                import_plaintext_config(s.value().store, o->path, pairs_of<config_field>(o->specs, true), o->options);
             if (!report) return fail(g, "import from", o->path, s.value().backend, report.error());
             const bool copied = report.value().count(migration_outcome::imported) +
                                     report.value().count(migration_outcome::already_present) !=
                                 0;
             if (!o->options.remove_source && !o->options.dry_run && copied) {
-              warn(g, detail::concat(o->path, " still holds the values in plain text; run again with --remove-source "
-                                               "to take them out of it"));
+              warn(g, detail::concat(o->path,
+                                     " still holds the values in plain text; run again with --remove-source "
+                                     "to take them out of it"));
             }
             return print_report(g, report.value());
           }};

@@ -155,8 +155,8 @@ template <class Store, fs_policy Fs = typename Store::fs_type>
   for (const auto i : movable) {
     auto where = store.locate(fields[i].key);
     if (!where) {
-      return where.error().with_remedy(concat("the keys were copied but ", file.native(),
-                                              " still holds them: run the import again to finish"));
+      return where.error().with_remedy(
+          concat("the keys were copied but ", file.native(), " still holds them: run the import again to finish"));
     }
     all_in_keyring = all_in_keyring && where.value() == location::keyring;
     auto& value = config.doc.at(pointers[i]);
@@ -175,8 +175,9 @@ template <class Store, fs_policy Fs = typename Store::fs_type>
   }
   // write_atomic makes the file 0600; give it back the mode it had (the directory is writable by
   // no one else, so the file at this path is the one just written).
-  if (!ec && mode != std::filesystem::perms::unknown && (mode & std::filesystem::perms::mask) != 
-      (std::filesystem::perms::owner_read | std::filesystem::perms::owner_write)) {
+  if (!ec && mode != std::filesystem::perms::unknown &&
+      (mode & std::filesystem::perms::mask) !=
+          (std::filesystem::perms::owner_read | std::filesystem::perms::owner_write)) {
     std::filesystem::permissions(file, mode & std::filesystem::perms::mask, ec);
     if (ec) {
       return error{errc::unavailable,
