@@ -99,7 +99,9 @@ template <class Store, fs_policy Fs = typename Store::fs_type>
     }
     out.doc[name] = std::string{value.value().reveal()};
   }
-  detail::stores::scrubbed_string text{out.doc.dump(2, ' ', false, nlohmann::json::error_handler_t::strict) + "\n"};
+  // Moved, not copied, into memory that is scrubbed (the serializer's own growth is beyond reach).
+  detail::stores::scrubbed_string text{out.doc.dump(2, ' ', false, nlohmann::json::error_handler_t::strict)};
+  text.value.push_back('\n');
 
   auto dir = fs.open_directory(file.parent_path(), directory_options{.create = false, .make_private = false});
   if (!dir) return dir.error();
