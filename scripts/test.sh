@@ -55,7 +55,7 @@ cmake --build "$core" -j2
 ctest --test-dir "$core" --output-on-failure -j2 --timeout 600
 
 # The examples of the stores on top, on the file store in a throw-away home (never a real keyring).
-env -u XDG_DATA_HOME SECURESTORE_BACKEND=file HOME="$(mktemp -d)" bash -c 'for e in provider_keys tool_keys tokens extension_settings; do "$0/examples/example_$e" >/dev/null || exit 1; done' "$build"
+env -u XDG_DATA_HOME SECURESTORE_BACKEND=file HOME="$(mktemp -d)" bash -c 'for e in provider_keys tool_keys tokens extension_settings migrate_from_env; do "$0/examples/example_$e" >/dev/null || exit 1; done' "$build"
 
 scripts/test-consumer.sh "$root/build/consumer"
 

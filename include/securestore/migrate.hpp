@@ -4,3 +4,6 @@
 #pragma once
 
 #include <securestore/migrate/report.hpp>
+#include <securestore/migrate/environment.hpp>
+#include <securestore/migrate/export.hpp>
+#include <securestore/migrate/plaintext_config.hpp>

@@ -6,12 +6,15 @@
 #include <signal.h>
 
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <string>
 
 #include <nlohmann/json.hpp>
 
 #include "cli/tool.hpp"
 #include "contract/make_keyring.hpp"
+#include "support/migrate.hpp"
 #include "support/names.hpp"
 
 namespace securestore::test {
@@ -126,6 +129,34 @@ TEST_CASE("a locked secret-service keyring exits 4, a silent one 7 and an unreac
     t.set_env("DBUS_SESSION_BUS_ADDRESS", std::getenv("DBUS_SESSION_BUS_ADDRESS"));
   }
   (void)t.run({"--backend", "secret-service", "--service", service, "--yes", "key", "delete", "token"});
+}
+
+TEST_CASE("import config into the Secret Service records credentialStorage keyring, and export reads it back",
+          "[cli][secret-service][migrate]") {
+  if (keyring_ctl().empty()) return;
+  tool_home t;
+  t.set_env("SECURESTORE_BACKEND", std::nullopt);
+  const auto service = unique_service_name("securestore-cli");
+  const auto config = t.home() / "settings.json";
+  std::ofstream{config} << R"({"apiKey": ")" << canary << R"(", "theme": "dark"})";
+  std::filesystem::permissions(config, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  const auto tool = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), {"--backend", "secret-service", "--service", service});
+    return t.run(args);
+  };
+
+  auto moved = tool({"import", "config", config.native(), "--field", "apiKey=anthropic", "--remove-source"});
+  CHECK(moved.status == 0);
+  CHECK(moved.all().find(canary) == std::string::npos);
+  const auto doc = json::parse(slurp(config));
+  CHECK(doc == json{{"theme", "dark"}, {"credentialStorage", "keyring"}});
+  CHECK(json::parse(tool({"--json", "key", "show", "anthropic"}).out)["location"] == "keyring");
+
+  const auto backup = t.home() / "backup.json";
+  auto exported = tool({"export", backup.native()});
+  CHECK(exported.status == 0);
+  CHECK(json::parse(slurp(backup)) == json{{"anthropic", canary}});
+  (void)tool({"--yes", "key", "delete", "anthropic"});
 }
 
 }  // namespace securestore::test

@@ -28,12 +28,10 @@
 #include <securestore/secret.hpp>
 
 #include "terminal.hpp"
+#include "tool_support.hpp"
 
 namespace securestore::tool {
 namespace {
-
-using tool_store = basic_secure_store<any_keyring, aes_gcm_cipher, posix_fs>;
-using json = nlohmann::json;
 
 // The file store's limit on a value (1 MiB); the store refuses more, and so does reading it.
 inline constexpr std::size_t max_secret_bytes = 1024 * 1024;
@@ -59,6 +57,10 @@ class scoped_backend_variable {
  private:
   std::optional<std::string> old_;
 };
+
+}  // namespace
+
+// The helpers below are shared with the other subcommands' files (tool_support.hpp).
 
 std::string dump(const json& doc) { return doc.dump(-1, ' ', false, json::error_handler_t::replace); }
 
@@ -90,14 +92,8 @@ std::string_view display_name(std::string_view backend) {
 
 std::string_view location_name(location where) { return where == location::keyring ? "keyring" : "file"; }
 
-struct opened {
-  tool_store store;
-  std::string backend;  ///< capabilities().backend: "secret_service", "none"
-};
-
 // A store of g.service on `backend_name` ("auto", "keyutils", "file", ...).
-result<opened> open_store(const global_options& g, const std::string& backend_name,
-                          std::optional<interaction> mode = std::nullopt) {
+result<opened> open_store(const global_options& g, const std::string& backend_name, std::optional<interaction> mode) {
   auto keyring = any_keyring::named(backend_name);
   if (!keyring) {
     return error{errc::invalid_argument,
@@ -186,8 +182,6 @@ bool write_json_string(int fd, std::string_view value) {
   out.push_back('"');
   return write_all(fd, std::string_view{out.data(), out.size()});
 }
-
-}  // namespace
 
 std::vector<std::string> backend_choices() {
   std::vector<std::string> out{"auto"};

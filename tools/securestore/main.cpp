@@ -16,6 +16,7 @@
 #include "commands.hpp"
 #include "completion.hpp"
 #include "exit_codes.hpp"
+#include "migrate_commands.hpp"
 #include "terminal.hpp"
 
 #ifndef SECURESTORE_VERSION
@@ -35,6 +36,9 @@ constexpr const char* examples =
     "  securestore key list --json\n"
     "  securestore exec --env GITHUB_TOKEN=github-token -- gh repo list\n"
     "  securestore status                                       # which keyring, and why\n"
+    "  securestore import env ANTHROPIC_API_KEY=anthropic       # environment variables into the store\n"
+    "  securestore import config app.json --field apiKey=openai --remove-source\n"
+    "  securestore export backup.json                           # plaintext JSON, 0600, never overwritten\n"
     "\n"
     "Environment:\n"
     "  SECURESTORE_BACKEND  the default for --backend (auto, secret-service, keyutils, pass, file)\n"
@@ -158,6 +162,21 @@ int main(int argc, char** argv) {
       "one fails without running it. The exit status is CMD's.\n\n"
       "Example:\n  securestore exec --env OPENAI_API_KEY=openai-key -- python3 app.py --verbose\n");
 
+  // Each source of `import` is wired by its own function (migrate_commands.hpp): a new source is
+  // one more entry here.
+  auto* import_command = app.add_subcommand("import", "bring in secrets from the environment or a plaintext config");
+  import_command->require_subcommand(1);
+  import_command->footer(
+      "Every import copies, reads the copy back, and only then may remove the original; running it again is a\n"
+      "no-op. --dry-run reads no secret and changes nothing. --json prints the report as one JSON document;\n"
+      "no value is ever printed. Exit status 1 when any entry was skipped or failed (the report says why).\n\n"
+      "Examples:\n"
+      "  securestore import env --dry-run ANTHROPIC_API_KEY=anthropic\n"
+      "  securestore import config settings.json --field apiKey=anthropic --remove-source --json\n");
+  const std::vector<securestore::tool::wired_command> importers{securestore::tool::add_import_env(*import_command),
+                                                                securestore::tool::add_import_config(*import_command)};
+  const auto export_command = securestore::tool::add_export(app);
+
   auto* completion = app.add_subcommand("completion", "print a shell completion script");
   completion->group("");  // hidden: the build generates the installed scripts with it
   completion->add_option("SHELL", shell, "bash or zsh")->required()->check(CLI::IsMember({"bash", "zsh"}));
@@ -225,6 +244,10 @@ int main(int argc, char** argv) {
     if (exec.command.empty()) return usage_error(app, *formatter, "CMD is required (after --)");
     return static_cast<int>(securestore::tool::exec_command(g, exec));
   }
+  for (const auto& importer : importers) {
+    if (importer.command->parsed()) return static_cast<int>(importer.run(g));
+  }
+  if (export_command.command->parsed()) return static_cast<int>(export_command.run(g));
   if (completion->parsed()) {
     std::cout << (shell == "bash" ? securestore::tool::bash_completion(app) : securestore::tool::zsh_completion(app));
     return 0;

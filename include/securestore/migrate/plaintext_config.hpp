@@ -1,0 +1,193 @@
+// migrate/plaintext_config.hpp: move secrets out of a plaintext JSON config into the store, then
+// rewrite the config atomically without them (other members and their order kept), recording
+// where they went: "credentialStorage": "keyring" | "file".
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include <securestore/concepts.hpp>
+#include <securestore/detail/concat.hpp>
+#include <securestore/detail/migrate/copy.hpp>
+#include <securestore/detail/migrate/json_text.hpp>
+#include <securestore/detail/stores/text.hpp>
+#include <securestore/error.hpp>
+#include <securestore/migrate/report.hpp>
+#include <securestore/store_types.hpp>
+
+namespace securestore {
+
+/// One secret in a config, and the key it gets in the store.
+struct config_field {
+  /// A top-level member name ("apiKey"), or, when it starts with '/', a JSON pointer (RFC 6901)
+  /// to a member of a nested object ("/providers/openai/apiKey"). Array elements are refused:
+  /// removing one would renumber the others.
+  std::string field;
+  std::string key;  ///< the key in the store: "openai"
+};
+
+/// The member a rewritten config gets: where the moved keys live now.
+inline constexpr std::string_view credential_storage_member = "credentialStorage";
+
+namespace detail::migrate {
+
+[[nodiscard]] inline result<nlohmann::ordered_json::json_pointer> pointer_of(const std::string& field) {
+  if (field.empty()) {
+    return error{errc::invalid_argument, "import: an empty config field name",
+                 "name a top-level member (apiKey) or a JSON pointer (/providers/openai/apiKey)"};
+  }
+  if (field.front() != '/') return nlohmann::ordered_json::json_pointer{} / field;
+  try {
+    return nlohmann::ordered_json::json_pointer{field};
+  } catch (const nlohmann::json::exception&) {
+    return error{errc::invalid_argument, concat("import: '", field, "' is not a valid JSON pointer"),
+                 "escape '~' as ~0 and '/' inside a name as ~1 (RFC 6901)"};
+  }
+}
+
+// Why a field cannot be moved, or nullopt when it can (a non-empty string member of an object).
+[[nodiscard]] inline std::optional<std::string> unmovable(const nlohmann::ordered_json& doc,
+                                                          const nlohmann::ordered_json::json_pointer& at) {
+  if (doc.at(at.parent_pointer()).is_array()) {
+    return "it is an array element; only members of an object can be moved (removing one would renumber the rest)";
+  }
+  const auto& node = doc.at(at);
+  if (!node.is_string()) return "its value is not a string; it was left in the config";
+  if (node.get_ref<const std::string&>().empty()) return "its value is empty; it was left in the config";
+  return std::nullopt;
+}
+
+// Whether `at` names something in `doc` (a pointer through a non-container is "absent").
+[[nodiscard]] inline bool holds(const nlohmann::ordered_json& doc, const nlohmann::ordered_json::json_pointer& at) {
+  try {
+    return doc.contains(at);
+  } catch (const nlohmann::json::exception&) {
+    return false;
+  }
+}
+
+}  // namespace detail::migrate
+
+/// Moves each field of the plaintext JSON config at `path` into `store` under its key.
+///
+/// Each field's value is copied with detail::copy_verified (already present: a no-op; a
+/// different stored value: skipped unless options.overwrite). With options.remove_source, the
+/// fields whose copy was read back equal are then removed from the config, which is rewritten
+/// once, atomically (temp file, fsync, rename) through the fs policy, keeping every other member,
+/// the key order, the indentation and the file's mode, and gaining "credentialStorage":
+/// "keyring" when every moved key is in the keyring, "file" when any is in the encrypted file.
+/// Without remove_source the config is left untouched (the values stay in it in plain text).
+///
+/// - A field that is not in the config is already_present when the store lists its key (a
+///   re-run: the config is then not touched), else skipped.
+/// - options.dry_run: finds the fields and checks their type, copies no value out of the config,
+///   writes nothing, and reports `planned` items.
+/// - An interrupted run (the copies made, the rewrite not) is finished by running it again.
+/// Items: origin "plaintext-config", source "<path>#<field>".
+///
+/// Errors (the config then is untouched): corrupt for a config that is not a JSON object (naming
+/// the line and column), invalid_argument for a bad field, the fs policy's codes for a config it
+/// cannot read (not_found; denied for a symlink, a file others can read or write, or a directory
+/// others can write) or rewrite. A failed rewrite after successful copies says to run it again.
+template <class Store, fs_policy Fs = typename Store::fs_type>
+[[nodiscard]] result<migration_report> import_plaintext_config(Store& store, const std::filesystem::path& path,
+                                                               const std::vector<config_field>& fields,
+                                                               const migration_options& options = {}, Fs fs = {}) {
+  using detail::concat;
+  std::vector<nlohmann::ordered_json::json_pointer> pointers;
+  for (const auto& f : fields) {
+    auto at = detail::migrate::pointer_of(f.field);
+    if (!at) return at.error();
+    pointers.push_back(std::move(at.value()));
+  }
+
+  std::error_code ec;
+  const auto file = std::filesystem::absolute(path, ec).lexically_normal();
+  const auto name = file.filename().native();
+  auto dir = fs.open_directory(file.parent_path(), directory_options{.create = false, .make_private = false});
+  if (!dir) return dir.error();
+  auto bytes = fs.read(dir.value(), name);
+  if (!bytes) return bytes.error();
+  const detail::stores::scrubbed_string text{std::move(bytes.value())};
+  detail::migrate::scrubbed_json config;
+  if (auto parsed = detail::migrate::parse_config(text.value, file.native(), config); !parsed) return parsed.error();
+
+  migration_report report;
+  std::optional<std::set<std::string>> stored;  // the store's names, listed once when needed
+  std::vector<std::size_t> movable;             // items (and pointers) to remove from the config
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    migration_item item;
+    item.origin = "plaintext-config";
+    item.source = concat(file.native(), "#", fields[i].field);
+    item.target_key = fields[i].key;
+    if (!detail::migrate::holds(config.doc, pointers[i])) {
+      if (!stored) {
+        auto names = store.list();
+        stored.emplace();
+        if (names) stored->insert(names.value().begin(), names.value().end());
+      }
+      item.outcome = stored->contains(fields[i].key) ? migration_outcome::already_present : migration_outcome::skipped;
+      if (item.outcome == migration_outcome::skipped) item.reason = "the config has no such member";
+    } else if (auto why = detail::migrate::unmovable(config.doc, pointers[i])) {
+      item.outcome = migration_outcome::skipped;
+      item.reason = std::move(*why);
+    } else if (options.dry_run) {
+      item.outcome = migration_outcome::planned;
+    } else if (detail::copy_verified(store, fields[i].key, config.doc.at(pointers[i]).get_ref<const std::string&>(),
+                                     options, item) &&
+               options.remove_source) {
+      movable.push_back(i);
+    }
+    report.items.push_back(std::move(item));
+  }
+  if (movable.empty()) return report;
+
+  // Every copy removed below was read back equal; nothing else leaves the config.
+  bool all_in_keyring = true;
+  for (const auto i : movable) {
+    auto where = store.locate(fields[i].key);
+    if (!where) {
+      return where.error().with_remedy(
+          concat("the keys were copied but ", file.native(), " still holds them: run the import again to finish"));
+    }
+    all_in_keyring = all_in_keyring && where.value() == location::keyring;
+    auto& value = config.doc.at(pointers[i]);
+    detail::stores::scrub(value.get_ref<std::string&>());
+    config.doc.at(pointers[i].parent_pointer()).erase(pointers[i].back());
+  }
+  config.doc[std::string{credential_storage_member}] = all_in_keyring ? "keyring" : "file";
+
+  const auto mode = std::filesystem::status(file, ec).permissions();
+  const auto rewritten = detail::migrate::dump_like(config.doc, detail::migrate::indentation_of(text.value));
+  if (auto written = fs.write_atomic(dir.value(), name, rewritten); !written) {
+    return written.error().with_remedy(
+        concat("the keys were copied into the store and the config was left as it was: run the import again to "
+               "finish removing them from ",
+               file.native()));
+  }
+  // write_atomic makes the file 0600; give it back the mode it had (the directory is writable by
+  // no one else, so the file at this path is the one just written).
+  if (!ec && mode != std::filesystem::perms::unknown &&
+      (mode & std::filesystem::perms::mask) !=
+          (std::filesystem::perms::owner_read | std::filesystem::perms::owner_write)) {
+    std::filesystem::permissions(file, mode & std::filesystem::perms::mask, ec);
+    if (ec) {
+      return error{errc::unavailable,
+                   concat("file ", file.native(), ": rewritten without the keys, but its mode could not be restored (",
+                          ec.message(), ")"),
+                   "chmod it back by hand"};
+    }
+  }
+  for (const auto i : movable) report.items[i].source_removed = true;
+  return report;
+}
+
+}  // namespace securestore

@@ -1,0 +1,30 @@
+// support/migrate.hpp: what the migration tests share: a second canary, a file's text, and a
+// check that a report mentions some text (for leak checks).
+#pragma once
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+namespace securestore::test {
+
+/// A second canary, for tests that move two secrets at once.
+inline constexpr const char* other_canary = "canary-0d3b7e5a91f2c468";
+
+/// The whole text of the file at `path` ("" when it cannot be read).
+inline std::string slurp(const std::filesystem::path& path) {
+  std::ifstream in{path};
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+/// Whether `text` appears in a migration_report's text or JSON form. (A template, so the CLI
+/// tests, which do not see the library's headers, can include this file too.)
+template <class Report>
+bool mentions(const Report& report, const std::string& text) {
+  return report.to_text().find(text) != std::string::npos || report.to_json().dump().find(text) != std::string::npos;
+}
+
+}  // namespace securestore::test

@@ -1,0 +1,246 @@
+// unit/migrate_plaintext_config_test.cpp: import_plaintext_config on the memory keyring and the
+// file store: keys moved only after a verified copy, the config rewritten without them (order,
+// other members and mode kept), re-runs are no-ops, an interrupted run resumes, bad JSON refused.
+#include <securestore/migrate/plaintext_config.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <cerrno>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "support/migrate.hpp"
+#include "support/names.hpp"
+#include "support/stores.hpp"
+
+namespace securestore::test {
+namespace {
+
+std::filesystem::path write_config(const temp_dir& dir, const std::string& text,
+                                   std::filesystem::perms mode = std::filesystem::perms::owner_read |
+                                                                 std::filesystem::perms::owner_write) {
+  auto path = dir / "settings.json";
+  std::ofstream{path} << text;
+  std::filesystem::permissions(path, mode);
+  return path;
+}
+
+std::string sample_config() {
+  return std::string{"{\n  \"theme\": \"dark\",\n  \"apiKey\": \""} + canary +
+         "\",\n  \"providers\": {\n    \"openai\": {\n      \"apiKey\": \"" + other_canary +
+         "\",\n      \"model\": \"gpt\"\n    }\n  },\n  \"zLast\": 1\n}\n";
+}
+
+const std::vector<config_field> sample_fields{{"apiKey", "anthropic"}, {"/providers/openai/apiKey", "openai"}};
+
+}  // namespace
+
+TEST_CASE("import_plaintext_config moves the fields into the store and rewrites the config without them",
+          "[migrate][config]") {
+  memory_rig rig;
+  auto store = rig.make();
+  temp_dir config_dir;
+  const auto path = write_config(config_dir, sample_config());
+
+  auto report = import_plaintext_config(store, path, sample_fields, {.remove_source = true});
+  REQUIRE(report);
+  REQUIRE(report.value().items.size() == 2);
+  for (const auto& item : report.value().items) {
+    CHECK(item.outcome == migration_outcome::imported);
+    CHECK(item.source_removed);
+    CHECK(item.origin == "plaintext-config");
+  }
+  CHECK(report.value().items[1].source == path.native() + "#/providers/openai/apiKey");
+  CHECK(store.get("anthropic").value().reveal() == canary);
+  CHECK(store.get("openai").value().reveal() == other_canary);
+  CHECK_FALSE(mentions(report.value(), canary));
+  CHECK_FALSE(mentions(report.value(), other_canary));
+
+  const auto text = slurp(path);
+  CHECK(text.find(canary) == std::string::npos);
+  CHECK(text.find(other_canary) == std::string::npos);
+  CHECK(text.find("\n  \"theme\"") != std::string::npos);  // the original indentation
+  const auto doc = nlohmann::ordered_json::parse(text);
+  std::vector<std::string> order;
+  for (const auto& [k, v] : doc.items()) order.push_back(k);
+  CHECK(order == std::vector<std::string>{"theme", "providers", "zLast", "credentialStorage"});
+  CHECK(doc["credentialStorage"] == "keyring");
+  CHECK(doc["providers"]["openai"] == nlohmann::ordered_json{{"model", "gpt"}});
+  CHECK((std::filesystem::status(path).permissions() & std::filesystem::perms::mask) ==
+        (std::filesystem::perms::owner_read | std::filesystem::perms::owner_write));
+
+  SECTION("running it again is a no-op: already_present, and the config is not touched") {
+    const auto before = std::filesystem::last_write_time(path);
+    const auto inode_before = slurp(path);
+    auto again = import_plaintext_config(store, path, sample_fields, {.remove_source = true});
+    REQUIRE(again);
+    CHECK(again.value().count(migration_outcome::already_present) == 2);
+    CHECK(slurp(path) == inode_before);
+    CHECK(std::filesystem::last_write_time(path) == before);
+  }
+}
+
+TEST_CASE("a config moved into the file store records credentialStorage file and keeps its mode", "[migrate][config]") {
+  temp_dir dir;
+  faulty_file_store store{"svc", options_in(dir)};
+  temp_dir config_dir;
+  const auto path = write_config(config_dir, sample_config(), std::filesystem::perms::owner_read);
+
+  auto report = import_plaintext_config(store, path, sample_fields, {.remove_source = true});
+  REQUIRE(report);
+  CHECK(report.value().count(migration_outcome::imported) == 2);
+  CHECK(nlohmann::json::parse(slurp(path))["credentialStorage"] == "file");
+  CHECK((std::filesystem::status(path).permissions() & std::filesystem::perms::mask) ==
+        std::filesystem::perms::owner_read);
+}
+
+TEST_CASE("without remove_source the values are copied and the config is left as it was", "[migrate][config]") {
+  memory_rig rig;
+  auto store = rig.make();
+  temp_dir config_dir;
+  const auto path = write_config(config_dir, sample_config());
+
+  auto report = import_plaintext_config(store, path, sample_fields);
+  REQUIRE(report);
+  CHECK(report.value().count(migration_outcome::imported) == 2);
+  CHECK_FALSE(report.value().items[0].source_removed);
+  CHECK(slurp(path) == sample_config());
+}
+
+TEST_CASE("a dry run of import_plaintext_config plans, stores nothing and writes nothing", "[migrate][config]") {
+  memory_rig rig;
+  auto store = rig.make();
+  temp_dir config_dir;
+  const auto path = write_config(config_dir, sample_config());
+
+  auto report = import_plaintext_config(store, path, sample_fields, {.dry_run = true, .remove_source = true});
+  REQUIRE(report);
+  CHECK(report.value().count(migration_outcome::planned) == 2);
+  CHECK(rig.keyring.entries().empty());
+  CHECK(slurp(path) == sample_config());
+  CHECK_FALSE(mentions(report.value(), canary));
+}
+
+TEST_CASE("only fields whose copy was read back leave the config", "[migrate][config]") {
+  memory_rig rig;
+  auto store = rig.make();
+  REQUIRE(store.set("openai", "a-different-value"));
+  temp_dir config_dir;
+  const auto path = write_config(config_dir, sample_config());
+
+  auto report = import_plaintext_config(store, path, sample_fields, {.remove_source = true});
+  REQUIRE(report);
+  CHECK(report.value().items[0].outcome == migration_outcome::imported);
+  CHECK(report.value().items[0].source_removed);
+  CHECK(report.value().items[1].outcome == migration_outcome::skipped);
+  CHECK_FALSE(report.value().items[1].source_removed);
+  const auto doc = nlohmann::json::parse(slurp(path));
+  CHECK_FALSE(doc.contains("apiKey"));
+  CHECK(doc["providers"]["openai"]["apiKey"] == other_canary);  // its copy was refused: kept
+  CHECK(store.get("openai").value().reveal() == "a-different-value");
+  CHECK_FALSE(mentions(report.value(), other_canary));
+}
+
+TEST_CASE("when every store write fails, the config keeps every key", "[migrate][config]") {
+  memory_rig rig;
+  auto store = rig.make(fallback_policy::deny);
+  rig.keyring.fail_with(errc::unavailable);
+  temp_dir config_dir;
+  const auto path = write_config(config_dir, sample_config());
+
+  auto report = import_plaintext_config(store, path, sample_fields, {.remove_source = true});
+  REQUIRE(report);
+  CHECK(report.value().count(migration_outcome::failed) == 2);
+  CHECK(slurp(path) == sample_config());
+  CHECK_FALSE(mentions(report.value(), canary));
+}
+
+TEST_CASE("an interrupted run (copies made, rewrite failed) is finished by running it again", "[migrate][config]") {
+  memory_rig rig;
+  auto store = rig.make();
+  temp_dir config_dir;
+  const auto path = write_config(config_dir, sample_config());
+  faulty_fs config_fs;
+  const int err = GENERATE(EIO, ENOSPC);
+  const auto op = GENERATE(fs_op::write, fs_op::fsync, fs_op::rename);
+  config_fs.fail_next(op, err);
+
+  auto interrupted = import_plaintext_config(store, path, sample_fields, {.remove_source = true}, config_fs);
+  REQUIRE_FALSE(interrupted);
+  CHECK(config_fs.faults_fired() == 1);
+  CHECK(interrupted.error().message().find("run the import again") != std::string::npos);
+  CHECK(interrupted.error().message().find(canary) == std::string::npos);
+  CHECK(slurp(path) == sample_config());  // untouched, no temp file left beside it
+  CHECK(std::distance(std::filesystem::directory_iterator{config_dir.path()}, {}) == 1);
+  CHECK(store.get("anthropic").value().reveal() == canary);
+
+  auto resumed = import_plaintext_config(store, path, sample_fields, {.remove_source = true}, config_fs);
+  REQUIRE(resumed);
+  CHECK(resumed.value().count(migration_outcome::already_present) == 2);
+  CHECK(resumed.value().items[0].source_removed);
+  const auto doc = nlohmann::json::parse(slurp(path));
+  CHECK_FALSE(doc.contains("apiKey"));
+  CHECK(doc["credentialStorage"] == "keyring");
+}
+
+TEST_CASE("a config that is not valid JSON is corrupt, named by file and line, and left alone", "[migrate][config]") {
+  memory_rig rig;
+  auto store = rig.make();
+  temp_dir config_dir;
+  const std::string broken = std::string{"{\n  \"theme\": \"dark\",\n  \"apiKey\": \""} + canary + "\n}\n";
+  const auto path = write_config(config_dir, broken);
+
+  auto report = import_plaintext_config(store, path, sample_fields, {.remove_source = true});
+  REQUIRE_FALSE(report);
+  CHECK(report.error().code() == errc::corrupt);
+  CHECK(report.error().message().find(path.native()) != std::string::npos);
+  CHECK(report.error().message().find("line 3") != std::string::npos);
+  CHECK(report.error().message().find(canary) == std::string::npos);
+  CHECK(slurp(path) == broken);
+  CHECK(rig.keyring.entries().empty());
+
+  SECTION("a top level that is not an object is corrupt too") {
+    const auto array = write_config(config_dir, "[1, 2]");
+    CHECK(import_plaintext_config(store, array, sample_fields).error().code() == errc::corrupt);
+  }
+}
+
+TEST_CASE("fields that cannot be moved are skipped with a reason, and a missing config is not_found",
+          "[migrate][config]") {
+  memory_rig rig;
+  auto store = rig.make();
+  temp_dir config_dir;
+  const auto path = write_config(config_dir, R"({"n": 5, "list": ["x"], "empty": ""})");
+
+  auto report = import_plaintext_config(store, path, {{"n", "a"}, {"/list/0", "b"}, {"empty", "c"}, {"absent", "d"}},
+                                        {.remove_source = true});
+  REQUIRE(report);
+  for (const auto& item : report.value().items) {
+    CHECK(item.outcome == migration_outcome::skipped);
+    CHECK_FALSE(item.reason.empty());
+  }
+  CHECK(slurp(path) == R"({"n": 5, "list": ["x"], "empty": ""})");
+
+  CHECK(import_plaintext_config(store, config_dir / "none.json", sample_fields).error().code() == errc::not_found);
+  CHECK(import_plaintext_config(store, path, {{"/a~2", "x"}}).error().code() == errc::invalid_argument);
+}
+
+TEST_CASE("a config other users can read is refused before anything is copied", "[migrate][config]") {
+  memory_rig rig;
+  auto store = rig.make();
+  temp_dir config_dir;
+  const auto path = write_config(
+      config_dir, sample_config(),
+      std::filesystem::perms::owner_read | std::filesystem::perms::owner_write | std::filesystem::perms::others_read);
+
+  auto report = import_plaintext_config(store, path, sample_fields, {.remove_source = true});
+  REQUIRE_FALSE(report);
+  CHECK(report.error().code() == errc::denied);
+  CHECK(report.error().message().find("chmod 600") != std::string::npos);
+  CHECK(rig.keyring.entries().empty());
+}
+
+}  // namespace securestore::test

@@ -1,0 +1,182 @@
+// tools/securestore/migrate_commands.cpp: `import env`, `import config` and `export`, on the
+// library's migrate/ API: one report (text, or --json) for every import, and the plaintext
+// warning for every export. No value is ever printed.
+#include "migrate_commands.hpp"
+
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <securestore/detail/concat.hpp>
+#include <securestore/migrate/environment.hpp>
+#include <securestore/migrate/export.hpp>
+#include <securestore/migrate/plaintext_config.hpp>
+
+#include "tool_support.hpp"
+
+namespace securestore::tool {
+namespace {
+
+// "LEFT=RIGHT" split at the first '=' (at the last when `last`), both sides non-empty.
+std::optional<std::pair<std::string, std::string>> split_pair(const std::string& spec, bool last = false) {
+  const auto eq = last ? spec.rfind('=') : spec.find('=');
+  if (eq == std::string::npos || eq == 0 || eq + 1 == spec.size()) return std::nullopt;
+  return std::pair{spec.substr(0, eq), spec.substr(eq + 1)};
+}
+
+// Each LEFT=RIGHT spec (already checked by pair_check) as a {left, right} aggregate: env_mapping, config_field.
+template <class Pair>
+std::vector<Pair> pairs_of(const std::vector<std::string>& specs, bool last) {
+  std::vector<Pair> out;
+  for (const auto& spec : specs) {
+    auto pair = split_pair(spec, last).value();
+    out.push_back({std::move(pair.first), std::move(pair.second)});
+  }
+  return out;
+}
+
+// A CLI11 check that each value is LEFT=RIGHT: a bad one is a usage error (exit 2).
+CLI::Validator pair_check(std::string name, bool last) {
+  return CLI::Validator(
+      [name, last](std::string& value) -> std::string {
+        return split_pair(value, last) ? std::string{} : detail::concat("'", value, "' is not ", name);
+      },
+      "");  // no description: the option's type name already says FIELD=NAME
+}
+
+// --dry-run and --overwrite (every source), and --remove-source where the source can lose a value.
+void add_migration_flags(CLI::App& command, migration_options& options, bool can_remove_source) {
+  command.add_flag("--dry-run", options.dry_run, "show what would be imported; read no secret, change nothing");
+  command.add_flag("--overwrite", options.overwrite, "replace a different value the store already holds");
+  if (can_remove_source) {
+    command.add_flag("--remove-source", options.remove_source,
+                     "remove each original once its copy was read back from the store");
+  }
+}
+
+// The report as one JSON document (--json) or as text; exit 0 only when nothing was skipped or failed.
+exit_code print_report(const global_options& g, const migration_report& report) {
+  if (g.json) {
+    std::cout << dump(report.to_json()) << '\n';
+  } else if (!g.quiet) {
+    std::cout << report.to_text();
+  }
+  return report.complete() ? exit_code::ok : exit_code::failure;
+}
+
+}  // namespace
+
+wired_command add_import_env(CLI::App& import) {
+  struct parsed {
+    std::vector<std::string> specs;
+    migration_options options;
+  };
+  auto o = std::make_shared<parsed>();
+  auto* command = import.add_subcommand("env", "copy secrets from environment variables into the store");
+  command->add_option("MAPPING", o->specs, "VAR=NAME: store the variable VAR as the key NAME")
+      ->type_name("VAR=NAME")
+      ->required()
+      ->check(pair_check("VAR=NAME", false));
+  add_migration_flags(*command, o->options, false);
+  command->footer(
+      "Each value is read back from the store before it counts as imported; a key already holding that value\n"
+      "is a no-op, one holding another value is skipped unless --overwrite. An unset variable is reported,\n"
+      "not an error. The variables stay set in your shell: no program can unset them there, so remove them\n"
+      "from your shell profile or .env file yourself once the import is done.\n\n"
+      "Examples:\n"
+      "  securestore import env ANTHROPIC_API_KEY=anthropic OPENAI_API_KEY=openai\n"
+      "  securestore import env --dry-run GITHUB_TOKEN=github-token\n");
+  return {command, [o](const global_options& g) {
+            auto s = open_store(g, requested_backend(g));
+            if (!s) return fail(g, "import into", g.service, "none", s.error());
+            return print_report(g,
+                                import_from_env(s.value().store, pairs_of<env_mapping>(o->specs, false), o->options));
+          }};
+}
+
+wired_command add_import_config(CLI::App& import) {
+  struct parsed {
+    std::string path;
+    std::vector<std::string> specs;
+    migration_options options;
+  };
+  auto o = std::make_shared<parsed>();
+  auto* command = import.add_subcommand("config", "move secrets out of a plaintext JSON config into the store");
+  command->add_option("PATH", o->path, "the JSON config file")->required();
+  command->add_option("--field", o->specs, "store FIELD as the key NAME (repeatable)")
+      ->type_name("FIELD=NAME")
+      ->required()
+      ->allow_extra_args(false)
+      ->check(pair_check("FIELD=NAME", true));
+  add_migration_flags(*command, o->options, true);
+  command->footer(
+      "FIELD is a top-level member (apiKey) or a JSON pointer (/providers/openai/apiKey); the pair is split at\n"
+      "its last '='. With --remove-source the fields whose copy was read back are removed from the config,\n"
+      "which is rewritten atomically (other members, order and mode kept) with \"credentialStorage\":\n"
+      "\"keyring\" or \"file\". Running it again is a no-op; a run that stopped half-way is finished by\n"
+      "running it again. The config must be private (chmod 600).\n\n"
+      "Examples:\n"
+      "  securestore import config ~/.myapp/settings.json --field apiKey=anthropic --dry-run\n"
+      "  securestore import config ~/.myapp/settings.json --field apiKey=anthropic \\\n"
+      "      --field /providers/openai/apiKey=openai --remove-source\n");
+  return {command, [o](const global_options& g) {
+            auto s = open_store(g, requested_backend(g));
+            if (!s) return fail(g, "import into", g.service, "none", s.error());
+            auto report =
+                import_plaintext_config(s.value().store, o->path, pairs_of<config_field>(o->specs, true), o->options);
+            if (!report) return fail(g, "import from", o->path, s.value().backend, report.error());
+            const bool copied = report.value().count(migration_outcome::imported) +
+                                    report.value().count(migration_outcome::already_present) !=
+                                0;
+            if (!o->options.remove_source && !o->options.dry_run && copied) {
+              warn(g, detail::concat(o->path,
+                                     " still holds the values in plain text; run again with --remove-source "
+                                     "to take them out of it"));
+            }
+            return print_report(g, report.value());
+          }};
+}
+
+wired_command add_export(CLI::App& app) {
+  struct parsed {
+    std::string path;
+    bool allow_partial = false;
+  };
+  auto o = std::make_shared<parsed>();
+  auto* command = app.add_subcommand("export", "write every secret to a new plaintext JSON file (0600)");
+  command->add_option("FILE", o->path, "the new file")->required();
+  command->add_flag("--allow-partial", o->allow_partial,
+                    "export what can be read when the keyring cannot list everything now");
+  command->footer(
+      "Writes {\"name\": \"value\", ...} to FILE, created 0600; an existing FILE is refused unless --yes, which\n"
+      "replaces it atomically (it holds the old contents or the whole export, never a mix). A warning that the\n"
+      "file holds secrets in plain text is printed on stderr, always. When the keyring cannot list every key,\n"
+      "nothing is written unless --allow-partial.\n\n"
+      "Examples:\n"
+      "  securestore export backup.json\n"
+      "  securestore --yes export backup.json    # replace an older backup.json\n");
+  return {command, [o](const global_options& g) {
+            auto s = open_store(g, requested_backend(g));
+            if (!s) return fail(g, "export", g.service, "none", s.error());
+            auto summary = export_to_file(s.value().store, o->path,
+                                          {.replace_existing = g.yes, .allow_partial = o->allow_partial});
+            if (!summary) return fail(g, "export to", o->path, s.value().backend, summary.error());
+            std::cerr << "securestore: warning: " << summary.value().warning << '\n';
+            if (g.json) {
+              std::cout << dump(json{{"path", summary.value().path.native()},
+                                     {"count", summary.value().count},
+                                     {"partial", summary.value().partial},
+                                     {"warning", summary.value().warning}})
+                        << '\n';
+            } else {
+              say(g, detail::concat("exported ", summary.value().count, " secrets to ", summary.value().path.native()));
+            }
+            return exit_code::ok;
+          }};
+}
+
+}  // namespace securestore::tool

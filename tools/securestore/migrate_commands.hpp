@@ -1,0 +1,29 @@
+// tools/securestore/migrate_commands.hpp: `import <source>` and `export FILE`. Each source of
+// `import` is one sub-subcommand wired by its own function, so another source is one more
+// function and one more line in main.cpp.
+#pragma once
+
+#include <functional>
+
+#include <CLI/CLI.hpp>
+
+#include "commands.hpp"
+#include "exit_codes.hpp"
+
+namespace securestore::tool {
+
+/// A subcommand added to the command line, and what runs it once it was parsed. `run` owns the
+/// subcommand's parsed options.
+struct wired_command {
+  CLI::App* command = nullptr;
+  std::function<exit_code(const global_options&)> run;
+};
+
+/// `import env VAR=NAME...`: environment variables into the store.
+[[nodiscard]] wired_command add_import_env(CLI::App& import);
+/// `import config PATH --field FIELD=NAME...`: secrets out of a plaintext JSON config.
+[[nodiscard]] wired_command add_import_config(CLI::App& import);
+/// `export FILE`: every secret into a new plaintext JSON file (0600).
+[[nodiscard]] wired_command add_export(CLI::App& app);
+
+}  // namespace securestore::tool

@@ -1,0 +1,47 @@
+// tools/securestore/tool_support.hpp: what every subcommand's file shares: the tool's store type,
+// opening it on the chosen backend, and reporting results and failures the same way.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include <securestore/basic_secure_store.hpp>
+#include <securestore/cipher/aead.hpp>
+#include <securestore/fs/posix.hpp>
+#include <securestore/keyring/any.hpp>
+
+#include "commands.hpp"
+
+namespace securestore::tool {
+
+using tool_store = basic_secure_store<any_keyring, aes_gcm_cipher, posix_fs>;
+using json = nlohmann::json;
+
+/// A store and the keyring it was built on.
+struct opened {
+  tool_store store;
+  std::string backend;  ///< capabilities().backend: "secret_service", "none"
+};
+
+/// The backend the user asked for: --backend, else SECURESTORE_BACKEND, else auto.
+[[nodiscard]] std::string requested_backend(const global_options& g);
+/// A store of g.service on `backend_name` ("auto", "keyutils", "file", ...).
+[[nodiscard]] result<opened> open_store(const global_options& g, const std::string& backend_name,
+                                        std::optional<interaction> mode = std::nullopt);
+/// One JSON document on one line (invalid UTF-8 replaced).
+[[nodiscard]] std::string dump(const json& doc);
+/// "securestore: warning: ..." on stderr, unless --quiet.
+void warn(const global_options& g, std::string_view text);
+/// A line on stdout, unless --quiet or --json.
+void say(const global_options& g, std::string_view text);
+/// Reports a failure: what failed and what to do on stderr (and, with --json, one JSON document
+/// on stdout). Returns the exit status for it.
+[[nodiscard]] exit_code fail(const global_options& g, std::string_view action, std::string_view key,
+                             std::string_view backend, const error& e);
+/// A refusal that is not an errc (a confirmation declined or impossible): exit status 1.
+[[nodiscard]] exit_code refuse(const global_options& g, std::string_view text);
+
+}  // namespace securestore::tool
