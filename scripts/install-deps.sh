@@ -12,6 +12,7 @@ packages=(
   gnome-keyring dbus dbus-x11 libglib2.0-bin       # a real Secret Service for tests
   pass gnupg                                       # the pass backend
   libcli11-dev tmux                                # the command-line tool and its terminal test
+  python3-cryptography                             # writes the reference implementation's golden files
 )
 
 missing=()
