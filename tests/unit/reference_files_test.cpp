@@ -16,27 +16,19 @@
 
 #include <securestore/detail/format/reference_legacy_key.hpp>
 
+#include "support/copy_private.hpp"
 #include "support/stores.hpp"
 
 namespace fs = std::filesystem;
 using namespace securestore;
 using securestore::test::scoped_env;
 using securestore::test::temp_dir;
+using securestore::test::copy_private;
 
 namespace {
 
 const fs::path golden_dir = fs::path{SECURESTORE_TEST_DATA_DIR} / "reference";
 const reference_identity golden{"golden-host", "golden-user"};
-
-// A private copy (git keeps no modes; the fs policy refuses files others can read).
-void copy_private(const fs::path& from, const fs::path& to) {
-  fs::copy(from, to, fs::copy_options::recursive);
-  for (const auto& entry : fs::recursive_directory_iterator(to)) {
-    fs::permissions(entry.path(),
-                    entry.is_directory() ? fs::perms::owner_all : fs::perms::owner_read | fs::perms::owner_write);
-  }
-  fs::permissions(to, fs::perms::owner_all);
-}
 
 std::string slurp(const fs::path& path) {
   std::ifstream in{path, std::ios::binary};

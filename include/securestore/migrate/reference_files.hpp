@@ -21,7 +21,6 @@
 #include <securestore/detail/platform.hpp>
 #include <securestore/error.hpp>
 #include <securestore/fs/default.hpp>
-#include <securestore/fs/posix.hpp>
 #include <securestore/migrate/reference_identity.hpp>
 #include <securestore/migrate/report.hpp>
 #include <securestore/secret.hpp>
