@@ -71,11 +71,12 @@ void fuzz_envelope(const fixed_keys& keys, std::string_view input) {
     return;
   }
   const auto& e = parsed.value();
-  require((e.version == 1 || e.version == 2) && e.salt.size() == 16 && e.iv.size() == 12 && e.tag.size() == 16);
+  require((e.version == 1 || e.version == 2) && e.salt.size() == 16 && e.sealed.iv.size() == 12 &&
+          e.sealed.tag.size() == 16);
   const error failed{errc::corrupt, "fuzz: wrong key"};
   auto opened = open_reference_envelope_with_key(e, keys.for_envelope(e), failed);
   if (opened) {
-    require(opened.value().size() == e.ciphertext.size());
+    require(opened.value().size() == e.sealed.ciphertext.size());
   } else {
     require(opened.error().code() == errc::corrupt);
   }

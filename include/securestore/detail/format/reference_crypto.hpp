@@ -9,6 +9,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <securestore/detail/concat.hpp>
 #include <securestore/detail/crypto.hpp>
@@ -25,6 +26,20 @@ inline constexpr std::size_t reference_scrypt_r = 8;
 inline constexpr std::size_t reference_scrypt_p = 1;
 inline constexpr std::size_t reference_key_bytes = 32;
 inline constexpr std::size_t reference_tag_bytes = 16;  // Node's default GCM tag
+
+/// What every reference file seals: an AES-256-GCM IV, tag and ciphertext (no associated data).
+struct reference_sealed {
+  std::vector<std::uint8_t> iv;          ///< 12 bytes in envelopes, 16 in legacy .key files
+  std::vector<std::uint8_t> tag;         ///< 16 bytes
+  std::vector<std::uint8_t> ciphertext;  ///< as long as the UTF-8 value
+};
+
+/// errc::corrupt for a reference file of `kind` that is not in its writer's shape: names the
+/// file and what is wrong, then what the user can do.
+[[nodiscard]] inline error reference_malformed(std::string_view where, std::string_view kind, std::string_view what,
+                                               std::string_view remedy) {
+  return error{errc::corrupt, concat(where, ": not a readable llxprt-code ", kind, ": ", what), remedy};
+}
 
 /// The reference's 32-byte key: scrypt(password, salt, N=16384, r=8, p=1).
 [[nodiscard]] inline key_bytes reference_scrypt(std::string_view password, std::span<const std::uint8_t> salt) {
@@ -55,17 +70,16 @@ inline constexpr std::size_t reference_tag_bytes = 16;  // Node's default GCM ta
                "import it on the machine and account that wrote it, or pass that host and user name"};
 }
 
-/// AES-256-GCM decryption of `ciphertext` with `tag` (no associated data, as the reference wrote).
+/// AES-256-GCM decryption of `sealed` with `key` (no associated data, as the reference wrote).
 /// errc::corrupt from `on_failure` when the tag does not verify.
-[[nodiscard]] inline result<secret> reference_gcm_open(const key_bytes& key, std::span<const std::uint8_t> iv,
-                                                       std::span<const std::uint8_t> ciphertext,
-                                                       std::span<const std::uint8_t> tag, const error& on_failure) {
+[[nodiscard]] inline result<secret> reference_gcm_open(const key_bytes& key, const reference_sealed& sealed,
+                                                       const error& on_failure) {
   try {
     const auto mode = Botan::AEAD_Mode::create_or_throw("AES-256/GCM", Botan::DECRYPTION);
     mode->set_key(key);
-    mode->start(iv.data(), iv.size());
-    Botan::secure_vector<std::uint8_t> buffer(ciphertext.begin(), ciphertext.end());
-    buffer.insert(buffer.end(), tag.begin(), tag.end());
+    mode->start(sealed.iv.data(), sealed.iv.size());
+    Botan::secure_vector<std::uint8_t> buffer(sealed.ciphertext.begin(), sealed.ciphertext.end());
+    buffer.insert(buffer.end(), sealed.tag.begin(), sealed.tag.end());
     mode->finish(buffer);
     return secret{std::move(buffer)};
   } catch (const std::bad_alloc&) {

@@ -33,10 +33,8 @@ inline constexpr std::size_t max_reference_file_bytes = 256 * 1024;
 /// One parsed reference envelope (not yet decrypted).
 struct reference_envelope {
   int version = 1;                       ///< 1: key from host and user; 2: also the machine secret
-  std::vector<std::uint8_t> salt;        ///< scrypt salt (16 bytes)
-  std::vector<std::uint8_t> iv;          ///< GCM IV (12 bytes)
-  std::vector<std::uint8_t> tag;         ///< GCM tag (16 bytes)
-  std::vector<std::uint8_t> ciphertext;  ///< as long as the UTF-8 value
+  std::vector<std::uint8_t> salt;  ///< scrypt salt (16 bytes)
+  reference_sealed sealed;         ///< a 12-byte IV, the tag and the ciphertext
 };
 
 /// Parses a reference envelope, checking what its writer always wrote: a JSON object, "v" 1 or
@@ -46,8 +44,7 @@ struct reference_envelope {
 [[nodiscard]] inline result<reference_envelope> parse_reference_envelope(std::string_view text,
                                                                          std::string_view where) {
   auto malformed = [where](std::string_view what) {
-    return error{errc::corrupt, concat(where, ": not a readable llxprt-code envelope: ", what),
-                 "restore the file from a backup, or store that key again by hand"};
+    return reference_malformed(where, "envelope", what, "restore the file from a backup, or store that key again by hand");
   };
   if (text.size() > max_reference_file_bytes) return malformed("the file is too large");
   const auto doc = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
@@ -92,8 +89,8 @@ struct reference_envelope {
     return std::vector<std::uint8_t>(bytes.begin() + static_cast<std::ptrdiff_t>(from),
                                      bytes.begin() + static_cast<std::ptrdiff_t>(to));
   };
-  return reference_envelope{static_cast<int>(v->get<std::int64_t>()), at(0, 16), at(16, 28), at(28, 44),
-                            at(44, bytes.size())};
+  return reference_envelope{static_cast<int>(v->get<std::int64_t>()), at(0, 16),
+                            {at(16, 28), at(28, 44), at(44, bytes.size())}};
 }
 
 /// The machine secret as the reference stored it (keyring entry or `<dataDir>/machine_secret`):
@@ -146,7 +143,7 @@ struct reference_envelope {
 /// Decrypts a parsed envelope with an already derived key (what the fuzzer calls: no scrypt).
 [[nodiscard]] inline result<secret> open_reference_envelope_with_key(const reference_envelope& e,
                                                                      const key_bytes& key, const error& on_failure) {
-  return reference_gcm_open(key, e.iv, e.ciphertext, e.tag, on_failure);
+  return reference_gcm_open(key, e.sealed, on_failure);
 }
 
 /// Reads a reference envelope written for `service` by `who`. A v2 file needs the machine

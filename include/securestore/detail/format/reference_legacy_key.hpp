@@ -24,21 +24,13 @@ inline constexpr std::size_t reference_legacy_iv_bytes = 16;
 /// A tool API key is short; a file past this is not one the reference wrote.
 inline constexpr std::size_t max_reference_legacy_bytes = 64 * 1024;
 
-/// One parsed legacy .key file (not yet decrypted).
-struct reference_legacy_key {
-  std::vector<std::uint8_t> iv;          ///< 16 bytes
-  std::vector<std::uint8_t> tag;         ///< 16 bytes
-  std::vector<std::uint8_t> ciphertext;  ///< as long as the UTF-8 value
-};
-
-/// Parses `hex(iv):hex(tag):hex(ciphertext)` (one trailing newline tolerated): exactly three
+/// Parses a legacy .key file (not yet decrypted): `hex(iv):hex(tag):hex(ciphertext)` (one trailing newline tolerated): exactly three
 /// fields, even-length hex digits, a 16-byte IV and a 16-byte tag. errc::corrupt naming `where`
 /// and what is wrong otherwise. Touches no key material.
-[[nodiscard]] inline result<reference_legacy_key> parse_reference_legacy_key(std::string_view text,
-                                                                             std::string_view where) {
+[[nodiscard]] inline result<reference_sealed> parse_reference_legacy_key(std::string_view text,
+                                                                         std::string_view where) {
   auto malformed = [where](std::string_view what) {
-    return error{errc::corrupt, concat(where, ": not a readable llxprt-code tool key file: ", what),
-                 "save that tool key again by hand"};
+    return reference_malformed(where, "tool key file", what, "save that tool key again by hand");
   };
   if (text.size() > max_reference_legacy_bytes) return malformed("the file is too large");
   if (text.ends_with('\n')) text.remove_suffix(1);
@@ -66,7 +58,7 @@ struct reference_legacy_key {
   if (fields.size() != 3) return malformed("it does not have three ':'-separated fields (iv:tag:ciphertext)");
   if (fields[0].size() != reference_legacy_iv_bytes) return malformed("the IV is not 16 bytes");
   if (fields[1].size() != reference_tag_bytes) return malformed("the tag is not 16 bytes (truncated)");
-  return reference_legacy_key{std::move(fields[0]), std::move(fields[1]), std::move(fields[2])};
+  return reference_sealed{std::move(fields[0]), std::move(fields[1]), std::move(fields[2])};
 }
 
 /// The legacy tool key of `who` (§5: scryptSync with Node's defaults, N=16384, r=8, p=1). The
@@ -85,8 +77,7 @@ struct reference_legacy_key {
                                                               std::string_view where) {
   auto parsed = parse_reference_legacy_key(text, where);
   if (!parsed) return parsed.error();
-  const auto& file = parsed.value();
-  return reference_gcm_open(key, file.iv, file.ciphertext, file.tag, reference_wrong_identity(where, who));
+  return reference_gcm_open(key, parsed.value(), reference_wrong_identity(where, who));
 }
 
 /// The same, deriving the key here (one scrypt per call).
