@@ -11,10 +11,10 @@ cxx="${CXX_FUZZ:-$(command -v clang++ || command -v clang++-14)}"
 cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER="$cxx" \
   -DSECURESTORE_BUILD_FUZZERS=ON -DSECURESTORE_BUILD_TESTS=OFF -DSECURESTORE_BUILD_EXAMPLES=OFF \
   -DSECURESTORE_BUILD_BENCHMARKS=OFF -DSECURESTORE_INSTALL=OFF >/dev/null
-cmake --build "$build" --target envelope_fuzz name_codec_fuzz store_read_fuzz -j "${JOBS:-1}"
+cmake --build "$build" --target envelope_fuzz name_codec_fuzz store_read_fuzz reference_formats_fuzz -j "${JOBS:-1}"
 
 status=0
-for target in envelope_fuzz name_codec_fuzz store_read_fuzz; do
+for target in envelope_fuzz name_codec_fuzz store_read_fuzz reference_formats_fuzz; do
   # New inputs go to a scratch corpus, so the committed seeds stay small and reviewed.
   work="$build/corpus/$target"
   mkdir -p "$work" "$build/artifacts/$target"

@@ -13,6 +13,7 @@ packages=(
   pass gnupg                                       # the pass backend
   libcli11-dev tmux                                # the command-line tool and its terminal test
   python3-keyring libsecret-tools                  # peers whose Secret Service entries we import
+  python3-cryptography                             # writes the reference implementation's golden files
 )
 # The npm peers (@napi-rs/keyring, keytar: scripts/install-npm-peers.sh) need node and npm; keep a
 # node that is already there.

@@ -6,22 +6,14 @@
 
 #include <filesystem>
 
+#include "support/copy_private.hpp"
 #include "support/stores.hpp"
 
 namespace fs = std::filesystem;
 using securestore::test::temp_dir;
+using securestore::test::copy_private;
 
 namespace {
-
-// A private copy (git does not keep modes; the store refuses files others can read).
-void copy_private(const fs::path& from, const fs::path& to) {
-  fs::copy(from, to, fs::copy_options::recursive);
-  for (const auto& entry : fs::recursive_directory_iterator(to)) {
-    fs::permissions(entry.path(),
-                    entry.is_directory() ? fs::perms::owner_all : fs::perms::owner_read | fs::perms::owner_write);
-  }
-  fs::permissions(to, fs::perms::owner_all);
-}
 
 securestore::store_options golden_options(const temp_dir& dir, const char* entries) {
   securestore::store_options o;
