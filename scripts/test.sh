@@ -19,6 +19,9 @@ cmake --build "$build" -j2
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
 export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$root/tests/lsan.supp:print_suppressions=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+# Tests append their figures here; the last step turns them into tests/RELIABILITY.md.
+export SECURESTORE_RELIABILITY_LOG="$root/$build/reliability.log"
+: >"$SECURESTORE_RELIABILITY_LOG"
 scripts/with-secret-service.sh scripts/with-pass-store.sh \
   ctest --test-dir "$build" --output-on-failure -j2 --timeout 600
 # The kernel keyring again from a fresh session keyring that does not link the user keyring (what
@@ -63,3 +66,5 @@ TSAN_OPTIONS=halt_on_error=1 "$tsan/tests/integration_tests" "[concurrency]"
 # The parsers (envelope reader, name codec, a store reading planted files) under libFuzzer with
 # ASan + UBSan, bounded; any crash, leak or hang fails the run.
 JOBS=2 scripts/fuzz.sh "${SECURESTORE_FUZZ_SECONDS:-45}"
+
+scripts/write-reliability.sh "$SECURESTORE_RELIABILITY_LOG" tests/RELIABILITY.md
