@@ -7,16 +7,14 @@
 
 #include <chrono>
 #include <cstdlib>
-#include <filesystem>
 #include <optional>
 #include <random>
 #include <string>
 #include <thread>
 #include <vector>
 
-#include <securestore/fs/posix.hpp>
-
 #include "support/child_process.hpp"
+#include "support/temp_files.hpp"
 
 namespace securestore::test {
 
@@ -58,16 +56,6 @@ struct writes_at_kill {
   at.writing = last_number_after(output, "writing ").value_or(first - 1);
   at.killed = WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL;
   return at;
-}
-
-/// The temporary files of write_atomic left in `dir`.
-[[nodiscard]] inline int temp_files_in(const std::filesystem::path& dir) {
-  int n = 0;
-  std::error_code ec;
-  for (const auto& entry : std::filesystem::directory_iterator{dir, ec}) {
-    n += posix_fs::is_temp_name(entry.path().filename().native()) ? 1 : 0;
-  }
-  return n;
 }
 
 }  // namespace securestore::test
