@@ -7,6 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cstdio>
 #include <random>
 #include <string>
@@ -30,7 +31,12 @@ std::int64_t now_ns() {
   return static_cast<std::int64_t>(t.tv_sec) * 1'000'000'000 + t.tv_nsec;
 }
 
-std::string code_of(const securestore::error& e) { return "err:" + std::to_string(static_cast<int>(e.code())); }
+// The code goes to the log; the first failure's message (which names keys, never values) to stderr.
+std::string code_of(const securestore::error& e) {
+  static std::atomic<bool> said{false};
+  if (!said.exchange(true)) std::fprintf(stderr, "many_writers_child: first failure: %s\n", e.message().c_str());
+  return "err:" + std::to_string(static_cast<int>(e.code()));
+}
 
 struct run_shape {
   std::string writer;
