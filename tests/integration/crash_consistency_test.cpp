@@ -100,7 +100,7 @@ TEST_CASE("a write whose fsync, rename or directory fsync fails at any step leav
   REQUIRE(faulty_file_store("svc", options, {}, {}, fs).set("key", "previous-value"));
   int steps = 0;
   for (int skip = 0;; ++skip) {
-    faulty_file_store store{"svc", options, {}, {}, fs};  // a fresh store: the steps of a first write too
+    faulty_file_store store{"svc", options, {}, {}, fs};  // a fresh store each time, as after a restart
     const int fired_before = fs.faults_fired();
     fs.fail_next(op, EIO, skip);
     auto written = store.set("key", "next-value");
