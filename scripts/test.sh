@@ -22,6 +22,9 @@ export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 # The npm libraries the Secret Service interop tests write with, in a throw-away directory.
 SECURESTORE_NPM_PEERS=$(scripts/install-npm-peers.sh "$(mktemp -d)")
 export SECURESTORE_NPM_PEERS
+# Tests append their figures here; the last step turns them into tests/RELIABILITY.md.
+export SECURESTORE_RELIABILITY_LOG="$root/$build/reliability.log"
+: >"$SECURESTORE_RELIABILITY_LOG"
 scripts/with-secret-service.sh scripts/with-pass-store.sh \
   ctest --test-dir "$build" --output-on-failure -j2 --timeout 600
 # The keyring import example on throw-away data: secret-tool writes an entry, the example moves it.
@@ -71,3 +74,5 @@ TSAN_OPTIONS=halt_on_error=1 "$tsan/tests/integration_tests" "[concurrency]"
 # The parsers (envelope reader, name codec, a store reading planted files) under libFuzzer with
 # ASan + UBSan, bounded; any crash, leak or hang fails the run.
 JOBS=2 scripts/fuzz.sh "${SECURESTORE_FUZZ_SECONDS:-45}"
+
+scripts/write-reliability.sh "$SECURESTORE_RELIABILITY_LOG" tests/RELIABILITY.md

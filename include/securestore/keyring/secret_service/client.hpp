@@ -221,7 +221,7 @@ class ss_client {
   /// Item.GetSecret: the value, decrypted with the session key.
   [[nodiscard]] result<secret> get_secret(const std::string& path, const ss_session_key& session) const {
     BOOST_OUTCOME_TRY(reply, call(path.c_str(), ss_item_iface, "GetSecret", g_variant_new("(o)", session.path.c_str()),
-                                  G_VARIANT_TYPE("((oayays))"), "read", ""));
+                                  G_VARIANT_TYPE("((oayays))"), "read", "", /*on_item=*/true));
     GVariant* encoded = g_variant_get_child_value(reply.get(), 0);
     const gvariant_ptr owned{encoded};
     auto value = ss_decode_secret(session, encoded);
@@ -233,7 +233,8 @@ class ss_client {
   [[nodiscard]] result<void> set_secret(const std::string& path, const ss_session_key& session,
                                         std::string_view value) const {
     BOOST_OUTCOME_TRY(call(path.c_str(), ss_item_iface, "SetSecret",
-                           g_variant_new("(@(oayays))", ss_encode_secret(session, value)), nullptr, "store", ""));
+                           g_variant_new("(@(oayays))", ss_encode_secret(session, value)), nullptr, "store", "",
+                           /*on_item=*/true));
     return success();
   }
 
@@ -262,7 +263,8 @@ class ss_client {
 
   /// Item.Delete; errc::locked when the service wants a prompt.
   [[nodiscard]] result<void> delete_item(const std::string& path) const {
-    BOOST_OUTCOME_TRY(reply, call(path.c_str(), ss_item_iface, "Delete", nullptr, G_VARIANT_TYPE("(o)"), "remove", ""));
+    BOOST_OUTCOME_TRY(reply, call(path.c_str(), ss_item_iface, "Delete", nullptr, G_VARIANT_TYPE("(o)"), "remove", "",
+                                  /*on_item=*/true));
     const gchar* prompt = nullptr;
     g_variant_get(reply.get(), "(&o)", &prompt);
     if (std::string_view{prompt} != "/") {
@@ -302,7 +304,7 @@ class ss_client {
     for (std::size_t i = 0; i < paths.size(); ++i) {
       if (!calls[i].done) return error{errc::timeout, "secret_service: no answer while listing; retry"};
       if (calls[i].reply == nullptr) {
-        auto e = failure(calls[i].error, "list", "");
+        auto e = failure(calls[i].error, "list", "", /*on_item=*/true);
         if (e.code() == errc::not_found) continue;  // deleted meanwhile
         return e;
       }
@@ -334,8 +336,10 @@ class ss_client {
   }
 
   /// Turns a failed call into an error, and marks the connection stale when the daemon may have gone.
-  [[nodiscard]] error failure(const GError* e, std::string_view what, std::string_view account) const {
-    const errc code = classify_gerror(e);
+  /// `on_item`: the call was made on an item's object path (see item_vanished).
+  [[nodiscard]] error failure(const GError* e, std::string_view what, std::string_view account,
+                              bool on_item = false) const {
+    const errc code = on_item && item_vanished(e) ? errc::not_found : classify_gerror(e);
     if ((code == errc::unavailable || code == errc::timeout) && stale_ != nullptr) *stale_ = true;
     const auto target = account.empty() ? std::string{} : concat(" '", account, "'");
     switch (code) {
@@ -373,15 +377,30 @@ class ss_client {
     return ss_item_names{std::move(*service_name), std::move(*account_name)};
   }
 
+  // A call on an item's object path after another client deleted the item: gnome-keyring (GDBus)
+  // answers UnknownMethod ("no such interface on object at path"), not NoSuchObject. That proves
+  // the item gone, not the daemon; read as unavailable, it turned a race between two clients into
+  // a keyring outage (found by tests/integration/secret_service_many_writers_test.cpp).
+  [[nodiscard]] static bool item_vanished(const GError* e) {
+    gchar* name = g_dbus_error_get_remote_error(e);
+    if (name == nullptr) return false;
+    const std::string_view remote{name};
+    const bool gone = remote == "org.freedesktop.DBus.Error.UnknownMethod" ||
+                      remote == "org.freedesktop.DBus.Error.UnknownObject" ||
+                      remote == "org.freedesktop.DBus.Error.UnknownInterface";
+    g_free(name);
+    return gone;
+  }
+
   // One blocking call with our bound.
   [[nodiscard]] result<gvariant_ptr> call(const char* path, const char* iface, const char* method, GVariant* args,
                                           const GVariantType* reply_type, std::string_view what,
-                                          std::string_view account) const {
+                                          std::string_view account, bool on_item = false) const {
     GError* raw = nullptr;
     GVariant* reply = g_dbus_connection_call_sync(bus_, ss_bus_name, path, iface, method, args, reply_type, flags_,
                                                   bound_ms(), nullptr, &raw);
     const gerror_ptr e{raw};
-    if (reply == nullptr) return failure(e.get(), what, account);
+    if (reply == nullptr) return failure(e.get(), what, account, on_item);
     return gvariant_ptr{reply};
   }
 

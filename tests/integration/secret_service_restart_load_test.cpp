@@ -1,0 +1,229 @@
+// integration/secret_service_restart_load_test.cpp: 1,000 operations from 4 threads through a
+// Secret Service store with the file fallback while gnome-keyring is killed and restarted every
+// few hundred ms, and once locked and unlocked: nothing acknowledged is lost, the newest value wins
+// after recovery, no call blocks past its bound, and no thread is left blocked. Run inside
+// scripts/with-secret-service.sh (it exports SECURESTORE_TEST_KEYRING_CTL).
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdlib>
+#include <map>
+#include <mutex>
+#include <set>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include <securestore/basic_secure_store.hpp>
+#include <securestore/cipher/aead.hpp>
+#include <securestore/fs/posix.hpp>
+#include <securestore/keyring/secret_service.hpp>
+
+#include "support/names.hpp"
+#include "support/reliability_log.hpp"
+#include "support/stores.hpp"
+
+namespace securestore::test {
+namespace {
+
+using ss_store = basic_secure_store<secret_service_keyring, aes_gcm_cipher, posix_fs>;
+using std::chrono::milliseconds;
+
+constexpr int threads = 4;
+constexpr int ops_per_thread = 250;
+constexpr int keys_per_thread = 4;
+constexpr milliseconds call_bound{1000};  // secret_service_keyring::options::timeout
+// One store call makes at most a probe (connect, open a session, read the collection: 3 bounded
+// calls) and its own calls (search, then read/write/delete, or create: 3), each bounded by
+// call_bound. A writer may also wait for the write lock behind another thread's call; with the
+// daemon dead the bus answers at once (no owner), so that wait is short, and a call that waited
+// out D-Bus's own 25 s default on a dead daemon would fail this bound.
+constexpr milliseconds store_call_bound = call_bound * 6;
+constexpr milliseconds margin{2000};
+
+// What one thread knows of its own keys: the value it had acknowledged last, and the values of
+// writes that failed since (a failed write may still have landed: a reply lost with the daemon).
+struct key_state {
+  std::string acked;
+  std::set<std::string> maybe;
+  [[nodiscard]] bool accepts(std::string_view v) const { return v == acked || maybe.count(std::string{v}) != 0; }
+};
+
+struct tally {
+  std::mutex mutex;
+  std::vector<std::string> violations;
+  std::map<int, int> failures_by_code;
+  int acked_writes = 0;
+  int reads = 0;
+  milliseconds max_latency{0};
+
+  void add(const std::string& v) {
+    std::lock_guard lock{mutex};
+    if (violations.size() < 10) violations.push_back(v);
+  }
+};
+
+[[nodiscard]] std::string keyring_ctl() {
+  const char* ctl = std::getenv("SECURESTORE_TEST_KEYRING_CTL");
+  return ctl != nullptr ? ctl : "";
+}
+
+bool control(const std::string& ctl, const std::string& what) {
+  return std::system((ctl + " " + what + " >/dev/null 2>&1").c_str()) == 0;
+}
+
+// Service.Lock on the login collection (the default one scripts/with-secret-service.sh creates),
+// as a user locking the keyring would; `restart` unlocks it again (the daemon starts with --unlock).
+bool lock_collection() {
+  return std::system("dbus-send --session --print-reply --dest=org.freedesktop.secrets /org/freedesktop/secrets "
+                     "org.freedesktop.Secret.Service.Lock array:objpath:/org/freedesktop/secrets/collection/login "
+                     ">/dev/null 2>&1") == 0;
+}
+
+void run_thread(ss_store& store, int t, std::map<std::string, key_state>& mine, tally& out) {
+  std::mt19937 rng{static_cast<unsigned>(t) * 7919U + 17U};
+  for (int i = 0; i < ops_per_thread; ++i) {
+    const auto key = "t" + std::to_string(t) + "-k" + std::to_string(i % keys_per_thread);
+    auto& state = mine[key];
+    const bool write = state.acked.empty() || std::uniform_int_distribution<int>{0, 99}(rng) < 60;
+    const auto started = std::chrono::steady_clock::now();
+    if (write) {
+      const auto value = key + "-v" + std::to_string(i);
+      if (auto stored = store.set(key, value)) {
+        state = {value, {}};
+        std::lock_guard lock{out.mutex};
+        ++out.acked_writes;
+      } else {
+        state.maybe.insert(value);
+        std::lock_guard lock{out.mutex};
+        ++out.failures_by_code[static_cast<int>(stored.error().code())];
+      }
+    } else {
+      auto got = store.get(key);
+      if (got && !state.accepts(got.value().reveal())) {
+        out.add("read " + key + " as a value older than its last acknowledged write");
+      } else if (!got && got.error().code() == errc::not_found) {
+        out.add("read " + key + " as not_found after a write was acknowledged");
+      } else if (!got) {
+        std::lock_guard lock{out.mutex};
+        ++out.failures_by_code[static_cast<int>(got.error().code())];
+      }
+      std::lock_guard lock{out.mutex};
+      ++out.reads;
+    }
+    const auto took = std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - started);
+    {
+      std::lock_guard lock{out.mutex};
+      out.max_latency = std::max(out.max_latency, took);
+    }
+    // Paced like an application, so the run spans many restarts rather than racing past them.
+    std::this_thread::sleep_for(milliseconds{std::uniform_int_distribution<int>{0, 30}(rng)});
+  }
+}
+
+TEST_CASE("a store under load while its Secret Service dies and restarts loses nothing acknowledged",
+          "[integration][secret-service][restart-load][slow]") {
+  const auto ctl = keyring_ctl();
+  if (ctl.empty()) {
+    const char* ci = std::getenv("CI");
+    if (ci != nullptr && std::string_view{ci} == "true") FAIL("no test keyring: run inside scripts/with-secret-service.sh");
+    WARN("skipped: no test keyring: run inside scripts/with-secret-service.sh");
+    return;
+  }
+  const temp_dir dir;
+  const auto service = unique_service_name("restart-load");
+  auto options = options_in(dir);
+  options.probe_ttl = std::chrono::seconds{1};
+  // Where the writes went and how often a file was moved back into the keyring, from the log.
+  std::atomic<int> keyring_writes{0}, file_writes{0}, promotions{0};
+  options.log = [&](const log_event& e) {
+    if (e.operation == "set" && !e.outcome) ++(e.backend == "file" ? file_writes : keyring_writes);
+    if (e.operation == "promote") ++promotions;
+  };
+  ss_store store{service, options, secret_service_keyring{{.timeout = call_bound}}};
+  REQUIRE(store.keyring_available());
+
+  tally out;
+  std::vector<std::map<std::string, key_state>> states(threads);
+  std::atomic<int> finished{0};
+  std::vector<std::thread> workers;
+  for (int t = 0; t < threads; ++t) {
+    workers.emplace_back([&, t] {
+      run_thread(store, t, states[static_cast<std::size_t>(t)], out);
+      ++finished;
+    });
+  }
+  int restarts = 0;
+  bool locked_once = false;
+  int control_failures = 0;
+  std::mt19937 rng{std::random_device{}()};
+  // Bursts of three crashes a few hundred ms apart, each burst followed by a calm longer than the
+  // probe's TTL so the store goes back to the keyring (and moves the outage's files into it) under
+  // load; once, the collection is locked for longer than the TTL, so the store meets it.
+  while (finished < threads) {
+    const bool calm = restarts % 3 == 2;
+    std::this_thread::sleep_for(milliseconds{calm ? 1200 : std::uniform_int_distribution<int>{150, 400}(rng)});
+    if (finished == threads) break;
+    if (restarts == 5 && !locked_once) {
+      locked_once = true;
+      control_failures += lock_collection() ? 0 : 1;
+      std::this_thread::sleep_for(milliseconds{1300});  // callers meet a locked keyring
+    }
+    control_failures += control(ctl, "restart") ? 0 : 1;  // a crash (SIGKILL), then a fresh daemon, unlocked
+    ++restarts;
+  }
+  // Every thread finished above (the loop ends only then), so none is left blocked; a hang would
+  // have kept the loop running until CTest's timeout.
+  for (auto& w : workers) w.join();
+  control_failures += control(ctl, "start") ? 0 : 1;
+
+  // Recovery: after the probe's TTL the store uses the keyring again and moves the files into it.
+  std::this_thread::sleep_for(std::chrono::milliseconds{1100});
+  REQUIRE(store.keyring_available());
+  int lost = 0;
+  for (const auto& mine : states) {
+    for (const auto& [key, state] : mine) {
+      auto got = store.get(key);
+      if (!got || !state.accepts(got.value().reveal())) {
+        ++lost;
+        out.add("after recovery " + key + " does not hold its last acknowledged value" +
+                (got ? std::string{} : " (" + got.error().message() + ")"));
+      } else if (auto where = store.locate(key); !where || where.value() != location::keyring) {
+        out.add("after recovery " + key + " was not moved back into the keyring");
+      }
+      (void)store.remove(key);
+    }
+  }
+  for (const auto& v : out.violations) UNSCOPED_INFO(v);
+  CHECK(out.violations.empty());
+  CHECK(lost == 0);
+  CHECK(control_failures == 0);
+  CHECK(locked_once);
+  CHECK(out.failures_by_code[static_cast<int>(errc::locked)] > 0);  // the lock was met, and surfaced as locked
+  CHECK(restarts >= 3);
+  CHECK(keyring_writes > 0);
+  CHECK(file_writes > 0);  // the outages were met: writes fell back to the file
+  CHECK(out.max_latency < store_call_bound + margin);
+  std::string failures;
+  for (const auto& [code, n] : out.failures_by_code) {
+    failures += (failures.empty() ? "" : ", ") + std::string{make_error_code(static_cast<errc>(code)).message()} +
+                " " + std::to_string(n);
+  }
+  const std::string section = "dying daemon (gnome-keyring killed under load)";
+  record_figure(section, "operations (4 threads)", threads * ops_per_thread);
+  record_figure(section, "acknowledged writes / reads", std::to_string(out.acked_writes) + " / " +
+                                                            std::to_string(out.reads));
+  record_figure(section, "daemon restarts (SIGKILL + start), plus one lock", restarts);
+  record_figure(section, "acknowledged writes to the keyring / to the file", std::to_string(keyring_writes) + " / " +
+                                                                             std::to_string(file_writes));
+  record_figure(section, "files moved back into the keyring (promotions)", promotions.load());
+  record_figure(section, "failed calls by code", failures.empty() ? std::string{"none"} : failures);
+  record_figure(section, "max call latency (ms)", out.max_latency.count());
+  record_figure(section, "acknowledged values lost", lost);
+}
+
+}  // namespace
+}  // namespace securestore::test
