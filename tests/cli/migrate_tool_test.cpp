@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/tool.hpp"
+#include "support/copy_private.hpp"
 #include "support/migrate.hpp"
 #include "support/names.hpp"
 
@@ -211,6 +212,7 @@ TEST_CASE("import and export: bad arguments are usage errors, and every level ha
   for (const auto& help : {std::vector<std::string>{"import", "--help"},
                            {"import", "env", "--help"},
                            {"import", "config", "--help"},
+                           {"import", "reference", "--help"},
                            {"export", "--help"}}) {
     CAPTURE(help);
     auto r = t.run(help);
@@ -218,8 +220,45 @@ TEST_CASE("import and export: bad arguments are usage errors, and every level ha
     CHECK(contains(r.out, "Example"));
   }
   auto bash = t.run({"completion", "bash"});
-  CHECK(contains(bash.out, "['import']='env config'"));
+  CHECK(contains(bash.out, "['import']='env config reference"));
   CHECK(contains(bash.out, "--remove-source"));
+}
+
+}  // namespace securestore::test
+
+namespace securestore::test {
+
+TEST_CASE("import reference brings in llxprt-code's files written on another host, and a re-run is a no-op",
+          "[cli][migrate][reference-files]") {
+  tool_home t;
+  copy_private(std::filesystem::path{SECURESTORE_TEST_DATA_DIR} / "reference" / "home", t.home());
+  const std::vector<std::string> import{"import", "reference", "llxprt-code-provider-keys"};
+  auto with = [&](std::vector<std::string> extra) {
+    auto args = import;
+    args.insert(args.begin(), "--json");
+    args.insert(args.end(), extra.begin(), extra.end());
+    return args;
+  };
+
+  // Sealed with golden-host/golden-user's key: on this machine's identity every file is corrupt, and stays.
+  auto elsewhere = t.run(with({}));
+  CHECK(elsewhere.status == 1);
+  CHECK(json::parse(elsewhere.out)["summary"]["imported"] == 0);
+  CHECK(elsewhere.out.find("another machine or account") != std::string::npos);
+
+  auto first = t.run(with({"--host", "golden-host", "--user", "golden-user", "--remove-source"}));
+  CHECK(first.status == 1);  // the blank and whitespace-only values are skipped, so the report is not complete
+  const auto report = json::parse(first.out);
+  CHECK(report["summary"]["imported"] == 5);
+  CHECK(report["summary"]["skipped"] == 2);
+  CHECK(first.all().find("sk-ant-golden-0001") == std::string::npos);
+  CHECK(t.run({"key", "load", "anthropic"}).out == "sk-ant-golden-0001\n");
+  CHECK(t.run({"key", "load", "gemini"}).out == "AIza-golden-v2\n");  // a v2 file, with its machine_secret
+  CHECK_FALSE(std::filesystem::exists(t.home() / ".llxprt" / "provider-keys" / "anthropic.enc"));
+  CHECK(std::filesystem::exists(t.home() / ".llxprt" / "provider-keys" / "blank.enc"));  // not imported: kept
+
+  auto again = t.run(with({"--host", "golden-host", "--user", "golden-user"}));
+  CHECK(json::parse(again.out)["summary"]["imported"] == 0);
 }
 
 }  // namespace securestore::test

@@ -160,3 +160,43 @@ TEST_CASE("import config into the Secret Service records credentialStorage keyri
 }
 
 }  // namespace securestore::test
+
+namespace securestore::test {
+
+TEST_CASE("import keyring copies what secret-tool stored, and removes the original only when asked",
+          "[cli][secret-service][migrate]") {
+  if (keyring_ctl().empty()) return;
+  tool_home t;
+  t.set_env("SECURESTORE_BACKEND", std::nullopt);
+  const auto theirs = unique_service_name("their-app");
+  const auto ours = unique_service_name("securestore-cli");
+  const auto tool = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), {"--backend", "secret-service", "--service", ours});
+    return t.run(args);
+  };
+  const std::vector<std::string> lookup{"secret-tool", "lookup", "service", theirs, "account", "demo"};
+  REQUIRE(t.run_other({"secret-tool", "store", "--label=their app", "service", theirs, "account", "demo"}, canary)
+              .status == 0);
+
+  auto planned = tool({"--json", "import", "keyring", theirs, "--dry-run"});
+  CHECK(planned.status == 0);
+  CHECK(json::parse(planned.out)["items"][0]["outcome"] == "planned");
+  CHECK(json::parse(planned.out)["items"][0]["origin"] == "secret-tool");
+
+  auto copied = tool({"import", "keyring", theirs});
+  CHECK(copied.status == 0);
+  CHECK(copied.out.find("imported") != std::string::npos);
+  CHECK(copied.all().find(canary) == std::string::npos);
+  CHECK(tool({"key", "load", "demo"}).out == std::string{canary} + "\n");
+  CHECK(t.run_other(lookup).out.rfind(canary, 0) == 0);  // copied, not moved
+
+  auto moved = tool({"--json", "import", "keyring", theirs, "--remove-source"});
+  CHECK(moved.status == 0);
+  CHECK(json::parse(moved.out)["items"][0]["outcome"] == "already_present");
+  CHECK(json::parse(moved.out)["items"][0]["source_removed"] == true);
+  CHECK(t.run_other(lookup).status != 0);
+  CHECK(tool({"key", "load", "demo"}).out == std::string{canary} + "\n");
+  (void)tool({"--yes", "key", "delete", "demo"});
+}
+
+}  // namespace securestore::test

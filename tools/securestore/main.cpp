@@ -173,8 +173,13 @@ int main(int argc, char** argv) {
       "Examples:\n"
       "  securestore import env --dry-run ANTHROPIC_API_KEY=anthropic\n"
       "  securestore import config settings.json --field apiKey=anthropic --remove-source --json\n");
-  const std::vector<securestore::tool::wired_command> importers{securestore::tool::add_import_env(*import_command),
-                                                                securestore::tool::add_import_config(*import_command)};
+  const std::vector<securestore::tool::wired_command> importers {
+    securestore::tool::add_import_env(*import_command), securestore::tool::add_import_config(*import_command),
+        securestore::tool::add_import_reference(*import_command),
+#if defined(SECURESTORE_WITH_SECRET_SERVICE)
+        securestore::tool::add_import_keyring(*import_command),
+#endif
+  };
   const auto export_command = securestore::tool::add_export(app);
 
   auto* completion = app.add_subcommand("completion", "print a shell completion script");

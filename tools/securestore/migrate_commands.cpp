@@ -15,6 +15,11 @@
 #include <securestore/migrate/environment.hpp>
 #include <securestore/migrate/export.hpp>
 #include <securestore/migrate/plaintext_config.hpp>
+#include <securestore/migrate/reference_files.hpp>
+#if defined(SECURESTORE_WITH_SECRET_SERVICE)
+#include <securestore/keyring/secret_service/foreign_entries.hpp>
+#include <securestore/keyring/secret_service/import.hpp>
+#endif
 
 #include "tool_support.hpp"
 
@@ -140,6 +145,87 @@ wired_command add_import_config(CLI::App& import) {
             return print_report(g, report.value());
           }};
 }
+
+wired_command add_import_reference(CLI::App& import) {
+  struct parsed {
+    std::string service;
+    std::vector<std::string> dirs;
+    std::string host;
+    std::string user;
+    migration_options options;
+  };
+  auto o = std::make_shared<parsed>();
+  auto* command = import.add_subcommand(
+      "reference", "copy secrets from llxprt-code's encrypted files (v1, v2 and legacy .key) into the store");
+  command->add_option("SERVICE", o->service, "its service name, e.g. llxprt-code-provider-keys")->required();
+  command->add_option("--dir", o->dirs, "a directory of its <key>.enc files, instead of its default ones (repeatable)")
+      ->type_name("DIR")
+      ->allow_extra_args(false);
+  command->add_option("--host", o->host, "the host name the files were written on, when not this machine's");
+  command->add_option("--user", o->user, "the user name they were written by, when not yours");
+  add_migration_flags(*command, o->options, true);
+  command->footer(
+      "Looks in every directory llxprt-code used ($LLXPRT_DATA_HOME, $LLXPRT_CONFIG_HOME,\n"
+      "~/.local/share/llxprt-code, ~/.llxprt). Its files are sealed with this machine's host and user\n"
+      "name; a file made elsewhere fails as corrupt and stays. v2 files need its machine secret: from\n"
+      "<dataDir>/machine_secret, else from the Secret Service (service llxprt-code-machine-secret).\n\n"
+      "Examples:\n"
+      "  securestore import reference llxprt-code-provider-keys --dry-run\n"
+      "  securestore --service llxprt import reference llxprt-code-provider-keys --remove-source\n");
+  return {command, [o](const global_options& g) {
+            auto s = open_store(g, requested_backend(g));
+            if (!s) return fail(g, "import into", g.service, "none", s.error());
+            auto locations = default_reference_locations(o->service);
+            if (!locations) return fail(g, "import from", o->service, s.value().backend, locations.error());
+            reference_import what{o->service, std::move(locations).value(), std::nullopt, std::nullopt};
+            if (!o->dirs.empty()) what.locations.envelope_dirs.assign(o->dirs.begin(), o->dirs.end());
+            if (!o->host.empty() || !o->user.empty()) {
+              auto mine = this_reference_identity();
+              if (!mine) return fail(g, "import from", o->service, s.value().backend, mine.error());
+              what.identity = reference_identity{o->host.empty() ? mine.value().hostname : o->host,
+                                                 o->user.empty() ? mine.value().username : o->user};
+            }
+#if defined(SECURESTORE_WITH_SECRET_SERVICE)
+            // Where its machine secret is in the keyring (never read on a dry run: it is a secret).
+            if (!o->options.dry_run) {
+              if (auto found = read_keyring_entry("llxprt-code-machine-secret", "default")) {
+                what.machine_secret = std::move(found).value();
+              }
+            }
+#endif
+            auto report = import_reference_files(s.value().store, what, o->options);
+            if (!report) return fail(g, "import from", o->service, s.value().backend, report.error());
+            return print_report(g, report.value());
+          }};
+}
+
+#if defined(SECURESTORE_WITH_SECRET_SERVICE)
+wired_command add_import_keyring(CLI::App& import) {
+  struct parsed {
+    std::string service;
+    migration_options options;
+  };
+  auto o = std::make_shared<parsed>();
+  auto* command = import.add_subcommand(
+      "keyring", "copy the Secret Service entries other libraries wrote for a service into the store");
+  command->add_option("SERVICE", o->service, "the service name they were stored under")->required();
+  add_migration_flags(*command, o->options, true);
+  command->footer(
+      "Finds what keytar, keyring-rs (@napi-rs/keyring), Python keyring and secret-tool stored under\n"
+      "SERVICE and copies each entry to the key named by its account. With --remove-source an original\n"
+      "is deleted only after its copy was read back; securestore's own items are never touched.\n\n"
+      "Examples:\n"
+      "  securestore import keyring my-app --dry-run\n"
+      "  securestore --service my-app import keyring my-app --remove-source\n");
+  return {command, [o](const global_options& g) {
+            auto s = open_store(g, requested_backend(g));
+            if (!s) return fail(g, "import into", g.service, "none", s.error());
+            auto report = import_keyring_entries(s.value().store, o->service, o->options);
+            if (!report) return fail(g, "import from", o->service, "secret-service", report.error());
+            return print_report(g, report.value());
+          }};
+}
+#endif
 
 wired_command add_export(CLI::App& app) {
   struct parsed {

@@ -23,6 +23,13 @@ struct wired_command {
 [[nodiscard]] wired_command add_import_env(CLI::App& import);
 /// `import config PATH --field FIELD=NAME...`: secrets out of a plaintext JSON config.
 [[nodiscard]] wired_command add_import_config(CLI::App& import);
+/// `import reference SERVICE`: the reference implementation's (llxprt-code's) encrypted files.
+[[nodiscard]] wired_command add_import_reference(CLI::App& import);
+#if defined(SECURESTORE_WITH_SECRET_SERVICE)
+/// `import keyring SERVICE`: the Secret Service entries keytar, keyring-rs, Python keyring or
+/// secret-tool wrote for SERVICE.
+[[nodiscard]] wired_command add_import_keyring(CLI::App& import);
+#endif
 /// `export FILE`: every secret into a new plaintext JSON file (0600).
 [[nodiscard]] wired_command add_export(CLI::App& app);
 
