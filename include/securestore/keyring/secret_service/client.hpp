@@ -59,6 +59,45 @@ struct ss_found {
   std::vector<std::string> locked;
 };
 
+/// The item paths of a SearchItems reply (aoao). Pure: the fuzzer feeds it untrusted replies.
+[[nodiscard]] inline ss_found ss_read_found(GVariant* reply) {
+  ss_found out;
+  if (!g_variant_is_of_type(reply, G_VARIANT_TYPE("(aoao)"))) return out;
+  for (int i = 0; i < 2; ++i) {
+    GVariantIter* iter = nullptr;
+    g_variant_get_child(reply, static_cast<gsize>(i), "ao", &iter);
+    const gchar* path = nullptr;
+    while (g_variant_iter_next(iter, "&o", &path)) (i == 0 ? out.unlocked : out.locked).emplace_back(path);
+    g_variant_iter_free(iter);
+  }
+  return out;
+}
+
+/// The names an a{ss} of attributes holds, when they are those of one of our items.
+[[nodiscard]] inline std::optional<ss_item_names> ss_names_of(GVariant* attrs) {
+  if (!g_variant_is_of_type(attrs, G_VARIANT_TYPE("a{ss}"))) return std::nullopt;
+  const gchar* schema = nullptr;
+  const gchar* service = nullptr;
+  const gchar* account = nullptr;
+  if (!g_variant_lookup(attrs, "xdg:schema", "&s", &schema) || std::string_view{schema} != ss_schema ||
+      !g_variant_lookup(attrs, "service", "&s", &service) || !g_variant_lookup(attrs, "account", "&s", &account)) {
+    return std::nullopt;
+  }
+  auto service_name = ss_decode_name(service);
+  auto account_name = ss_decode_name(account);
+  if (!service_name || !account_name) return std::nullopt;  // not an encoding of ours: not our item
+  return ss_item_names{std::move(*service_name), std::move(*account_name)};
+}
+
+/// The names in a Properties.Get(Item.Attributes) reply ((v) holding a{ss}). Pure, like ss_read_found.
+[[nodiscard]] inline std::optional<ss_item_names> ss_names_in_reply(GVariant* reply) {
+  if (!g_variant_is_of_type(reply, G_VARIANT_TYPE("(v)"))) return std::nullopt;
+  GVariant* boxed = nullptr;
+  g_variant_get(reply, "(v)", &boxed);
+  const gvariant_ptr dict{boxed};
+  return ss_names_of(boxed);
+}
+
 /// Properties.Get(Locked) of a collection, sent asynchronously so it shares a round trip with a
 /// search; it drains its reply before it goes away, and remembers an "unlocked" answer.
 struct ss_lock_probe {
@@ -171,15 +210,7 @@ class ss_client {
       if (searched.error == nullptr) return error{errc::timeout, "secret_service: no answer to a search; retry"};
       return failure(searched.error, "search the keyring for", account);
     }
-    ss_found out;
-    for (int i = 0; i < 2; ++i) {
-      GVariantIter* iter = nullptr;
-      g_variant_get_child(searched.reply, static_cast<gsize>(i), "ao", &iter);
-      const gchar* path = nullptr;
-      while (g_variant_iter_next(iter, "&o", &path)) (i == 0 ? out.unlocked : out.locked).emplace_back(path);
-      g_variant_iter_free(iter);
-    }
-    return out;
+    return ss_read_found(searched.reply);
   }
 
   /// Properties.Get(Collection.Locked), sent now and answered on the probe's own context.
@@ -300,10 +331,7 @@ class ss_client {
         if (e.code() == errc::not_found) continue;  // deleted meanwhile
         return e;
       }
-      GVariant* boxed = nullptr;
-      g_variant_get(calls[i].reply, "(v)", &boxed);
-      const gvariant_ptr dict{boxed};
-      out[i] = ss_names_of(boxed);
+      out[i] = ss_names_in_reply(calls[i].reply);
     }
     return out;
   }
@@ -331,22 +359,6 @@ class ss_client {
 
  private:
   [[nodiscard]] int bound_ms() const noexcept { return static_cast<int>(bound_.count()); }
-
-  // The names an a{ss} of attributes holds, when they are those of one of our items.
-  [[nodiscard]] static std::optional<ss_item_names> ss_names_of(GVariant* attrs) {
-    if (!g_variant_is_of_type(attrs, G_VARIANT_TYPE("a{ss}"))) return std::nullopt;
-    const gchar* schema = nullptr;
-    const gchar* service = nullptr;
-    const gchar* account = nullptr;
-    if (!g_variant_lookup(attrs, "xdg:schema", "&s", &schema) || std::string_view{schema} != ss_schema ||
-        !g_variant_lookup(attrs, "service", "&s", &service) || !g_variant_lookup(attrs, "account", "&s", &account)) {
-      return std::nullopt;
-    }
-    auto service_name = ss_decode_name(service);
-    auto account_name = ss_decode_name(account);
-    if (!service_name || !account_name) return std::nullopt;  // not an encoding of ours: not our item
-    return ss_item_names{std::move(*service_name), std::move(*account_name)};
-  }
 
   // One blocking call with our bound.
   [[nodiscard]] result<gvariant_ptr> call(const char* path, const char* iface, const char* method, GVariant* args,
