@@ -131,16 +131,20 @@ inline store_options options_under(const std::filesystem::path& root) {
   return o;
 }
 
-/// Appends "hostile environments<TAB><case><TAB>passed" to $SECURESTORE_RELIABILITY_LOG (when
-/// set) in one O_APPEND write; scripts/write-reliability.sh counts and tabulates these lines.
-inline void record_hostile_case(std::string_view name) {
+/// Appends "<section><TAB><metric><TAB><value>" to $SECURESTORE_RELIABILITY_LOG (when set) in
+/// one O_APPEND write; scripts/write-reliability.sh counts and tabulates these lines.
+inline void record_reliability(std::string_view section, std::string_view metric, std::string_view value) {
   const char* log = std::getenv("SECURESTORE_RELIABILITY_LOG");
   if (log == nullptr || *log == '\0') return;
-  const std::string line = std::string{"hostile environments\t"} + std::string{name} + "\tpassed\n";
+  std::string line{section};
+  line.append("\t").append(metric).append("\t").append(value).append("\n");
   const int fd = ::open(log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
   if (fd < 0) return;
   (void)!::write(fd, line.data(), line.size());
   ::close(fd);
 }
+
+/// Records that the hostile case `name` passed.
+inline void record_hostile_case(std::string_view name) { record_reliability("hostile environments", name, "passed"); }
 
 }  // namespace securestore::test
