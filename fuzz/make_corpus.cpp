@@ -1,5 +1,6 @@
 // fuzz/make_corpus.cpp: writes the seed corpora: envelopes sealed by a real file_store under the
 // fuzz root secret, plus edge cases. Usage: fuzz_make_corpus <fuzz/corpus directory>.
+#include <array>
 #include <cstdio>
 #include <filesystem>
 #include <string>
@@ -9,6 +10,9 @@
 
 #include <securestore/detail/format/file_names.hpp>
 #include <securestore/file_store.hpp>
+#if SECURESTORE_WITH_SECRET_SERVICE
+#include <securestore/keyring/secret_service/client.hpp>
+#endif
 
 #include "fuzz_support.hpp"
 
@@ -44,6 +48,83 @@ void put(const fs::path& dir, std::string_view name, std::string_view bytes) {
   fs::create_directories(dir);
   fuzz::write_file(dir / name, bytes);
 }
+
+void put_dotenv_seeds(const fs::path& dir) {
+  put(dir, "plain", "API_KEY=abc123\nOTHER=x\n");
+  put(dir, "export", "export TOKEN=abc # a comment\n# only a comment\n\nNO_EQUALS\n");
+  put(dir, "quoted", "A=\"q\\\"uo\\\\te \\$HOME \\`x\\` \\n\\r\\t \\x01\\x7F\" # c\nB='lit\"eral'\n");
+  put(dir, "utf8", "NAME=\"cl\xc3\xa9 \xe2\x80\xa8\"\n\xef\xbb\xbf" "BOM=1\n");
+  put(dir, "bad-escape", "A=\"\\q\"\n");
+  put(dir, "unclosed", "A=\"abc\nB='x\n");
+  put(dir, "bad-key", "1A=x\n");
+  put(dir, "crlf", "A=1\r\nB=\"two\"\r\n");
+  put(dir, "duplicates", "A=1\nA=2\nexport A = 3 \n");
+  put(dir, "values", std::string{"plain\xff\"quoted\" \\\xff\n\t\x01\xff\xc2\xa0nbsp\xc2\xa0\xff"});
+}
+
+void put_token_record_seeds(const fs::path& dir) {
+  const std::string head = R"({"version":1,"server_name":"fuzz.example",)";
+  put(dir, "minimal", head + R"("token":{"access_token":"at","token_type":"Bearer"},"updated_at":1700000000000})");
+  put(dir, "full",
+      head + R"("token":{"access_token":"at","token_type":"Bearer","refresh_token":"rt","expires_at":1700000360000,)"
+             R"("scope":"read write"},"client_id":"cid","token_url":"https://a.example/token",)"
+             R"("server_url":"https://a.example","updated_at":1700000000000})");
+  put(dir, "other-server",
+      R"({"version":1,"server_name":"other","token":{"access_token":"at","token_type":"Bearer"},"updated_at":0})");
+  put(dir, "huge-times",
+      head + R"("token":{"access_token":"at","token_type":"Bearer","expires_at":9223372036854775807},)"
+             R"("updated_at":-9223372036854775808})");
+  put(dir, "wrong-types", head + R"("token":{"access_token":1,"token_type":null},"updated_at":"x"})");
+  put(dir, "version-2", R"({"version":2})");
+  put(dir, "not-json", "{\"version\":1,");
+  put(dir, "blank-type", head + R"("token":{"access_token":"at","token_type":" \u00a0"},"updated_at":1})");
+}
+
+#if SECURESTORE_WITH_SECRET_SERVICE
+// A reply as the fuzzer reads it: its kind's byte, then the reply's serialised (normal form) bytes.
+void put_reply(const fs::path& dir, std::string_view name, fuzz::ss_reply kind, GVariant* floating) {
+  const gvariant_ptr reply{g_variant_ref_sink(floating)};
+  const gvariant_ptr normal{g_variant_get_normal_form(reply.get())};
+  std::string bytes(1, static_cast<char>(kind));
+  bytes.append(static_cast<const char*>(g_variant_get_data(normal.get())), g_variant_get_size(normal.get()));
+  put(dir, name, bytes);
+}
+
+GVariant* attributes_reply(std::string_view service, std::string_view account) {
+  GVariantBuilder dict;
+  g_variant_builder_init(&dict, G_VARIANT_TYPE("a{ss}"));
+  for (const auto& [name, value] : ss_attributes(service, account)) {
+    g_variant_builder_add(&dict, "{ss}", name.c_str(), value.c_str());
+  }
+  return g_variant_new("(v)", g_variant_builder_end(&dict));
+}
+
+void put_secret_service_seeds(const fs::path& dir) {
+  const ss_session_key session{"/org/freedesktop/secrets/session/fuzz",
+                               {fuzz::transfer_key.begin(), fuzz::transfer_key.end()}};
+  using fuzz::ss_reply;
+  for (const auto& [name, value] : {std::pair{"secret-short", std::string{"v"}},
+                                    std::pair{"secret-block", std::string(16, 's')},
+                                    std::pair{"secret-long", std::string(100, 'l')}}) {
+    put_reply(dir, name, ss_reply::get_secret, g_variant_new_tuple(std::array{ss_encode_secret(session, value)}.data(), 1));
+  }
+  put_reply(dir, "secret-empty", ss_reply::get_secret,
+            g_variant_new_tuple(std::array{ss_encode_secret(session, "")}.data(), 1));
+  GVariantBuilder unlocked;
+  GVariantBuilder locked;
+  g_variant_builder_init(&unlocked, G_VARIANT_TYPE("ao"));
+  g_variant_builder_init(&locked, G_VARIANT_TYPE("ao"));
+  g_variant_builder_add(&unlocked, "o", "/org/freedesktop/secrets/collection/login/1");
+  g_variant_builder_add(&unlocked, "o", "/org/freedesktop/secrets/collection/login/22");
+  g_variant_builder_add(&locked, "o", "/org/freedesktop/secrets/collection/other/3");
+  put_reply(dir, "search", ss_reply::search_items,
+            g_variant_new("(@ao@ao)", g_variant_builder_end(&unlocked), g_variant_builder_end(&locked)));
+  put_reply(dir, "attributes", ss_reply::get_attributes, attributes_reply("fuzz", "api-key"));
+  put_reply(dir, "attributes-hex", ss_reply::get_attributes,
+            attributes_reply(std::string{"a\0b", 3}, "%hex:not hex"));
+  put_reply(dir, "attributes-boolean", ss_reply::get_attributes, g_variant_new("(v)", g_variant_new_boolean(TRUE)));
+}
+#endif
 
 }  // namespace
 
@@ -94,5 +175,18 @@ int main(int argc, char** argv) {
       {"utf8", "cl\xc3\xa9"}, {"escaped", "%2E%2Fx^a"}, {"tilde", "~abc"},       {"long", std::string(120, '/')},
   };
   for (const auto& [name, bytes] : names) put(corpus / "name_codec_fuzz", name, bytes);
+  // The backends' name codecs take the same names; the first byte of a name splits it in two.
+  for (const auto& [name, bytes] : names) {
+    put(corpus / "keyutils_names_fuzz", name, bytes);
+    put(corpus / "pass_paths_fuzz", name, bytes);
+  }
+  put(corpus / "keyutils_names_fuzz", "colons", "\x05svc:x:acct%3A");
+  put(corpus / "pass_paths_fuzz", "long-account", std::string(200, 'a') + "/%2F.");
+
+  put_dotenv_seeds(corpus / "dotenv_fuzz");
+  put_token_record_seeds(corpus / "token_record_fuzz");
+#if SECURESTORE_WITH_SECRET_SERVICE
+  put_secret_service_seeds(corpus / "secret_service_reply_fuzz");
+#endif
   return 0;
 }

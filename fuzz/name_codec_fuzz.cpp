@@ -8,6 +8,8 @@
 
 #include <securestore/detail/format/file_names.hpp>
 
+#include "fuzz_support.hpp"
+
 namespace {
 
 using namespace securestore::detail;
@@ -45,11 +47,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
 
   // Injectivity on pairs: split the input at its first byte's value; equal stems mean equal keys.
-  if (size >= 2) {
-    const std::size_t cut = 1 + static_cast<std::size_t>(data[0]) % (size - 1);
-    const auto a = input.substr(1, cut - 1);
-    const auto b = input.substr(cut);
-    if (!a.empty() && !b.empty() && (escape_name(a) == escape_name(b)) != (a == b)) std::abort();
-  }
+  const auto [a, b] = securestore::fuzz::split_pair(input);
+  if (!a.empty() && !b.empty() && (escape_name(a) == escape_name(b)) != (a == b)) std::abort();
   return 0;
 }

@@ -71,8 +71,8 @@ cmake -S . -B "$tsan" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS=-fsani
 cmake --build "$tsan" --target integration_tests -j2
 TSAN_OPTIONS=halt_on_error=1 "$tsan/tests/integration_tests" "[concurrency]"
 
-# The parsers (envelope reader, name codec, a store reading planted files) under libFuzzer with
-# ASan + UBSan, bounded; any crash, leak or hang fails the run.
-JOBS=2 scripts/fuzz.sh "${SECURESTORE_FUZZ_SECONDS:-45}"
+# Every parser (fuzz/CMakeLists.txt lists them) under libFuzzer with ASan + UBSan, 60 s each, two
+# at a time; any crash, leak or hang fails the run.
+JOBS=2 scripts/fuzz.sh "${SECURESTORE_FUZZ_SECONDS:-60}"
 
 scripts/write-reliability.sh "$SECURESTORE_RELIABILITY_LOG" tests/RELIABILITY.md

@@ -38,6 +38,8 @@ namespace securestore::detail {
     case EROFS: return "the file system is read-only; choose another fallback_dir";
     case ELOOP: return "a symlink stands where securestore keeps its files; remove it";
     case EIO: return "the disk reported an I/O error; check it, then try again";
+    case EMFILE:
+    case ENFILE: return "too many open files; close some (or raise the open-file limit, ulimit -n) and try again";
     case EISDIR:
     case ENOTDIR: return "something other than a regular file stands at this path; remove it";
     default: return "check the file system and try again";

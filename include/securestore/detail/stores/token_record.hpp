@@ -48,6 +48,24 @@ inline constexpr int token_record_version = 1;
       std::chrono::duration_cast<std::chrono::system_clock::duration>(std::chrono::milliseconds{ms})};
 }
 
+/// The latest time a record may hold, in milliseconds: what the clock holds (about the year 2262
+/// with libstdc++'s nanoseconds), so from_epoch_ms cannot overflow on a hostile record.
+inline constexpr std::int64_t max_epoch_ms =
+    std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::duration::max()).count() - 1;
+
+/// The time a record's field holds: an integer of milliseconds within ±max_epoch_ms, else nullopt.
+[[nodiscard]] inline std::optional<std::chrono::system_clock::time_point> epoch_field(const nlohmann::json& field) {
+  if (field.is_number_unsigned()) {
+    const auto ms = field.get<std::uint64_t>();
+    if (ms > static_cast<std::uint64_t>(max_epoch_ms)) return std::nullopt;
+    return from_epoch_ms(static_cast<std::int64_t>(ms));
+  }
+  if (!field.is_number_integer()) return std::nullopt;
+  const auto ms = field.get<std::int64_t>();
+  if (ms > max_epoch_ms || ms < -max_epoch_ms) return std::nullopt;
+  return from_epoch_ms(ms);
+}
+
 [[nodiscard]] inline bool is_blank(std::string_view s) noexcept { return trim(s).empty(); }
 
 /// Checks what every record needs: a server name that is not blank, an access token and a token
@@ -136,15 +154,16 @@ inline void scrub_tokens(nlohmann::json& j) noexcept {
     c.token.refresh_token = secret{t["refresh_token"].get_ref<const std::string&>()};
   }
   if (t.contains("expires_at")) {
-    if (!t["expires_at"].is_number_integer()) return broken("expires_at");
-    c.token.expires_at = from_epoch_ms(t["expires_at"].get<std::int64_t>());
+    c.token.expires_at = epoch_field(t["expires_at"]);
+    if (!c.token.expires_at) return broken("expires_at");
   }
   if (!optional_text(t, "scope", c.token.scope)) return broken("scope");
   if (!optional_text(j, "client_id", c.client_id)) return broken("client_id");
   if (!optional_text(j, "token_url", c.token_url)) return broken("token_url");
   if (!optional_text(j, "server_url", c.server_url)) return broken("server_url");
-  if (!j.contains("updated_at") || !j["updated_at"].is_number_integer()) return broken("updated_at");
-  c.updated_at = from_epoch_ms(j["updated_at"].get<std::int64_t>());
+  const auto updated = j.contains("updated_at") ? epoch_field(j["updated_at"]) : std::nullopt;
+  if (!updated) return broken("updated_at");
+  c.updated_at = *updated;
   if (auto valid = validate_credentials(c); !valid) return broken("a required field is empty");
   return c;
 }
