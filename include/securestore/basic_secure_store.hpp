@@ -199,10 +199,6 @@ class basic_secure_store {
   result<void> set_impl(std::string_view key, std::string_view value, detail::observation& seen) {
     if (auto valid = check_key(key); !valid) return valid;
     if (auto valid = detail::check_value(value); !valid) return valid;
-    if (!detail::keyring_limit(m_->keyring.capabilities(), m_->config.service, key, value) &&
-        unlocked_keyring_write(key, [&] { return m_->keyring.set(m_->config.service, key, value); }, seen)) {
-      return success();
-    }
     auto lock = m_->files.lock_writes();
     if (!lock) return lock.error();
     auto to_file = [&]() -> result<void> {
@@ -235,35 +231,15 @@ class basic_secure_store {
     }
     // The keyring now holds the newest value: an older file must not outlive it. If it cannot
     // be removed, it must at least not hold an older value (a later read would promote that).
+    // Every file change happens under the lock we hold, so a directory stamp that proves no file
+    // (and no crash leftover) stays true: then there is nothing to remove or sweep.
+    if (m_->files.prove_no_file(key)) return success();
     auto removed = m_->files.remove(lock.value(), key);
     if (removed || m_->files.write(lock.value(), key, value)) return success();
     return error{removed.error().code(),
                  detail::concat(removed.error().what(),
                                 " (the keyring holds the new value, but this older file would be read first)"),
                  "remove it by hand"};
-  }
-
-  // A keyring write (set or remove) of a key without a file, without the write lock: when the
-  // directory provably held no file of the key and no crash leftover before the write, and is
-  // unchanged after it, no file write, removal or promotion of the key raced with it (each changes
-  // the directory), so the lock and the file removal are moot. False: take the locked path (which
-  // then repeats the write under the lock; a failure noted here has already turned the keyring
-  // off where it must, so the locked path does not wait on it twice).
-  template <class Write>
-  bool unlocked_keyring_write(std::string_view key, Write&& write, detail::observation& seen) {
-    if (m_->config.forced_file || !holds_entries() || !m_->marker.known_present() || !keyring_usable() ||
-        !detail::keyring_can_name(m_->keyring.capabilities(), m_->config.service, key)) {
-      return false;
-    }
-    const auto proof = m_->files.prove_no_file(key);
-    if (!proof) return false;
-    seen.backend = keyring_name();
-    auto written = write();
-    if (!written) {
-      note_keyring_failure(written.error());
-      return false;
-    }
-    return m_->files.unchanged_since(*proof);
   }
 
   result<found_value> lookup(std::string_view key, detail::observation& seen) {
@@ -300,16 +276,9 @@ class basic_secure_store {
 
   result<bool> remove_impl(std::string_view key, detail::observation& seen) {
     if (auto valid = check_key(key); !valid) return valid.error();
-    bool from_keyring = false;
-    const auto unlocked = unlocked_keyring_write(key, [&]() -> result<void> {
-      auto removed = m_->keyring.remove(m_->config.service, key);
-      if (!removed) return removed.error();
-      from_keyring = removed.value();
-      return success();
-    }, seen);
-    if (unlocked) return from_keyring;
     auto lock = m_->files.lock_writes();
     if (!lock) return lock.error();
+    bool from_keyring = false;
     if (detail::keyring_can_name(m_->keyring.capabilities(), m_->config.service, key)) {
       if (!m_->config.forced_file && keyring_usable()) {
         seen.backend = keyring_name();
@@ -318,11 +287,12 @@ class basic_secure_store {
           note_keyring_failure(removed.error());
           return detail::with_store_remedy(removed.error());
         }
-        from_keyring = from_keyring || removed.value();
+        from_keyring = removed.value();
       } else if (auto hidden = detail::keyring_hides_entries(*m_)) {
         return *hidden;
       }
     }
+    if (m_->files.prove_no_file(key)) return from_keyring;  // as in set_impl: no file, no leftover
     auto from_file = m_->files.remove(lock.value(), key);
     if (!from_file) return from_file.error();
     if (from_file.value()) seen.backend = "file";

@@ -145,11 +145,12 @@ struct directory_options {
 /// - lock() takes an exclusive advisory lock, across processes, held by the returned object; a
 ///   lock file that is not this user's private file is errc::denied.
 /// - sweep_temp_files() removes write_atomic's temp files older than an age (call it locked).
-/// - Optional: change_stamp(dir) -> std::optional<Stamp> (equality-comparable),
-///   unchanged_since(dir, stamp) -> bool, and a static is_temp_name(name) -> bool. A stamp may be returned only when an equal stamp later proves
+/// - Optional: change_stamp(dir) -> std::optional<Stamp> (equality-comparable) and a static
+///   is_temp_name(name) -> bool. A stamp may be returned only when an equal stamp later proves
 ///   that no entry of the directory was created, removed or renamed in between (posix_fs: a
 ///   settled mtime+ctime on a local file system). With them the store proves "this key has no
-///   file" with one stat instead of an open, and writes a keyring entry without the write lock.
+///   file" with one stat instead of an open, and a keyring write under the lock skips the file
+///   removal and the leftover sweep.
 /// - Copies share any state; calls are thread-safe.
 template <class F>
 concept fs_policy = std::copy_constructible<F> &&

@@ -1,8 +1,8 @@
 // Tests of the store's shortcut for keyring entries: while the fallback directory's timestamps
-// prove it unchanged, "no file for this key" costs one stat and a keyring write takes no lock. The
-// shortcut must never hide a file another writer made, never skip a crash leftover, and step
-// aside when a file write races with the keyring write. The directory must have been left alone
-// for 2 s before its stamp proves anything, so these tests sleep.
+// prove it unchanged, "no file for this key" costs one stat, so a read opens nothing and a keyring
+// write (still under the lock) neither unlinks nor sweeps. The shortcut must never hide a file
+// another writer made, never skip a crash leftover, and never change what a failure leaves. The
+// directory must have been left alone for 2 s before its stamp proves anything, so these sleep.
 #include <securestore/basic_secure_store.hpp>
 
 #include <catch2/catch.hpp>
@@ -44,7 +44,7 @@ bool local_timestamps(const std::filesystem::path& dir) {
 
 }  // namespace
 
-TEST_CASE("a settled directory lets a keyring write skip the lock, and only then", "[store][stamp]") {
+TEST_CASE("a settled directory lets a keyring write skip the file removal, and only then", "[store][stamp]") {
   memory_rig rig;
   auto store = rig.make();
   REQUIRE(store.set("first", "one"));  // makes the directory and leaves the keyring marker
@@ -52,19 +52,32 @@ TEST_CASE("a settled directory lets a keyring write skip the lock, and only then
     WARN("the temp directory is not on a local file system with timestamps: the shortcut is off here");
     return;
   }
-  // Not settled yet: the write takes the lock, so a failing lock fails it.
-  rig.fs.fail_next(fs_op::lock, EIO, 0);
-  CHECK_FALSE(store.set("early", "v"));
+  // Not settled yet: the write unlinks the key's (absent) file, so a failing unlink is reached.
+  rig.fs.fail_next(fs_op::unlink, EIO, 0);
+  (void)store.set("early", "v");
+  CHECK(rig.fs.faults_fired() == 1);
   let_directory_settle();
-  // Settled: the keyring write needs no lock (an injected lock failure is never reached) ...
-  rig.fs.fail_next(fs_op::lock, EIO, 0);
+  // Settled: the stamp proves there is no file, so neither set nor remove unlinks anything ...
+  rig.fs.fail_next(fs_op::unlink, EIO, 0);
   REQUIRE(store.set("late", "v"));
   CHECK(store.get("late").value() == "v");
   REQUIRE(store.remove("late").value());
   CHECK(store.get("late").error().code() == securestore::errc::not_found);
   CHECK(rig.keyring.entries().count({"svc", "late"}) == 0);
-  // ... and the lock failure is still pending: nothing took the lock.
-  CHECK(rig.fs.faults_fired() == 1);
+  CHECK(rig.fs.faults_fired() == 1);  // the unlink failure is still pending
+}
+
+TEST_CASE("with the shortcut, a write that cannot take the lock changes nothing", "[store][stamp]") {
+  memory_rig rig;
+  auto store = rig.make();
+  REQUIRE(store.set("first", "one"));
+  let_directory_settle();
+  rig.fs.fail_next(fs_op::lock, EIO, 0);
+  CHECK_FALSE(store.set("key", "v"));
+  CHECK(rig.keyring.entries().count({"svc", "key"}) == 0);
+  rig.fs.fail_next(fs_op::lock, EIO, 0);
+  CHECK_FALSE(store.remove("first"));
+  CHECK(store.get("first").value() == "one");
 }
 
 TEST_CASE("a file another writer made after the directory settled is read, never proven absent", "[store][stamp]") {
@@ -93,7 +106,7 @@ TEST_CASE("a crash leftover in the directory sends a keyring write to the locked
   CHECK_FALSE(std::filesystem::exists(leftover));
 }
 
-TEST_CASE("a file written while a lock-free keyring write is in flight is noticed: the stores agree after",
+TEST_CASE("a file written while a keyring write is in flight never outlives it: the stores agree after",
           "[store][stamp]") {
   memory_rig rig;
   auto store = rig.make();
@@ -103,14 +116,15 @@ TEST_CASE("a file written while a lock-free keyring write is in flight is notice
   std::thread racing_writer{[&] {
     std::this_thread::sleep_for(100ms);
     auto other = file_writer(rig);
-    REQUIRE(other.set("key", "from the file"));  // lands while the keyring write is in flight
+    REQUIRE(other.set("key", "from the file"));  // waits for the lock the keyring write holds
   }};
   REQUIRE(store.set("key", "from the keyring"));
   racing_writer.join();
   rig.keyring.heal();
-  // The directory changed during the write, so it was repeated under the lock and the file
-  // removed: one value, the same through every path.
-  CHECK_FALSE(std::filesystem::exists(rig.file_of("key")));
-  CHECK(store.get("key").value() == "from the keyring");
+  // The file write came after the keyring write (the lock ordered them), so it holds the newest
+  // value, and a read says so and moves it into the keyring: one value through every path.
+  CHECK(store.get("key").value() == "from the file");
   CHECK(store.locate("key").value() == location::keyring);
+  CHECK_FALSE(std::filesystem::exists(rig.file_of("key")));
+  CHECK(rig.keyring.entries().at({"svc", "key"}) == "from the file");
 }

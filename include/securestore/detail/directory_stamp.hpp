@@ -23,11 +23,18 @@ namespace securestore::detail {
   return ::fstat(fd, &held) == 0 && held.st_nlink > 0 && st.st_dev == dev && st.st_ino == ino;
 }
 
-/// A directory's change stamp: its mtime and ctime in nanoseconds.
+/// A directory's change stamp: its mtime and ctime in nanoseconds, and the wall clock's offset from
+/// the boot clock when they were read. Two stamps are equal when the timestamps are and the wall
+/// clock was not stepped in between (by more than NTP's slewing could move it): after a step back,
+/// a new change could get the very timestamp of an old one.
 struct directory_stamp {
   std::int64_t mtime_ns = 0;
   std::int64_t ctime_ns = 0;
-  friend bool operator==(const directory_stamp&, const directory_stamp&) = default;
+  std::int64_t wall_minus_boot_ns = 0;
+  friend bool operator==(const directory_stamp& a, const directory_stamp& b) noexcept {
+    const auto drift = a.wall_minus_boot_ns - b.wall_minus_boot_ns;
+    return a.mtime_ns == b.mtime_ns && a.ctime_ns == b.ctime_ns && drift < 100'000'000 && drift > -100'000'000;
+  }
 };
 
 /// Whether the file system of `fd` is local and updates a directory's timestamps on every entry
@@ -56,11 +63,15 @@ inline constexpr std::int64_t timestamp_tick_ns = 2'000'000'000;
 /// The stamp of `st` when it is old enough to prove anything: a change after now gets a later
 /// timestamp even on a file system with one-second ticks. nullopt for a stamp that is too recent.
 [[nodiscard]] inline std::optional<directory_stamp> settled_stamp(const struct stat& st) noexcept {
-  const directory_stamp stamp{st.st_mtim.tv_sec * 1'000'000'000LL + st.st_mtim.tv_nsec,
-                              st.st_ctim.tv_sec * 1'000'000'000LL + st.st_ctim.tv_nsec};
   struct timespec now {};
-  if (::clock_gettime(CLOCK_REALTIME_COARSE, &now) != 0) return std::nullopt;
+  struct timespec boot {};
+  if (::clock_gettime(CLOCK_REALTIME_COARSE, &now) != 0 || ::clock_gettime(CLOCK_BOOTTIME, &boot) != 0) {
+    return std::nullopt;
+  }
   const std::int64_t now_ns = now.tv_sec * 1'000'000'000LL + now.tv_nsec;
+  const directory_stamp stamp{st.st_mtim.tv_sec * 1'000'000'000LL + st.st_mtim.tv_nsec,
+                              st.st_ctim.tv_sec * 1'000'000'000LL + st.st_ctim.tv_nsec,
+                              now_ns - (boot.tv_sec * 1'000'000'000LL + boot.tv_nsec)};
   if (now_ns - stamp.mtime_ns < timestamp_tick_ns || now_ns - stamp.ctime_ns < timestamp_tick_ns) return std::nullopt;
   return stamp;
 }

@@ -181,13 +181,6 @@ class basic_posix_fs {
     return detail::settled_stamp(held);
   }
 
-  /// Whether the entries of `dir` (the directory held, wherever its path now leads) are still
-  /// those `stamp` was taken for: one fstat.
-  [[nodiscard]] bool unchanged_since(const directory_type& dir, const detail::directory_stamp& stamp) const {
-    struct stat held {};
-    return ::fstat(dir.fd(), &held) == 0 && held.st_nlink > 0 && detail::settled_stamp(held) == stamp;
-  }
-
   /// Replaces `name` in `dir` with `bytes`: temp file (0600) -> write -> fsync -> rename ->
   /// fsync(dir). On a failure before the rename the old contents stay and the temp file is
   /// removed. A failure of the final directory fsync is reported, though the new contents are in

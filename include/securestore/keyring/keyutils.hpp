@@ -4,7 +4,6 @@
 
 #include <errno.h>
 #include <keyutils.h>
-#include <pthread.h>
 #include <sys/types.h>
 #include <unistd.h>
 
@@ -182,18 +181,16 @@ class keyutils_keyring {
   // to the process, gone when it exits) makes it and every key in it possessed by this process,
   // whatever the session: keys of earlier runs become readable too, which setperm on new keys
   // alone could not do, and the session keyring is left as it is. Once per process and real uid
-  // (a fork starts without a process keyring, so a fork handler forgets the link; @u follows the
-  // real uid); a failure is left to the call that follows, which then reports the real errno.
+  // (a fork starts without a process keyring; @u follows the real uid); a failure is left to the
+  // call that follows, which then reports the real errno. getpid() rather than a fork handler:
+  // children made by clone() or _Fork() run no handlers, and a handler registered lazily can
+  // deadlock a child forked during its registration.
   static void possess_user_keyring() noexcept {
-    static constexpr std::int64_t none = -1;
-    static std::atomic<std::int64_t> linked_for{none};
-    [[maybe_unused]] static const bool forget_in_child = [] {
-      return ::pthread_atfork(nullptr, nullptr, [] { linked_for.store(none, std::memory_order_relaxed); }) == 0;
-    }();
-    const auto uid = static_cast<std::int64_t>(::getuid());
-    if (linked_for.load(std::memory_order_relaxed) == uid) return;
+    static std::atomic<std::uint64_t> linked_for{0};
+    const auto who = (static_cast<std::uint64_t>(::getpid()) << 32) | static_cast<std::uint64_t>(::getuid());
+    if (linked_for.load(std::memory_order_relaxed) == who) return;
     if (::keyctl_link(KEY_SPEC_USER_KEYRING, KEY_SPEC_PROCESS_KEYRING) == 0) {
-      linked_for.store(uid, std::memory_order_relaxed);
+      linked_for.store(who, std::memory_order_relaxed);
     }
   }
 

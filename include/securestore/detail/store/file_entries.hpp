@@ -41,7 +41,6 @@ struct change_stamp_of {
 template <class Fs>
   requires requires(const Fs& fs, const typename Fs::directory_type& dir, std::string_view name) {
     fs.change_stamp(dir).value();
-    { fs.unchanged_since(dir, fs.change_stamp(dir).value()) } -> std::same_as<bool>;
     { Fs::is_temp_name(name) } -> std::same_as<bool>;
   }
 struct change_stamp_of<Fs> {
@@ -126,33 +125,21 @@ class file_entries {
     return fs_.remove(*lock.dir, entry_name(key));
   }
 
-  /// A proof, from the directory's change stamp alone (no open, no scan), that `key` has no file
-  /// and that no crash leftover is in the directory; nullopt when it cannot be proven (the fs has
-  /// no stamps, the directory changed in the last seconds, or there is such a file): the caller
-  /// then looks. Costs one stat while the directory is unchanged, a scan when it changed.
-  [[nodiscard]] std::optional<stamp_type> prove_no_file(std::string_view key) {
-    if constexpr (has_stamps) {
-      std::lock_guard lock{dir_mutex_};
-      if (!dir_) return std::nullopt;
-      auto stamp = fs_.change_stamp(*dir_);
-      if (!stamp) return std::nullopt;
-      if (!snapshot_ || snapshot_->stamp != *stamp) take_snapshot(*stamp);
-      if (!snapshot_ || snapshot_->has_leftovers || snapshot_->entries.contains(entry_name(key))) return std::nullopt;
-      return stamp;
-    } else {
-      (void)key;
-      return std::nullopt;
-    }
-  }
-
-  /// Whether the directory's entries are still those `proof` was given for.
-  [[nodiscard]] bool unchanged_since(const stamp_type& proof) {
+  /// Whether the directory's change stamp alone (no open, no scan) proves that `key` has no file
+  /// and that no crash leftover is in the directory; false when it cannot be proven (the fs has no
+  /// stamps, the directory changed in the last seconds, or there is such a file): the caller then
+  /// looks. Costs one stat while the directory is unchanged, a scan when it changed. Under the
+  /// write lock the answer stays true until the lock is released (every file change takes it).
+  [[nodiscard]] bool prove_no_file(std::string_view key) {
     if constexpr (has_stamps) {
       std::lock_guard lock{dir_mutex_};
       if (!dir_) return false;
-      return fs_.unchanged_since(*dir_, proof);
+      auto stamp = fs_.change_stamp(*dir_);
+      if (!stamp) return false;
+      if (!snapshot_ || !(snapshot_->stamp == *stamp)) take_snapshot(*stamp);
+      return snapshot_ && !snapshot_->has_leftovers && !snapshot_->entries.contains(entry_name(key));
     } else {
-      (void)proof;
+      (void)key;
       return false;
     }
   }
@@ -235,7 +222,7 @@ class file_entries {
   void take_snapshot(const stamp_type& stamp) {
     snapshot_.reset();
     auto files = fs_.list(*dir_);
-    if (!files || fs_.change_stamp(*dir_) != stamp) return;
+    if (!files || !(fs_.change_stamp(*dir_) == stamp)) return;
     snapshot next{stamp, {}, false};
     for (auto& file : files.value()) {
       if (Fs::is_temp_name(file)) {
