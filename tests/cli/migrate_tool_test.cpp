@@ -21,7 +21,6 @@ namespace securestore::test {
 namespace {
 
 using json = nlohmann::json;
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 // Neither canary in anything the tool printed: reports and warnings never hold a value.
 void check_no_value(const run_result& r) {

@@ -14,6 +14,9 @@ namespace securestore::test {
 /// The tool under test, built by CMake (tools/securestore).
 inline constexpr const char* tool_path = SECURESTORE_CLI;
 
+/// Whether `text` holds `part`.
+inline bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
 /// A fresh HOME (and fallback directory under it) for the tool, which uses the encrypted file
 /// backend unless a test says otherwise; no display, so nothing can prompt.
 class tool_home {

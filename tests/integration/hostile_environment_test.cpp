@@ -40,14 +40,6 @@ using securestore::test::temp_dir;
 
 namespace {
 
-void require_refusal(const outcome& o, errc code, std::string_view phrase) {
-  REQUIRE_FALSE(o.ok);
-  REQUIRE(o.code == code);
-  INFO("message: " << o.message);
-  REQUIRE(o.message.find(phrase) != std::string::npos);
-  REQUIRE(o.message.find(held_value) == std::string::npos);
-}
-
 // "ok" when `store` reads held_value under "api", else what it said.
 std::string held_in(file_store& store) {
   auto got = store.get("api");

@@ -51,14 +51,6 @@ struct held_store {
   }
 };
 
-void require_refusal(const outcome& o, errc code, std::string_view phrase) {
-  REQUIRE_FALSE(o.ok);
-  REQUIRE(o.code == code);
-  INFO("message: " << o.message);
-  REQUIRE(o.message.find(phrase) != std::string::npos);
-  REQUIRE(o.message.find(held_value) == std::string::npos);
-}
-
 std::string contents(const fs::path& file) {
   std::ifstream in{file, std::ios::binary};
   return {std::istreambuf_iterator<char>{in}, {}};

@@ -28,45 +28,14 @@
 
 #include "support/names.hpp"
 #include "support/temp_dir.hpp"
+#include "support/test_keyring.hpp"
 
 namespace securestore::test {
 namespace {
 
-using ss_store = basic_secure_store<secret_service_keyring, aes_gcm_cipher, posix_fs, manual_clock>;
+using clocked_ss_store = basic_secure_store<secret_service_keyring, aes_gcm_cipher, posix_fs, manual_clock>;
 
-[[nodiscard]] bool in_ci() {
-  const char* ci = std::getenv("CI");
-  return ci != nullptr && std::string_view{ci} == "true";
-}
-
-// The daemon control script of scripts/with-secret-service.sh, or "" (FAIL under CI, else WARN).
-[[nodiscard]] std::string keyring_ctl() {
-  const char* ctl = std::getenv("SECURESTORE_TEST_KEYRING_CTL");
-  if (ctl != nullptr && *ctl != '\0') return ctl;
-  const std::string why = "no test keyring: run inside scripts/with-secret-service.sh";
-  if (in_ci()) {
-    FAIL(why);
-  } else {
-    WARN("skipped: " + why);
-  }
-  return {};
-}
-
-// Runs `<ctl> stop|start`; the test owns the daemon's life while it runs.
-void control(const std::string& ctl, const char* what) {
-  const auto command = ctl + " " + what;
-  REQUIRE(std::system(command.c_str()) == 0);
-}
-
-// Starts the daemon again whatever the test did, so later tests find it running.
-struct daemon_guard {
-  std::string ctl;
-  ~daemon_guard() {
-    if (!ctl.empty()) (void)std::system((ctl + " start >/dev/null 2>&1 || true").c_str());
-  }
-};
-
-[[nodiscard]] store_options options_in(const temp_dir& dir, fallback_policy policy) {
+[[nodiscard]] store_options bounded_options(const temp_dir& dir, fallback_policy policy) {
   return {.fallback_dir = dir / "store",
           .fallback = policy,
           .probe_ttl = std::chrono::seconds{60},
@@ -74,7 +43,7 @@ struct daemon_guard {
           .root_secret_path = dir / "root.key"};
 }
 
-[[nodiscard]] secret_service_keyring bounded_keyring() {
+[[nodiscard]] secret_service_keyring keyring_bounded_by_2s() {
   return secret_service_keyring{{.timeout = std::chrono::milliseconds{2000}}};
 }
 
@@ -118,23 +87,23 @@ void lock_default_collection() {
 
 TEST_CASE("after the keyring daemon dies the store writes the file, and after it returns the newest value wins",
           "[integration][secret-service][slow]") {
-  const auto ctl = keyring_ctl();
+  const auto ctl = required_keyring_ctl();
   if (ctl.empty()) return;
-  const daemon_guard guard{ctl};
+  const keyring_restarter guard{ctl};
   const temp_dir dir;
   manual_clock clock;
   const auto service = unique_service_name();
-  ss_store store{service, options_in(dir, fallback_policy::allow), bounded_keyring(), {}, {}, clock};
+  clocked_ss_store store{service, bounded_options(dir, fallback_policy::allow), keyring_bounded_by_2s(), {}, {}, clock};
   REQUIRE(store.set("token", "written-before-the-crash"));
   REQUIRE(store.locate("token").value() == location::keyring);
 
-  control(ctl, "stop");
+  control_keyring(ctl, "stop");
   REQUIRE(store.set("token", "written-during-the-outage"));
   REQUIRE(store.set("other", "only-during-the-outage"));
   CHECK(store.locate("token").value() == location::file);
   CHECK(store.get("token").value() == std::string_view{"written-during-the-outage"});
 
-  control(ctl, "start");
+  control_keyring(ctl, "start");
   clock.advance(std::chrono::seconds{61});  // the probe's TTL: the store looks at the keyring again
   CHECK(store.keyring_available());
   CHECK(store.get("token").value() == std::string_view{"written-during-the-outage"});
@@ -142,7 +111,7 @@ TEST_CASE("after the keyring daemon dies the store writes the file, and after it
   CHECK(store.list().value() == std::vector<std::string>{"other", "token"});
   // A read moved the newest value into the keyring; the file is gone and cannot disagree.
   CHECK(store.locate("token").value() == location::keyring);
-  auto keyring = bounded_keyring();
+  auto keyring = keyring_bounded_by_2s();
   CHECK(keyring.get(service, "token").value() == std::string_view{"written-during-the-outage"});
   (void)store.remove("token");
   (void)store.remove("other");
@@ -150,21 +119,22 @@ TEST_CASE("after the keyring daemon dies the store writes the file, and after it
 
 TEST_CASE("after the keyring daemon dies a store that denies the fallback answers unavailable and writes nothing",
           "[integration][secret-service][slow]") {
-  const auto ctl = keyring_ctl();
+  const auto ctl = required_keyring_ctl();
   if (ctl.empty()) return;
-  const daemon_guard guard{ctl};
+  const keyring_restarter guard{ctl};
   const temp_dir dir;
   manual_clock clock;
-  ss_store store{unique_service_name(), options_in(dir, fallback_policy::deny), bounded_keyring(), {}, {}, clock};
+  clocked_ss_store store{
+      unique_service_name(), bounded_options(dir, fallback_policy::deny), keyring_bounded_by_2s(), {}, {}, clock};
   REQUIRE(store.set("token", "before"));
 
-  control(ctl, "stop");
+  control_keyring(ctl, "stop");
   auto stored = store.set("token", "during");
   REQUIRE_FALSE(stored);
   CHECK(stored.error().code() == errc::unavailable);
   CHECK(files_in(dir / "store") == 0);
 
-  control(ctl, "start");
+  control_keyring(ctl, "start");
   clock.advance(std::chrono::seconds{61});
   CHECK(store.get("token").value() == std::string_view{"before"});
   (void)store.remove("token");
@@ -172,12 +142,12 @@ TEST_CASE("after the keyring daemon dies a store that denies the fallback answer
 
 TEST_CASE("a locked collection is locked for the keyring and the store, never not_found, and never the file",
           "[integration][secret-service]") {
-  const auto ctl = keyring_ctl();
+  const auto ctl = required_keyring_ctl();
   if (ctl.empty()) return;
-  const daemon_guard guard{ctl};
+  const keyring_restarter guard{ctl};
   const temp_dir dir;
   const auto service = unique_service_name();
-  auto keyring = bounded_keyring();
+  auto keyring = keyring_bounded_by_2s();
   REQUIRE(keyring.set(service, "existing", "value"));
 
   lock_default_collection();
@@ -188,23 +158,23 @@ TEST_CASE("a locked collection is locked for the keyring and the store, never no
     CHECK(keyring.set(service, "new", "value").error().code() == errc::locked);
   }
   SECTION("the store surfaces locked and writes no file") {
-    ss_store store{service, options_in(dir, fallback_policy::allow), bounded_keyring()};
+    clocked_ss_store store{service, bounded_options(dir, fallback_policy::allow), keyring_bounded_by_2s()};
     auto stored = store.set("new", "value");
     REQUIRE_FALSE(stored);
     CHECK(stored.error().code() == errc::locked);
     CHECK(files_in(dir / "store") == 0);
     CHECK(store.get("existing").error().code() == errc::locked);
   }
-  control(ctl, "stop");  // the guard starts it again, unlocked with the test password
-  control(ctl, "start");
+  control_keyring(ctl, "stop");  // the guard starts it again, unlocked with the test password
+  control_keyring(ctl, "start");
   CHECK(keyring.remove(service, "existing").value());
 }
 
 TEST_CASE("under interaction::allowed an unlock prompt nobody can answer ends within its bound, never not_found",
           "[integration][secret-service][slow]") {
-  const auto ctl = keyring_ctl();
+  const auto ctl = required_keyring_ctl();
   if (ctl.empty()) return;
-  const daemon_guard guard{ctl};
+  const keyring_restarter guard{ctl};
   const auto service = unique_service_name();
   secret_service_keyring keyring{
       {.timeout = std::chrono::milliseconds{2000}, .prompt_timeout = std::chrono::milliseconds{3000}}};
@@ -217,16 +187,16 @@ TEST_CASE("under interaction::allowed an unlock prompt nobody can answer ends wi
   REQUIRE_FALSE(got);
   CHECK((got.error().code() == errc::locked || got.error().code() == errc::timeout));
   CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds{6});
-  control(ctl, "stop");
-  control(ctl, "start");
+  control_keyring(ctl, "stop");
+  control_keyring(ctl, "start");
   CHECK(keyring.remove(service, "existing").value());
 }
 
 TEST_CASE("without a bus the keyring is unavailable within a second", "[integration][secret-service]") {
   const temp_dir dir;
   const auto started = std::chrono::steady_clock::now();
-  ss_store store{unique_service_name(), options_in(dir, fallback_policy::deny),
-                 secret_service_keyring{{.bus_address = "unix:path=/nonexistent/securestore-test-bus"}}};
+  clocked_ss_store store{unique_service_name(), bounded_options(dir, fallback_policy::deny),
+                         secret_service_keyring{{.bus_address = "unix:path=/nonexistent/securestore-test-bus"}}};
   CHECK_FALSE(store.keyring_available());
   auto stored = store.set("token", "value");
   REQUIRE_FALSE(stored);
@@ -234,8 +204,8 @@ TEST_CASE("without a bus the keyring is unavailable within a second", "[integrat
   CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds{1});
 
   SECTION("and a store that allows the fallback uses the file") {
-    ss_store allowing{unique_service_name(), options_in(dir, fallback_policy::allow),
-                      secret_service_keyring{{.bus_address = "unix:path=/nonexistent/securestore-test-bus"}}};
+    clocked_ss_store allowing{unique_service_name(), bounded_options(dir, fallback_policy::allow),
+                              secret_service_keyring{{.bus_address = "unix:path=/nonexistent/securestore-test-bus"}}};
     REQUIRE(allowing.set("token", "value"));
     CHECK(allowing.locate("token").value() == location::file);
   }

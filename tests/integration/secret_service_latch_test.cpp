@@ -18,32 +18,12 @@
 
 #include "support/names.hpp"
 #include "support/temp_dir.hpp"
+#include "support/test_keyring.hpp"
 
 namespace securestore::test {
 namespace {
 
-using ss_store = basic_secure_store<secret_service_keyring, aes_gcm_cipher, posix_fs, manual_clock>;
-
-// The control script of scripts/with-secret-service.sh, or "" (the test is skipped).
-[[nodiscard]] std::string keyring_ctl() {
-  const char* ctl = std::getenv("SECURESTORE_TEST_KEYRING_CTL");
-  if (ctl != nullptr && *ctl != '\0') return ctl;
-  const char* ci = std::getenv("CI");
-  if (ci != nullptr && std::string_view{ci} == "true")
-    FAIL("no test keyring: run inside scripts/with-secret-service.sh");
-  WARN("skipped: no test keyring: run inside scripts/with-secret-service.sh");
-  return {};
-}
-
-void control(const std::string& ctl, const char* what) { REQUIRE(std::system((ctl + " " + what).c_str()) == 0); }
-
-// Starts the daemon again (unlocked) if the test stopped it.
-struct daemon_guard {
-  std::string ctl;
-  ~daemon_guard() {
-    if (!ctl.empty()) (void)std::system((ctl + " start >/dev/null 2>&1 || true").c_str());
-  }
-};
+using clocked_ss_store = basic_secure_store<secret_service_keyring, aes_gcm_cipher, posix_fs, manual_clock>;
 
 // Another client of the test bus, as Seahorse or a login would be: it locks and unlocks.
 class keyring_user {
@@ -132,12 +112,12 @@ template <class Store>
 
 TEST_CASE("a store latched off by a locked collection works again once it is unlocked, without retry_keyring",
           "[integration][secret-service]") {
-  const auto ctl = keyring_ctl();
+  const auto ctl = required_keyring_ctl();
   if (ctl.empty()) return;
-  const daemon_guard guard{ctl};
+  const keyring_restarter guard{ctl};
   const temp_dir dir;
   manual_clock clock;  // never advanced: the probe TTL cannot be what lifts the latch
-  ss_store store{unique_service_name(), never_prompting(dir), bounded_keyring(), {}, {}, clock};
+  clocked_ss_store store{unique_service_name(), never_prompting(dir), bounded_keyring(), {}, {}, clock};
   store.retry_keyring();  // a latch an earlier test of this process left behind
   REQUIRE(store.set("token", "value"));
   keyring_user user;
@@ -149,7 +129,7 @@ TEST_CASE("a store latched off by a locked collection works again once it is unl
   REQUIRE(store.get("token").error().code() == errc::locked);  // latched: the keyring is not asked
 
   SECTION("unlocked in place (PropertiesChanged: Locked = false)") { user.unlock(); }
-  SECTION("a new daemon takes the bus name, unlocked") { control(ctl, "restart"); }
+  SECTION("a new daemon takes the bus name, unlocked") { control_keyring(ctl, "restart"); }
   auto got = get_soon(store, "token");
   REQUIRE(got);
   CHECK(got.value() == std::string_view{"value"});
@@ -158,20 +138,20 @@ TEST_CASE("a store latched off by a locked collection works again once it is unl
 }
 
 TEST_CASE("diagnose says why the Secret Service cannot be used and what to do", "[integration][secret-service]") {
-  const auto ctl = keyring_ctl();
+  const auto ctl = required_keyring_ctl();
   if (ctl.empty()) return;
-  const daemon_guard guard{ctl};
+  const keyring_restarter guard{ctl};
   const temp_dir dir;
   SECTION("no bus") {
-    ss_store store{unique_service_name(), never_prompting(dir),
-                   bounded_keyring("unix:path=/nonexistent/securestore-test-bus")};
+    clocked_ss_store store{unique_service_name(), never_prompting(dir),
+                           bounded_keyring("unix:path=/nonexistent/securestore-test-bus")};
     const auto status = store.diagnose();
     CHECK(status.state == keyring_state::absent);
     CHECK_THAT(status.reason, Catch::Contains("session bus"));
   }
   SECTION("no Secret Service on the bus") {
-    control(ctl, "stop");
-    ss_store store{unique_service_name(), never_prompting(dir), bounded_keyring()};
+    control_keyring(ctl, "stop");
+    clocked_ss_store store{unique_service_name(), never_prompting(dir), bounded_keyring()};
     store.retry_keyring();  // a latch an earlier test of this process left behind
     const auto status = store.diagnose();
     CHECK(status.state == keyring_state::absent);
@@ -180,7 +160,7 @@ TEST_CASE("diagnose says why the Secret Service cannot be used and what to do", 
   SECTION("a locked collection") {
     keyring_user user;
     user.lock();
-    ss_store store{unique_service_name(), never_prompting(dir), bounded_keyring()};
+    clocked_ss_store store{unique_service_name(), never_prompting(dir), bounded_keyring()};
     store.retry_keyring();
     const auto status = store.diagnose();
     CHECK(status.state == keyring_state::absent);

@@ -66,12 +66,12 @@ struct tally {
   }
 };
 
-[[nodiscard]] std::string keyring_ctl() {
+[[nodiscard]] std::string keyring_ctl_if_any() {
   const char* ctl = std::getenv("SECURESTORE_TEST_KEYRING_CTL");
   return ctl != nullptr ? ctl : "";
 }
 
-bool control(const std::string& ctl, const std::string& what) {
+bool try_control(const std::string& ctl, const std::string& what) {
   return std::system((ctl + " " + what + " >/dev/null 2>&1").c_str()) == 0;
 }
 
@@ -126,7 +126,7 @@ void run_thread(ss_store& store, int t, std::map<std::string, key_state>& mine, 
 
 TEST_CASE("a store under load while its Secret Service dies and restarts loses nothing acknowledged",
           "[integration][secret-service][restart-load][slow]") {
-  const auto ctl = keyring_ctl();
+  const auto ctl = keyring_ctl_if_any();
   if (ctl.empty()) {
     const char* ci = std::getenv("CI");
     if (ci != nullptr && std::string_view{ci} == "true") FAIL("no test keyring: run inside scripts/with-secret-service.sh");
@@ -172,13 +172,13 @@ TEST_CASE("a store under load while its Secret Service dies and restarts loses n
       control_failures += lock_collection() ? 0 : 1;
       std::this_thread::sleep_for(milliseconds{1300});  // callers meet a locked keyring
     }
-    control_failures += control(ctl, "restart") ? 0 : 1;  // a crash (SIGKILL), then a fresh daemon, unlocked
+    control_failures += try_control(ctl, "restart") ? 0 : 1;  // a crash (SIGKILL), then a fresh daemon, unlocked
     ++restarts;
   }
   // Every thread finished above (the loop ends only then), so none is left blocked; a hang would
   // have kept the loop running until CTest's timeout.
   for (auto& w : workers) w.join();
-  control_failures += control(ctl, "start") ? 0 : 1;
+  control_failures += try_control(ctl, "start") ? 0 : 1;
 
   // Recovery: after the probe's TTL the store uses the keyring again and moves the files into it.
   std::this_thread::sleep_for(std::chrono::milliseconds{1100});

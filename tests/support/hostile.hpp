@@ -56,6 +56,15 @@ struct outcome {
   }
 };
 
+/// A refusal with `code`, whose message says `phrase` and never the held value.
+inline void require_refusal(const outcome& o, errc code, std::string_view phrase) {
+  REQUIRE_FALSE(o.ok);
+  REQUIRE(o.code == code);
+  INFO("message: " << o.message);
+  REQUIRE(o.message.find(phrase) != std::string::npos);
+  REQUIRE(o.message.find(held_value) == std::string::npos);
+}
+
 /// Runs `body` in a forked child (as `uid` when given; the caller is then root) and returns the
 /// text it produced. The child never returns into Catch2: it writes its text and _exits.
 inline std::string in_child(const std::function<std::string()>& body, std::optional<uid_t> uid = std::nullopt) {

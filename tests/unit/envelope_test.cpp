@@ -10,6 +10,7 @@
 #include <sstream>
 #include <string>
 
+#include "support/files.hpp"
 #include "support/names.hpp"
 #include "support/stores.hpp"
 #include "support/temp_dir.hpp"
@@ -19,12 +20,7 @@ using securestore::test::canary;
 
 namespace {
 
-std::string slurp(const std::filesystem::path& path) {
-  std::ifstream in{path, std::ios::binary};
-  std::stringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
+using securestore::test::read_file;
 
 // Rewrites a file keeping its owner-only mode.
 void overwrite(const std::filesystem::path& path, const std::string& bytes) {
@@ -40,7 +36,7 @@ TEST_CASE("a damaged entry file reads as corrupt, with a remediation and no secr
   securestore::file_store store{"svc", securestore::test::options_in(dir)};
   REQUIRE(store.set("api", canary));
   const auto path = securestore::test::entries_of(dir) / "api.enc";
-  const auto original = slurp(path);
+  const auto original = read_file(path);
   auto doc = nlohmann::json::parse(original);
 
   const auto damaged = GENERATE_REF(
@@ -140,7 +136,7 @@ TEST_CASE("an unknown envelope version says to upgrade securestore", "[envelope]
   securestore::file_store store{"svc", securestore::test::options_in(dir)};
   REQUIRE(store.set("api", canary));
   const auto path = securestore::test::entries_of(dir) / "api.enc";
-  auto doc = nlohmann::json::parse(slurp(path));
+  auto doc = nlohmann::json::parse(read_file(path));
   doc["v"] = 7;
   overwrite(path, doc.dump());
   auto got = store.get("api");
@@ -157,9 +153,9 @@ TEST_CASE("an entry copied onto another key's file does not decrypt as that key"
   const auto alpha = securestore::test::entries_of(dir) / "alpha.enc";
   const auto beta = securestore::test::entries_of(dir) / "beta.enc";
 
-  SECTION("copied as is") { overwrite(beta, slurp(alpha)); }
+  SECTION("copied as is") { overwrite(beta, read_file(alpha)); }
   SECTION("copied with its recorded key name changed to match, so only the AEAD binding can catch it") {
-    auto doc = nlohmann::json::parse(slurp(alpha));
+    auto doc = nlohmann::json::parse(read_file(alpha));
     doc["key"] = "YmV0YQ==";  // base64 of "beta"
     overwrite(beta, doc.dump());
   }
@@ -194,7 +190,7 @@ TEST_CASE("huge KDF costs in a file are rejected at once, not run", "[envelope][
   securestore::file_store store{"svc", options};
   REQUIRE(store.set("api", canary));
   const auto path = securestore::test::entries_of(dir) / "api.enc";
-  auto doc = nlohmann::json::parse(slurp(path));
+  auto doc = nlohmann::json::parse(read_file(path));
   auto& kdf = doc["kdf"];
   // 2^54 KiB is the value whose byte count wraps to 0 in 64 bits: a bound must not overflow.
   const auto huge = GENERATE(std::uint64_t{1} << 40U, std::uint64_t{1} << 54U, ~std::uint64_t{0});

@@ -9,7 +9,8 @@
 #include <securestore/detail/stores/token_record.hpp>
 
 using namespace securestore;
-using namespace securestore::detail::stores;
+using securestore::detail::stores::decode_credentials;
+using securestore::detail::stores::to_epoch_ms;
 
 namespace {
 

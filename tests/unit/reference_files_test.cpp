@@ -30,7 +30,7 @@ namespace {
 const fs::path golden_dir = fs::path{SECURESTORE_TEST_DATA_DIR} / "reference";
 const reference_identity golden{"golden-host", "golden-user"};
 
-std::string slurp(const fs::path& path) {
+std::string read_golden_file(const fs::path& path) {
   std::ifstream in{path, std::ios::binary};
   REQUIRE(in);
   return {std::istreambuf_iterator<char>{in}, std::istreambuf_iterator<char>{}};
@@ -197,7 +197,7 @@ TEST_CASE("a wrong identity or a missing machine secret fails those files and ke
     CHECK(item_for(report, "anthropic").outcome == migration_outcome::imported);
 
     auto what = home.provider_keys();
-    what.machine_secret = secret{slurp(golden_dir / "home/.local/share/llxprt-code/machine_secret")};
+    what.machine_secret = secret{read_golden_file(golden_dir / "home/.local/share/llxprt-code/machine_secret")};
     auto with_secret = import_reference_files(store, what).value();
     CHECK(item_for(with_secret, "gemini").outcome == migration_outcome::imported);
     CHECK(store.get("mistral").value().reveal() == "пароль-v2-golden");
@@ -252,9 +252,9 @@ TEST_CASE("the golden files are what make_golden.py writes, and a fresh run of i
     ++files;
     const auto relative = fs::relative(entry.path(), out.path());
     INFO(relative.string());
-    CHECK(slurp(entry.path()) == slurp(golden_dir / relative));
+    CHECK(read_golden_file(entry.path()) == read_golden_file(golden_dir / relative));
   }
   CHECK(files == 11);
-  CHECK(detail::read_reference_legacy_key(slurp(out / "home/.llxprt/tools/exa.key"), golden, "f").value().reveal() ==
+  CHECK(detail::read_reference_legacy_key(read_golden_file(out / "home/.llxprt/tools/exa.key"), golden, "f").value().reveal() ==
         "exa-golden-legacy-key");
 }

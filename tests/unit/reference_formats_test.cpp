@@ -14,33 +14,42 @@
 
 namespace fs = std::filesystem;
 using namespace securestore;
-using namespace securestore::detail;
+using securestore::detail::decode_reference_machine_secret;
+using securestore::detail::key_bytes;
+using securestore::detail::parse_reference_envelope;
+using securestore::detail::parse_reference_legacy_key;
+using securestore::detail::read_reference_envelope;
+using securestore::detail::read_reference_legacy_key;
+using securestore::detail::reference_envelope_key;
+using securestore::detail::reference_legacy_file_key;
+using securestore::detail::reference_legacy_tool;
 
 namespace {
 
-const fs::path golden_home = fs::path{SECURESTORE_TEST_DATA_DIR} / "reference" / "home";
-const reference_identity golden{"golden-host", "golden-user"};
+const fs::path golden_home_dir = fs::path{SECURESTORE_TEST_DATA_DIR} / "reference" / "home";
+const reference_identity golden_identity{"golden-host", "golden-user"};
 constexpr std::string_view provider_service = "llxprt-code-provider-keys";
 
-std::string slurp(const fs::path& path) {
+std::string read_golden(const fs::path& path) {
   std::ifstream in{path, std::ios::binary};
   REQUIRE(in);
   return {std::istreambuf_iterator<char>{in}, std::istreambuf_iterator<char>{}};
 }
 
-fs::path v1_file(const char* name) { return golden_home / ".llxprt" / "provider-keys" / name; }
-fs::path v2_file(const char* name) { return golden_home / ".local/share/llxprt-code/provider-keys" / name; }
-fs::path legacy_file(const char* name) { return golden_home / ".llxprt" / "tools" / name; }
+fs::path v1_file(const char* name) { return golden_home_dir / ".llxprt" / "provider-keys" / name; }
+fs::path v2_file(const char* name) { return golden_home_dir / ".local/share/llxprt-code/provider-keys" / name; }
+fs::path legacy_file(const char* name) { return golden_home_dir / ".llxprt" / "tools" / name; }
 
 key_bytes golden_machine_secret() {
-  return decode_reference_machine_secret(slurp(golden_home / ".local/share/llxprt-code/machine_secret"), "test")
+  return decode_reference_machine_secret(read_golden(golden_home_dir / ".local/share/llxprt-code/machine_secret"),
+                                         "test")
       .value();
 }
 
-result<secret> read_v1(const std::string& text, const reference_identity& who = golden) {
+result<secret> read_v1(const std::string& text, const reference_identity& who = golden_identity) {
   return read_reference_envelope(text, provider_service, who, nullptr, "the file");
 }
-result<secret> read_v2(const std::string& text, const reference_identity& who = golden) {
+result<secret> read_v2(const std::string& text, const reference_identity& who = golden_identity) {
   const auto machine_secret = golden_machine_secret();
   return read_reference_envelope(text, provider_service, who, &machine_secret, "the file");
 }
@@ -49,26 +58,26 @@ result<secret> read_v2(const std::string& text, const reference_identity& who = 
 
 TEST_CASE("reference files decrypt to the values the independent script sealed", "[reference-files]") {
   SECTION("v1 envelopes, ASCII, non-ASCII and empty values") {
-    CHECK(read_v1(slurp(v1_file("anthropic.enc"))).value().reveal() == "sk-ant-golden-0001");
-    CHECK(read_v1(slurp(v1_file("openai.enc"))).value().reveal() == "clé-секрет-🔑-golden");
-    CHECK(read_v1(slurp(v1_file("blank.enc"))).value().reveal().empty());
-    CHECK(read_v1(slurp(v1_file("spaces.enc"))).value().reveal() == " \t\n");
+    CHECK(read_v1(read_golden(v1_file("anthropic.enc"))).value().reveal() == "sk-ant-golden-0001");
+    CHECK(read_v1(read_golden(v1_file("openai.enc"))).value().reveal() == "clé-секрет-🔑-golden");
+    CHECK(read_v1(read_golden(v1_file("blank.enc"))).value().reveal().empty());
+    CHECK(read_v1(read_golden(v1_file("spaces.enc"))).value().reveal() == " \t\n");
   }
   SECTION("v2 envelopes with the machine secret") {
-    CHECK(read_v2(slurp(v2_file("gemini.enc"))).value().reveal() == "AIza-golden-v2");
-    CHECK(read_v2(slurp(v2_file("mistral.enc"))).value().reveal() == "пароль-v2-golden");
+    CHECK(read_v2(read_golden(v2_file("gemini.enc"))).value().reveal() == "AIza-golden-v2");
+    CHECK(read_v2(read_golden(v2_file("mistral.enc"))).value().reveal() == "пароль-v2-golden");
   }
   SECTION("legacy tool .key files") {
-    CHECK(read_reference_legacy_key(slurp(legacy_file("exa.key")), golden, "f").value().reveal() ==
+    CHECK(read_reference_legacy_key(read_golden(legacy_file("exa.key")), golden_identity, "f").value().reveal() ==
           "exa-golden-legacy-key");
-    CHECK(read_reference_legacy_key(slurp(legacy_file("brave.key")), golden, "f").value().reveal() ==
+    CHECK(read_reference_legacy_key(read_golden(legacy_file("brave.key")), golden_identity, "f").value().reveal() ==
           "brävé-golden-legacy");
   }
 }
 
 TEST_CASE("a reference file read as another host or user is corrupt and says so", "[reference-files]") {
-  const auto who = GENERATE(reference_identity{"other-host", "golden-user"},
-                            reference_identity{"golden-host", "other-user"});
+  const auto who =
+      GENERATE(reference_identity{"other-host", "golden-user"}, reference_identity{"golden-host", "other-user"});
   auto check = [&who](const result<secret>& got, std::string_view value) {
     REQUIRE_FALSE(got);
     CHECK(got.error().code() == errc::corrupt);
@@ -77,35 +86,35 @@ TEST_CASE("a reference file read as another host or user is corrupt and says so"
     CHECK_THAT(message, Catch::Contains(who.hostname) && Catch::Contains(who.username));
     CHECK(message.find(value) == std::string::npos);
   };
-  check(read_v1(slurp(v1_file("anthropic.enc")), who), "sk-ant-golden-0001");
-  check(read_v2(slurp(v2_file("gemini.enc")), who), "AIza-golden-v2");
-  check(read_reference_legacy_key(slurp(legacy_file("exa.key")), who, "f"), "exa-golden-legacy-key");
+  check(read_v1(read_golden(v1_file("anthropic.enc")), who), "sk-ant-golden-0001");
+  check(read_v2(read_golden(v2_file("gemini.enc")), who), "AIza-golden-v2");
+  check(read_reference_legacy_key(read_golden(legacy_file("exa.key")), who, "f"), "exa-golden-legacy-key");
 }
 
 TEST_CASE("a v2 file without its machine secret, or with another one, is corrupt", "[reference-files]") {
-  const auto text = slurp(v2_file("gemini.enc"));
+  const auto text = read_golden(v2_file("gemini.enc"));
   SECTION("none: the message says where the secret lives") {
-    const auto got = read_reference_envelope(text, provider_service, golden, nullptr, "f");
+    const auto got = read_reference_envelope(text, provider_service, golden_identity, nullptr, "f");
     REQUIRE_FALSE(got);
     CHECK(got.error().code() == errc::corrupt);
     CHECK_THAT(got.error().message(), Catch::Contains("llxprt-code-machine-secret"));
   }
   SECTION("another secret fails authentication") {
     const key_bytes other(32, 0x42);
-    const auto got = read_reference_envelope(text, provider_service, golden, &other, "f");
+    const auto got = read_reference_envelope(text, provider_service, golden_identity, &other, "f");
     REQUIRE_FALSE(got);
     CHECK(got.error().code() == errc::corrupt);
   }
   SECTION("another service fails authentication (the service is in the key)") {
     const auto secret = golden_machine_secret();
-    CHECK(read_reference_envelope(text, "llxprt-code-tool-keys", golden, &secret, "f").error().code() ==
+    CHECK(read_reference_envelope(text, "llxprt-code-tool-keys", golden_identity, &secret, "f").error().code() ==
           errc::corrupt);
   }
 }
 
 TEST_CASE("truncated or bit-flipped reference files are corrupt", "[reference-files]") {
   SECTION("every truncation of a v1 envelope") {
-    const auto text = slurp(v1_file("anthropic.enc"));
+    const auto text = read_golden(v1_file("anthropic.enc"));
     for (std::size_t n = 0; n < text.size(); n += 7) {
       const auto got = read_v1(text.substr(0, n));
       REQUIRE_FALSE(got);
@@ -113,7 +122,8 @@ TEST_CASE("truncated or bit-flipped reference files are corrupt", "[reference-fi
     }
   }
   SECTION("a flipped character in the base64 data of v1 and v2") {
-    for (auto [text, v2] : {std::pair{slurp(v1_file("anthropic.enc")), false}, {slurp(v2_file("gemini.enc")), true}}) {
+    for (auto [text, v2] :
+         {std::pair{read_golden(v1_file("anthropic.enc")), false}, {read_golden(v2_file("gemini.enc")), true}}) {
       const auto data = text.find("\"data\":\"") + 8;
       for (std::size_t at : {data, data + 20, data + 40, data + 60, text.size() - 4}) {
         auto flipped = text;
@@ -125,15 +135,15 @@ TEST_CASE("truncated or bit-flipped reference files are corrupt", "[reference-fi
     }
   }
   SECTION("every truncation and a flipped digit in each field of a legacy .key file") {
-    const auto text = slurp(legacy_file("exa.key"));
-    const auto key = reference_legacy_file_key(golden);
+    const auto text = read_golden(legacy_file("exa.key"));
+    const auto key = reference_legacy_file_key(golden_identity);
     for (std::size_t n = 0; n < text.size(); n += 5) {
-      CHECK(read_reference_legacy_key(text.substr(0, n), key, golden, "f").error().code() == errc::corrupt);
+      CHECK(read_reference_legacy_key(text.substr(0, n), key, golden_identity, "f").error().code() == errc::corrupt);
     }
     for (std::size_t at : {std::size_t{0}, std::size_t{40}, text.size() - 1}) {
       auto flipped = text;
       flipped[at] = flipped[at] == '0' ? '1' : '0';
-      CHECK(read_reference_legacy_key(flipped, key, golden, "f").error().code() == errc::corrupt);
+      CHECK(read_reference_legacy_key(flipped, key, golden_identity, "f").error().code() == errc::corrupt);
     }
   }
 }
@@ -180,7 +190,7 @@ TEST_CASE("malformed legacy .key text is corrupt with a message that says what i
 }
 
 TEST_CASE("a legacy .key file with a trailing newline still reads", "[reference-files]") {
-  CHECK(read_reference_legacy_key(slurp(legacy_file("exa.key")) + "\n", golden, "f").value().reveal() ==
+  CHECK(read_reference_legacy_key(read_golden(legacy_file("exa.key")) + "\n", golden_identity, "f").value().reveal() ==
         "exa-golden-legacy-key");
 }
 
@@ -195,8 +205,8 @@ TEST_CASE("a reference file's name gives its key as the reference named it", "[r
   CHECK(reference_envelope_key("anthropic.enc") == "anthropic");
   CHECK(reference_envelope_key("my%2Akey%3Atest%3F.enc") == "my*key:test?");  // HEAD's escaping, §2.4
   CHECK(reference_envelope_key("100%.enc") == "100%");                        // a '%' that is no escape
-  CHECK(reference_envelope_key("a%2Fb.enc") == "a%2Fb");  // '/' was never escaped: refused as a key
-  CHECK(reference_envelope_key("a%3a.enc") == "a%3a");    // HEAD wrote upper-case hex only
+  CHECK(reference_envelope_key("a%2Fb.enc") == "a%2Fb");                      // '/' was never escaped: refused as a key
+  CHECK(reference_envelope_key("a%3a.enc") == "a%3a");                        // HEAD wrote upper-case hex only
   CHECK(reference_envelope_key("key with spaces.enc") == "key with spaces");
   CHECK_FALSE(reference_envelope_key("anthropic.enc.tmp.1a2b3c4d"));  // a temp file
   CHECK_FALSE(reference_envelope_key(".enc"));

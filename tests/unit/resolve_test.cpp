@@ -11,6 +11,7 @@
 
 #include <securestore/stores/provider_keys.hpp>
 
+#include "support/files.hpp"
 #include "support/names.hpp"
 #include "support/stores.hpp"
 
@@ -21,10 +22,7 @@ namespace {
 
 constexpr const char* env_var = "SECURESTORE_TEST_RESOLVE_KEY";
 
-void write_file(const std::filesystem::path& path, const std::string& content, mode_t mode = 0600) {
-  std::ofstream{path, std::ios::binary} << content;
-  ::chmod(path.c_str(), mode);
-}
+using securestore::test::write_file;
 
 // The value each source yields in the matrix, so the winner can be told from the value alone.
 std::string_view value_of(key_source s) {

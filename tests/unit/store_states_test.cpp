@@ -58,6 +58,33 @@ TEST_CASE("a locked keyring that may not prompt is asked again after the probe T
   CHECK(store.get("api").value() == std::string_view{canary});
 }
 
+TEST_CASE("a store made after another latched a locked keyring it may not prompt asks the keyring once itself",
+          "[store][latch][heal]") {
+  memory_rig rig;
+  auto options = securestore::test::options_in(rig.dir);
+  options.interaction = securestore::interaction::never;
+  auto first = rig.make(options);
+  REQUIRE(first.set("api", canary));
+  rig.keyring.fail_with(errc::locked);
+  CHECK(first.get("api").error().code() == errc::locked);
+  SECTION("unlocked meanwhile (with no store alive to hear it): the new store reads at once, not a TTL later") {
+    rig.keyring.heal();
+    auto later = rig.make(options);
+    CHECK(later.get("api").value() == std::string_view{canary});
+  }
+  SECTION("still locked: one probe for the new store, then neither store asks again within the TTL") {
+    auto later = rig.make(options);
+    auto calls = rig.keyring.calls();
+    CHECK(later.get("api").error().code() == errc::locked);
+    CHECK(rig.keyring.calls() > calls);  // it asked once
+    calls = rig.keyring.calls();
+    CHECK(later.get("api").error().code() == errc::locked);
+    CHECK(first.get("api").error().code() == errc::locked);  // the new latch is not a reason to ask
+    CHECK(later.get("api").error().code() == errc::locked);
+    CHECK(rig.keyring.calls() == calls);
+  }
+}
+
 TEST_CASE("a keyring latched off by a refusal stays off until it reports a change or the application retries",
           "[store][latch][heal]") {
   memory_rig rig;

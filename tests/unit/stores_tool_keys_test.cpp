@@ -8,6 +8,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "support/files.hpp"
 #include "support/names.hpp"
 #include "support/stores.hpp"
 
@@ -22,10 +23,7 @@ std::vector<tool_info> registry() {
           {"brave", "Brave Search", "API key for Brave web search"}};
 }
 
-void write_file(const std::filesystem::path& path, const std::string& content, mode_t mode = 0600) {
-  std::ofstream{path, std::ios::binary} << content;
-  ::chmod(path.c_str(), mode);
-}
+using securestore::test::write_file;
 
 }  // namespace
 

@@ -138,6 +138,17 @@ class keyring_gate {
       if (seen_generation_ != found->generation) {
         seen_generation_ = found->generation;
         latch_seen_at_ = now;
+        // Another store latched it before this one ever asked. A store that may not prompt asks
+        // once itself (it cannot prompt, so this is one call, not a prompt storm): the keyring may
+        // have been unlocked while no store was alive to hear it, and waiting a whole TTL from now
+        // would answer `locked` for a keyring that is open. Only once per store, so that two
+        // stores never take turns lifting each other's latch.
+        if (mode_ == interaction::never && !asked_past_a_latch_) {
+          asked_past_a_latch_ = true;
+          process_latches::lift(scope_, found->generation);
+          checked_.reset();
+          return std::nullopt;
+        }
       } else if (now - latch_seen_at_ >= ttl_) {
         process_latches::lift(scope_, found->generation);
         checked_.reset();  // ask the keyring again at once
@@ -194,6 +205,7 @@ class keyring_gate {
       seen_generation_ = generation;
       latch_seen_at_ = clock_.now();
     }
+    asked_past_a_latch_ = true;  // this store has met the keyring's answer itself
     return generation != 0;
   }
 
@@ -231,6 +243,7 @@ class keyring_gate {
   std::string scope_;
   bool seen_available_ = false;
   unsigned seen_generation_ = 0;
+  bool asked_past_a_latch_ = false;  // see latched()
   typename Clock::time_point latch_seen_at_{};
 };
 
