@@ -231,6 +231,24 @@ TEST_CASE("exec runs the command with the secrets in its environment and passes 
   }
 }
 
+TEST_CASE("exec passes the command BOTAN_MLOCK_POOL_SIZE only when the user set it", "[cli]") {
+  tool_home t;
+  REQUIRE(t.run({"key", "save", "tok"}, std::string{canary}).status == 0);
+
+  SECTION("the tool's own pool size stays the tool's") {
+    t.set_env("BOTAN_MLOCK_POOL_SIZE", std::nullopt);
+    auto ran = t.run({"exec", "--env", "TOKEN=tok", "--", "sh", "-c",
+                      "test -z \"${BOTAN_MLOCK_POOL_SIZE+set}\" && test -n \"$TOKEN\" && exit 7"});
+    CHECK(ran.status == 7);
+  }
+  SECTION("the user's setting reaches the command unchanged") {
+    t.set_env("BOTAN_MLOCK_POOL_SIZE", "64");
+    auto ran = t.run({"exec", "--env", "TOKEN=tok", "--", "sh", "-c",
+                      "test \"$BOTAN_MLOCK_POOL_SIZE\" = 64 && test -n \"$TOKEN\" && exit 7"});
+    CHECK(ran.status == 7);
+  }
+}
+
 TEST_CASE("exec fails before the command starts when a secret is missing, and reports 126/127", "[cli]") {
   const tool_home t;
   const auto marker = t.home() / "started";

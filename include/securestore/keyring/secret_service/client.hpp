@@ -72,18 +72,51 @@ class ss_client {
 
   [[nodiscard]] std::chrono::milliseconds bound() const noexcept { return bound_; }
 
-  /// Service.OpenSession with our DH offer: the transfer session key.
-  [[nodiscard]] result<std::shared_ptr<const ss_session_key>> open_session() const {
+  /// What a new session needs, asked in one round trip (the three calls are sent together):
+  /// the bus driver's GetNameOwner(org.freedesktop.secrets), Service.OpenSession with our DH
+  /// offer, and Service.ReadAlias("default"). `owner` is "" when nobody owns the name, and then
+  /// `session` is null unless the call could start the service (activation).
+  struct session_setup {
+    std::string owner;
+    std::shared_ptr<const ss_session_key> session;
+    std::string collection;  ///< "/" when there is no default collection
+  };
+  [[nodiscard]] result<session_setup> set_up_session() const {
     ss_transfer_offer offer;
     const auto mine = offer.public_value();
-    BOOST_OUTCOME_TRY(reply,
-                      call(ss_service_path, ss_service_iface, "OpenSession",
-                           g_variant_new("(sv)", ss_transfer_algorithm,
-                                         g_variant_new_fixed_array(G_VARIANT_TYPE_BYTE, mine.data(), mine.size(), 1)),
-                           G_VARIANT_TYPE("(vo)"), "open a session with the Secret Service", ""));
+    ss_call_scope scope;
+    ss_pending_call owner_call;
+    ss_pending_call open_call;
+    ss_pending_call alias_call;
+    g_dbus_connection_call(bus_, ss_bus_driver, "/org/freedesktop/DBus", ss_bus_driver, "GetNameOwner",
+                           g_variant_new("(s)", ss_bus_name), G_VARIANT_TYPE("(s)"), G_DBUS_CALL_FLAGS_NONE,
+                           bound_ms(), nullptr, &ss_pending_call::on_reply, &owner_call);
+    send(ss_service_path, ss_service_iface, "OpenSession",
+         g_variant_new("(sv)", ss_transfer_algorithm,
+                       g_variant_new_fixed_array(G_VARIANT_TYPE_BYTE, mine.data(), mine.size(), 1)),
+         G_VARIANT_TYPE("(vo)"), open_call);
+    send(ss_service_path, ss_service_iface, "ReadAlias", g_variant_new("(s)", "default"), G_VARIANT_TYPE("(o)"),
+         alias_call);
+    // Each call carries our bound, so every one reports back within it.
+    scope.run([&] { return owner_call.done && open_call.done && alias_call.done; },
+              bound_ * 2 + std::chrono::milliseconds{1000});
+
+    session_setup out;
+    if (owner_call.reply == nullptr) {
+      if (g_error_matches(owner_call.error, G_DBUS_ERROR, G_DBUS_ERROR_NAME_HAS_NO_OWNER)) {
+        if (flags_ == G_DBUS_CALL_FLAGS_NO_AUTO_START) return out;  // nobody to talk to
+      } else {
+        return answer(owner_call, "look up the owner of", ss_bus_name).error();
+      }
+    } else {
+      const gchar* name = nullptr;
+      g_variant_get(owner_call.reply, "(&s)", &name);
+      out.owner = name;
+    }
+    BOOST_OUTCOME_TRY(opened, answer(open_call, "open a session with the Secret Service", ""));
     GVariant* output = nullptr;
     const gchar* path = nullptr;
-    g_variant_get(reply.get(), "(v&o)", &output, &path);
+    g_variant_get(opened.get(), "(v&o)", &output, &path);
     const gvariant_ptr owned_output{output};
     gsize length = 0;
     const auto* theirs = g_variant_is_of_type(output, G_VARIANT_TYPE_BYTESTRING)
@@ -94,34 +127,12 @@ class ss_client {
       return error{errc::unavailable,
                    "secret_service: the Secret Service sent an unusable session key; restart the keyring"};
     }
-    return std::make_shared<const ss_session_key>(ss_session_key{path, std::move(*key)});
-  }
-
-  /// Service.ReadAlias: the collection's path, "/" when there is none.
-  [[nodiscard]] result<std::string> read_alias(const char* alias) const {
-    BOOST_OUTCOME_TRY(reply, call(ss_service_path, ss_service_iface, "ReadAlias", g_variant_new("(s)", alias),
-                                  G_VARIANT_TYPE("(o)"), "read the default collection", ""));
-    const gchar* path = nullptr;
-    g_variant_get(reply.get(), "(&o)", &path);
-    return std::string{path};
-  }
-
-  /// The bus driver's GetNameOwner(org.freedesktop.secrets): the Secret Service's unique name,
-  /// "" when nobody owns it.
-  [[nodiscard]] result<std::string> get_name_owner() const {
-    GError* raw = nullptr;
-    GVariant* reply = g_dbus_connection_call_sync(
-        bus_, ss_bus_driver, "/org/freedesktop/DBus", ss_bus_driver, "GetNameOwner", g_variant_new("(s)", ss_bus_name),
-        G_VARIANT_TYPE("(s)"), G_DBUS_CALL_FLAGS_NONE, bound_ms(), nullptr, &raw);
-    const gerror_ptr e{raw};
-    if (reply == nullptr) {
-      if (g_error_matches(e.get(), G_DBUS_ERROR, G_DBUS_ERROR_NAME_HAS_NO_OWNER)) return std::string{};
-      return failure(e.get(), "look up the owner of", ss_bus_name);
-    }
-    const gvariant_ptr owned{reply};
-    const gchar* name = nullptr;
-    g_variant_get(reply, "(&s)", &name);
-    return std::string{name};
+    out.session = std::make_shared<const ss_session_key>(ss_session_key{path, std::move(*key)});
+    BOOST_OUTCOME_TRY(alias, answer(alias_call, "read the default collection", ""));
+    const gchar* collection = nullptr;
+    g_variant_get(alias.get(), "(&o)", &collection);
+    out.collection = collection;
+    return out;
   }
 
   /// Service.SearchItems; on `alongside`'s context (one round trip with it) when given.
@@ -331,6 +342,20 @@ class ss_client {
                       remote == "org.freedesktop.DBus.Error.UnknownInterface";
     g_free(name);
     return gone;
+  }
+
+  // One call to the Secret Service, sent now and answered on the caller's ss_call_scope.
+  void send(const char* path, const char* iface, const char* method, GVariant* args, const GVariantType* reply_type,
+            ss_pending_call& into) const {
+    g_dbus_connection_call(bus_, ss_bus_name, path, iface, method, args, reply_type, flags_, bound_ms(), nullptr,
+                           &ss_pending_call::on_reply, &into);
+  }
+  // The reply of a call sent with send() (taken from it), or its failure.
+  [[nodiscard]] result<gvariant_ptr> answer(ss_pending_call& sent, std::string_view what,
+                                            std::string_view account) const {
+    if (!sent.done) return error{errc::timeout, concat("secret_service: no answer to ", what, "; retry")};
+    if (sent.reply == nullptr) return failure(sent.error, what, account);
+    return gvariant_ptr{std::exchange(sent.reply, nullptr)};
   }
 
   // One blocking call with our bound.

@@ -5,8 +5,11 @@
 
 #include <gio/gio.h>
 
+#include <algorithm>
+#include <array>
 #include <atomic>
 #include <chrono>
+#include <cstddef>
 #include <functional>
 #include <map>
 #include <memory>
@@ -109,25 +112,32 @@ class ss_connection {
     connection_ = out.connection;
     filter_id_ = g_dbus_connection_add_filter(connection_, &ss_connection::filter, this, nullptr);
     cache_.clear();
-    for (const char* rule :
-         {"type='signal',sender='org.freedesktop.secrets',interface='org.freedesktop.Secret.Collection'",
-          "type='signal',sender='org.freedesktop.secrets',interface='org.freedesktop.Secret.Prompt'",
-          "type='signal',sender='org.freedesktop.secrets',interface='org.freedesktop.Secret.Service'",
-          "type='signal',sender='org.freedesktop.secrets',interface='org.freedesktop.DBus.Properties'",
-          "type='signal',sender='org.freedesktop.DBus',interface='org.freedesktop.DBus',"
-          "member='NameOwnerChanged',arg0='org.freedesktop.secrets'"}) {
-      GError* raw = nullptr;
-      GVariant* reply = g_dbus_connection_call_sync(
-          connection_, ss_bus_driver, "/org/freedesktop/DBus", ss_bus_driver, "AddMatch", g_variant_new("(s)", rule),
-          nullptr, G_DBUS_CALL_FLAGS_NONE, static_cast<int>(bound.count()), nullptr, &raw);
-      gerror_ptr match_error{raw};
-      if (reply == nullptr) {
+    // The five subscriptions in one round trip: sent together, their answers awaited together.
+    // The bus handles a connection's messages in order, so they are in force before any later
+    // call (GetNameOwner first) is answered.
+    constexpr std::array<const char*, 5> rules{
+        "type='signal',sender='org.freedesktop.secrets',interface='org.freedesktop.Secret.Collection'",
+        "type='signal',sender='org.freedesktop.secrets',interface='org.freedesktop.Secret.Prompt'",
+        "type='signal',sender='org.freedesktop.secrets',interface='org.freedesktop.Secret.Service'",
+        "type='signal',sender='org.freedesktop.secrets',interface='org.freedesktop.DBus.Properties'",
+        "type='signal',sender='org.freedesktop.DBus',interface='org.freedesktop.DBus',"
+        "member='NameOwnerChanged',arg0='org.freedesktop.secrets'"};
+    std::array<ss_pending_call, rules.size()> matches;
+    for (std::size_t i = 0; i < rules.size(); ++i) {
+      g_dbus_connection_call(connection_, ss_bus_driver, "/org/freedesktop/DBus", ss_bus_driver, "AddMatch",
+                             g_variant_new("(s)", rules[i]), nullptr, G_DBUS_CALL_FLAGS_NONE,
+                             static_cast<int>(bound.count()), nullptr, &ss_pending_call::on_reply, &matches[i]);
+    }
+    // Each call carries the bound, so every one reports back within it.
+    scope.run([&] { return std::ranges::all_of(matches, [](const auto& m) { return m.done; }); },
+              bound * 2 + std::chrono::milliseconds{1000});
+    for (const auto& match : matches) {
+      if (match.reply == nullptr) {
         drop_connection();
-        return securestore::error{classify_gerror(match_error.get()),
+        return securestore::error{match.done ? classify_gerror(match.error) : errc::timeout,
                                   concat("secret_service: the session bus refused a signal subscription (",
-                                         describe_gerror(match_error.get()), ")")};
+                                         match.done ? describe_gerror(match.error) : "no answer", ")")};
       }
-      g_variant_unref(reply);
     }
     return success();
   }
@@ -136,24 +146,24 @@ class ss_connection {
     session_.reset();
     cache_.clear();
     const ss_client client{connection_, bound, activate, nullptr};
-    // Who the Secret Service is, so the filter can tell its signals from forged ones.
+    // Who the Secret Service is (so the filter can tell its signals from forged ones), the session
+    // and the default collection, in one round trip.
     const auto seq_before = cache_.sequence();
-    BOOST_OUTCOME_TRY(owner, client.get_name_owner());
-    if (owner.empty() && !activate) {
+    BOOST_OUTCOME_TRY(setup, client.set_up_session());
+    if (setup.session == nullptr) {
       return securestore::error{errc::unavailable,
                                 "secret_service: no Secret Service on the session bus (nothing owns "
                                 "org.freedesktop.secrets); start gnome-keyring-daemon, or enable the Secret Service "
                                 "in KeePassXC or KWallet"};
     }
-    cache_.set_owner(std::move(owner), seq_before);
-    BOOST_OUTCOME_TRY(key, client.open_session());
-    BOOST_OUTCOME_TRY(collection, client.read_alias("default"));
+    cache_.set_owner(std::move(setup.owner), seq_before);
+    auto& collection = setup.collection;
     if (collection == "/") {
       return securestore::error{errc::unavailable,
                                 "secret_service: there is no default collection; create a default keyring "
                                 "(Seahorse: File > New > Password Keyring, then set it as default)"};
     }
-    session_ = std::move(key);
+    session_ = std::move(setup.session);
     cache_.set_collection(collection);
     collection_ = std::move(collection);
     return success();
