@@ -16,8 +16,8 @@
 
 #include <algorithm>
 #include <array>
-#include <cstdio>
 #include <cstdint>
+#include <cstdio>
 #include <fstream>
 #include <functional>
 #include <random>
@@ -92,9 +92,9 @@ constexpr int child_backend_unusable = 4;
 
 /// What the scan of a stopped child found.
 struct scan {
-  int markers = 0;   ///< copies of the marker left in its writable memory
-  int controls = 0;  ///< copies of the control (at least 1, or the scan read nothing)
-  int exit_code = 0; ///< when the child did not stop: why (child_*)
+  int markers = 0;    ///< copies of the marker left in its writable memory
+  int controls = 0;   ///< copies of the control (at least 1, or the scan read nothing)
+  int exit_code = 0;  ///< when the child did not stop: why (child_*)
 };
 
 // Forks a child that runs `use(marker)` (store, read back, remove: true if the read matched;
@@ -183,20 +183,21 @@ void check_keyring_scan(const scan& found, std::string_view backend, std::string
   }
 }
 
-}  // namespace
-
-#if defined(__SANITIZE_ADDRESS__)
 // ASan's heap lives in mappings of terabytes (reserved, mostly unmapped): too large to scan, and
 // its allocator keeps freed memory in quarantine. The plain build runs these.
-#define SECURESTORE_SKIP_UNDER_ASAN()                                                                  \
-  WARN("skipped under AddressSanitizer: its heap is too large to scan; the plain build runs this"); \
-  return
+bool skipped_under_asan() {
+#if defined(__SANITIZE_ADDRESS__)
+  WARN("skipped under AddressSanitizer: its heap is too large to scan; the plain build runs this");
+  return true;
 #else
-#define SECURESTORE_SKIP_UNDER_ASAN() (void)0
+  return false;
 #endif
+}
+
+}  // namespace
 
 TEST_CASE("no copy of a secret stays in memory after the file store used it and it was destroyed", "[memory]") {
-  SECURESTORE_SKIP_UNDER_ASAN();
+  if (skipped_under_asan()) return;
   securestore::test::temp_dir dir;
   const auto found = scan_child_after([&](std::string_view value) {
     securestore::file_store store{"svc", securestore::test::options_in(dir)};
@@ -207,12 +208,13 @@ TEST_CASE("no copy of a secret stays in memory after the file store used it and 
   REQUIRE(found.exit_code == 0);
   CHECK(found.controls >= 1);
   CHECK(found.markers == 0);
-  if (found.markers == 0) securestore::test::record_reliability("memory hygiene", "file store: marker copies left", "0");
+  if (found.markers == 0)
+    securestore::test::record_reliability("memory hygiene", "file store: marker copies left", "0");
 }
 
 #if defined(SECURESTORE_WITH_KEYUTILS)
 TEST_CASE("no copy of a secret stays in memory after the keyutils store used it", "[memory][keyutils]") {
-  SECURESTORE_SKIP_UNDER_ASAN();
+  if (skipped_under_asan()) return;
   securestore::test::temp_dir dir;
   const auto found = scan_child_after(
       [&](std::string_view value) { return use_keyring_store(dir, securestore::keyutils_keyring{}, value); });
@@ -222,7 +224,7 @@ TEST_CASE("no copy of a secret stays in memory after the keyutils store used it"
 
 #if defined(SECURESTORE_WITH_SECRET_SERVICE)
 TEST_CASE("no copy of a secret stays in memory after the Secret Service store used it", "[memory][secret-service]") {
-  SECURESTORE_SKIP_UNDER_ASAN();
+  if (skipped_under_asan()) return;
   securestore::test::temp_dir dir;
   const auto found = scan_child_after(
       [&](std::string_view value) { return use_keyring_store(dir, securestore::secret_service_keyring{}, value); });
@@ -232,7 +234,7 @@ TEST_CASE("no copy of a secret stays in memory after the Secret Service store us
 
 #if defined(SECURESTORE_WITH_PASS)
 TEST_CASE("no copy of a secret stays in memory after the pass store used it", "[memory][pass]") {
-  SECURESTORE_SKIP_UNDER_ASAN();
+  if (skipped_under_asan()) return;
   securestore::test::temp_dir dir;
   const auto found = scan_child_after(
       [&](std::string_view value) { return use_keyring_store(dir, securestore::pass_keyring{}, value); });
