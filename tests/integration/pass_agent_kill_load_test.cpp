@@ -86,11 +86,8 @@ TEST_CASE("a pass store under load while its gpg-agent is killed loses nothing a
   const auto service = unique_service_name("agent-kill");
   auto options = options_in(dir);
   options.probe_ttl = std::chrono::seconds{1};
-  std::atomic<int> keyring_writes{0}, file_writes{0}, promotions{0};
-  options.log = [&](const log_event& e) {
-    if (e.operation == "set" && !e.outcome) ++(e.backend == "file" ? file_writes : keyring_writes);
-    if (e.operation == "promote") ++promotions;
-  };
+  write_counts writes;
+  writes.count_in(options);
   pass_store store{service, options, pass_keyring{{.timeout = run_bound}}};
   REQUIRE(store.keyring_available());
   REQUIRE(store.set("warm-up", "value"));  // the agent runs (a decryption starts it)
@@ -135,7 +132,7 @@ TEST_CASE("a pass store under load while its gpg-agent is killed loses nothing a
   CHECK(lost == 0);
   CHECK(kills >= 8);
   CHECK(out.acked_writes > 0);
-  CHECK(keyring_writes > 0);
+  CHECK(writes.keyring > 0);
   CHECK(out.failed_calls() > 0);  // the kills were met: some calls failed while the agent was gone
   CHECK(out.max_latency < store_call_bound + margin);
   const std::string section = "dying gpg-agent (pass, agent killed under load)";
@@ -144,8 +141,8 @@ TEST_CASE("a pass store under load while its gpg-agent is killed loses nothing a
                 std::to_string(out.acked_writes) + " / " + std::to_string(out.reads));
   record_figure(section, "agent kills (gpgconf --kill and SIGKILL in turn)", kills);
   record_figure(section, "acknowledged writes to pass / to the file",
-                std::to_string(keyring_writes) + " / " + std::to_string(file_writes));
-  record_figure(section, "files moved back into pass (promotions)", promotions.load());
+                std::to_string(writes.keyring) + " / " + std::to_string(writes.file));
+  record_figure(section, "files moved back into pass (promotions)", writes.promotions.load());
   record_figure(section, "failed calls by code", out.failures());
   record_figure(section, "max call latency (ms)", out.max_latency.count());
   record_figure(section, "load phase (ms)", load_took.count());

@@ -70,12 +70,8 @@ TEST_CASE("a store under load while its Secret Service dies and restarts loses n
   const auto service = unique_service_name("restart-load");
   auto options = options_in(dir);
   options.probe_ttl = std::chrono::seconds{1};
-  // Where the writes went and how often a file was moved back into the keyring, from the log.
-  std::atomic<int> keyring_writes{0}, file_writes{0}, promotions{0};
-  options.log = [&](const log_event& e) {
-    if (e.operation == "set" && !e.outcome) ++(e.backend == "file" ? file_writes : keyring_writes);
-    if (e.operation == "promote") ++promotions;
-  };
+  write_counts writes;
+  writes.count_in(options);
   ss_store store{service, options, secret_service_keyring{{.timeout = call_bound}}};
   REQUIRE(store.keyring_available());
 
@@ -124,17 +120,17 @@ TEST_CASE("a store under load while its Secret Service dies and restarts loses n
   CHECK(locked_once);
   CHECK(out.failures_by_code[static_cast<int>(errc::locked)] > 0);  // the lock was met, and surfaced as locked
   CHECK(restarts >= 3);
-  CHECK(keyring_writes > 0);
-  CHECK(file_writes > 0);  // the outages were met: writes fell back to the file
+  CHECK(writes.keyring > 0);
+  CHECK(writes.file > 0);  // the outages were met: writes fell back to the file
   CHECK(out.max_latency < store_call_bound + margin);
   const std::string section = "dying daemon (gnome-keyring killed under load)";
   record_figure(section, "operations (4 threads)", threads * shape.ops);
   record_figure(section, "acknowledged writes / reads", std::to_string(out.acked_writes) + " / " +
                                                             std::to_string(out.reads));
   record_figure(section, "daemon restarts (SIGKILL + start), plus one lock", restarts);
-  record_figure(section, "acknowledged writes to the keyring / to the file", std::to_string(keyring_writes) + " / " +
-                                                                             std::to_string(file_writes));
-  record_figure(section, "files moved back into the keyring (promotions)", promotions.load());
+  record_figure(section, "acknowledged writes to the keyring / to the file",
+                std::to_string(writes.keyring) + " / " + std::to_string(writes.file));
+  record_figure(section, "files moved back into the keyring (promotions)", writes.promotions.load());
   record_figure(section, "failed calls by code", out.failures());
   record_figure(section, "max call latency (ms)", out.max_latency.count());
   record_figure(section, "acknowledged values lost", lost);

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <map>
 #include <mutex>
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include <securestore/error.hpp>
+#include <securestore/store_options.hpp>
 #include <securestore/store_types.hpp>
 
 namespace securestore::test {
@@ -60,12 +62,28 @@ struct load_tally {
   }
 };
 
+/// Where a store's acknowledged writes went and how often a file was moved back into the keyring,
+/// counted from its log.
+struct write_counts {
+  std::atomic<int> keyring{0};
+  std::atomic<int> file{0};
+  std::atomic<int> promotions{0};
+
+  /// Sets `options.log` to count into this, which must outlive the store.
+  void count_in(store_options& options) {
+    options.log = [this](const log_event& e) {
+      if (e.operation == "set" && !e.outcome) ++(e.backend == "file" ? file : keyring);
+      if (e.operation == "promote") ++promotions;
+    };
+  }
+};
+
 /// How one thread loads the store.
 struct load_shape {
-  int ops = 250;             ///< calls of each thread
-  int keys = 4;              ///< keys of each thread
-  int write_percent = 60;    ///< the share of writes (a key not yet acknowledged is always written)
-  int max_pause_ms = 30;     ///< a random pause of 0 to this after each call, like an application
+  int ops = 250;           ///< calls of each thread
+  int keys = 4;            ///< keys of each thread
+  int write_percent = 60;  ///< the share of writes (a key not yet acknowledged is always written)
+  int max_pause_ms = 30;   ///< a random pause of 0 to this after each call, like an application
 };
 
 /// Thread `t`'s calls on its own keys ("t<t>-k<n>") through `store`: a read older than the last
@@ -103,8 +121,7 @@ void run_load_thread(Store& store, int t, const load_shape& shape, std::map<std:
       std::lock_guard lock{out.mutex};
       ++out.reads;
     }
-    const auto took =
-        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+    const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
     {
       std::lock_guard lock{out.mutex};
       out.max_latency = std::max(out.max_latency, took);
