@@ -32,6 +32,19 @@ template <class K>
   return ci != nullptr && std::string_view{ci} == "true";
 }
 
+/// Whether the tests run inside scripts/with-pass-store.sh (a throw-away GPG key and pass store).
+/// Under CI=true it FAILS the test when they do not; elsewhere it WARNs and the caller returns.
+[[nodiscard]] inline bool pass_store_ready() {
+  if (std::getenv("GNUPGHOME") != nullptr && std::getenv("PASSWORD_STORE_DIR") != nullptr &&
+      std::getenv("SECURESTORE_TEST_GPG_KEY") != nullptr) {
+    return true;
+  }
+  const std::string why = "no throw-away pass store: run inside scripts/with-pass-store.sh";
+  if (running_in_ci()) FAIL(why);
+  WARN("skipped: " + why);
+  return false;
+}
+
 /// Whether the backend answers at all. Under CI=true a missing daemon FAILS the test; elsewhere
 /// it WARNs (naming the script to run) and the caller returns early.
 template <class K>

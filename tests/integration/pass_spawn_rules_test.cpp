@@ -29,17 +29,6 @@ namespace {
 
 using pass_store = basic_secure_store<pass_keyring, aes_gcm_cipher, posix_fs>;
 
-[[nodiscard]] bool pass_store_ready() {
-  if (std::getenv("GNUPGHOME") != nullptr && std::getenv("PASSWORD_STORE_DIR") != nullptr) return true;
-  const std::string why = "no throw-away pass store: run inside scripts/with-pass-store.sh";
-  if (running_in_ci()) {
-    FAIL(why);
-  } else {
-    WARN("skipped: " + why);
-  }
-  return false;
-}
-
 // Writes an executable shell script.
 void write_script(const std::filesystem::path& file, const std::string& body) {
   std::ofstream{file} << "#!/bin/sh\n" << body;

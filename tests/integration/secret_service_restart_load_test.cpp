@@ -5,13 +5,9 @@
 // scripts/with-secret-service.sh (it exports SECURESTORE_TEST_KEYRING_CTL).
 #include <catch2/catch.hpp>
 
-#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
-#include <map>
-#include <mutex>
-#include <set>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -22,6 +18,7 @@
 #include <securestore/fs/posix.hpp>
 #include <securestore/keyring/secret_service.hpp>
 
+#include "support/fault_load.hpp"
 #include "support/names.hpp"
 #include "support/reliability_log.hpp"
 #include "support/stores.hpp"
@@ -33,8 +30,7 @@ using ss_store = basic_secure_store<secret_service_keyring, aes_gcm_cipher, posi
 using std::chrono::milliseconds;
 
 constexpr int threads = 4;
-constexpr int ops_per_thread = 250;
-constexpr int keys_per_thread = 4;
+constexpr load_shape shape{.ops = 250, .keys = 4, .write_percent = 60, .max_pause_ms = 30};
 constexpr milliseconds call_bound{1000};  // secret_service_keyring::options::timeout
 // One store call makes at most a probe (connect, open a session, read the collection: 3 bounded
 // calls) and its own calls (search, then read/write/delete, or create: 3), each bounded by
@@ -43,28 +39,6 @@ constexpr milliseconds call_bound{1000};  // secret_service_keyring::options::ti
 // out D-Bus's own 25 s default on a dead daemon would fail this bound.
 constexpr milliseconds store_call_bound = call_bound * 6;
 constexpr milliseconds margin{2000};
-
-// What one thread knows of its own keys: the value it had acknowledged last, and the values of
-// writes that failed since (a failed write may still have landed: a reply lost with the daemon).
-struct key_state {
-  std::string acked;
-  std::set<std::string> maybe;
-  [[nodiscard]] bool accepts(std::string_view v) const { return v == acked || maybe.count(std::string{v}) != 0; }
-};
-
-struct tally {
-  std::mutex mutex;
-  std::vector<std::string> violations;
-  std::map<int, int> failures_by_code;
-  int acked_writes = 0;
-  int reads = 0;
-  milliseconds max_latency{0};
-
-  void add(const std::string& v) {
-    std::lock_guard lock{mutex};
-    if (violations.size() < 10) violations.push_back(v);
-  }
-};
 
 [[nodiscard]] std::string keyring_ctl_if_any() {
   const char* ctl = std::getenv("SECURESTORE_TEST_KEYRING_CTL");
@@ -83,47 +57,6 @@ bool lock_collection() {
                      ">/dev/null 2>&1") == 0;
 }
 
-void run_thread(ss_store& store, int t, std::map<std::string, key_state>& mine, tally& out) {
-  std::mt19937 rng{static_cast<unsigned>(t) * 7919U + 17U};
-  for (int i = 0; i < ops_per_thread; ++i) {
-    const auto key = "t" + std::to_string(t) + "-k" + std::to_string(i % keys_per_thread);
-    auto& state = mine[key];
-    const bool write = state.acked.empty() || std::uniform_int_distribution<int>{0, 99}(rng) < 60;
-    const auto started = std::chrono::steady_clock::now();
-    if (write) {
-      const auto value = key + "-v" + std::to_string(i);
-      if (auto stored = store.set(key, value)) {
-        state = {value, {}};
-        std::lock_guard lock{out.mutex};
-        ++out.acked_writes;
-      } else {
-        state.maybe.insert(value);
-        std::lock_guard lock{out.mutex};
-        ++out.failures_by_code[static_cast<int>(stored.error().code())];
-      }
-    } else {
-      auto got = store.get(key);
-      if (got && !state.accepts(got.value().reveal())) {
-        out.add("read " + key + " as a value older than its last acknowledged write");
-      } else if (!got && got.error().code() == errc::not_found) {
-        out.add("read " + key + " as not_found after a write was acknowledged");
-      } else if (!got) {
-        std::lock_guard lock{out.mutex};
-        ++out.failures_by_code[static_cast<int>(got.error().code())];
-      }
-      std::lock_guard lock{out.mutex};
-      ++out.reads;
-    }
-    const auto took = std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - started);
-    {
-      std::lock_guard lock{out.mutex};
-      out.max_latency = std::max(out.max_latency, took);
-    }
-    // Paced like an application, so the run spans many restarts rather than racing past them.
-    std::this_thread::sleep_for(milliseconds{std::uniform_int_distribution<int>{0, 30}(rng)});
-  }
-}
-
 TEST_CASE("a store under load while its Secret Service dies and restarts loses nothing acknowledged",
           "[integration][secret-service][restart-load][slow]") {
   const auto ctl = keyring_ctl_if_any();
@@ -137,22 +70,18 @@ TEST_CASE("a store under load while its Secret Service dies and restarts loses n
   const auto service = unique_service_name("restart-load");
   auto options = options_in(dir);
   options.probe_ttl = std::chrono::seconds{1};
-  // Where the writes went and how often a file was moved back into the keyring, from the log.
-  std::atomic<int> keyring_writes{0}, file_writes{0}, promotions{0};
-  options.log = [&](const log_event& e) {
-    if (e.operation == "set" && !e.outcome) ++(e.backend == "file" ? file_writes : keyring_writes);
-    if (e.operation == "promote") ++promotions;
-  };
+  write_counts writes;
+  writes.count_in(options);
   ss_store store{service, options, secret_service_keyring{{.timeout = call_bound}}};
   REQUIRE(store.keyring_available());
 
-  tally out;
+  load_tally out;
   std::vector<std::map<std::string, key_state>> states(threads);
   std::atomic<int> finished{0};
   std::vector<std::thread> workers;
   for (int t = 0; t < threads; ++t) {
     workers.emplace_back([&, t] {
-      run_thread(store, t, states[static_cast<std::size_t>(t)], out);
+      run_load_thread(store, t, shape, states[static_cast<std::size_t>(t)], out);
       ++finished;
     });
   }
@@ -183,20 +112,7 @@ TEST_CASE("a store under load while its Secret Service dies and restarts loses n
   // Recovery: after the probe's TTL the store uses the keyring again and moves the files into it.
   std::this_thread::sleep_for(std::chrono::milliseconds{1100});
   REQUIRE(store.keyring_available());
-  int lost = 0;
-  for (const auto& mine : states) {
-    for (const auto& [key, state] : mine) {
-      auto got = store.get(key);
-      if (!got || !state.accepts(got.value().reveal())) {
-        ++lost;
-        out.add("after recovery " + key + " does not hold its last acknowledged value" +
-                (got ? std::string{} : " (" + got.error().message() + ")"));
-      } else if (auto where = store.locate(key); !where || where.value() != location::keyring) {
-        out.add("after recovery " + key + " was not moved back into the keyring");
-      }
-      (void)store.remove(key);
-    }
-  }
+  const int lost = check_recovered(store, states, out, "the keyring");
   for (const auto& v : out.violations) UNSCOPED_INFO(v);
   CHECK(out.violations.empty());
   CHECK(lost == 0);
@@ -204,23 +120,18 @@ TEST_CASE("a store under load while its Secret Service dies and restarts loses n
   CHECK(locked_once);
   CHECK(out.failures_by_code[static_cast<int>(errc::locked)] > 0);  // the lock was met, and surfaced as locked
   CHECK(restarts >= 3);
-  CHECK(keyring_writes > 0);
-  CHECK(file_writes > 0);  // the outages were met: writes fell back to the file
+  CHECK(writes.keyring > 0);
+  CHECK(writes.file > 0);  // the outages were met: writes fell back to the file
   CHECK(out.max_latency < store_call_bound + margin);
-  std::string failures;
-  for (const auto& [code, n] : out.failures_by_code) {
-    failures += (failures.empty() ? "" : ", ") + std::string{make_error_code(static_cast<errc>(code)).message()} +
-                " " + std::to_string(n);
-  }
   const std::string section = "dying daemon (gnome-keyring killed under load)";
-  record_figure(section, "operations (4 threads)", threads * ops_per_thread);
+  record_figure(section, "operations (4 threads)", threads * shape.ops);
   record_figure(section, "acknowledged writes / reads", std::to_string(out.acked_writes) + " / " +
                                                             std::to_string(out.reads));
   record_figure(section, "daemon restarts (SIGKILL + start), plus one lock", restarts);
-  record_figure(section, "acknowledged writes to the keyring / to the file", std::to_string(keyring_writes) + " / " +
-                                                                             std::to_string(file_writes));
-  record_figure(section, "files moved back into the keyring (promotions)", promotions.load());
-  record_figure(section, "failed calls by code", failures.empty() ? std::string{"none"} : failures);
+  record_figure(section, "acknowledged writes to the keyring / to the file",
+                std::to_string(writes.keyring) + " / " + std::to_string(writes.file));
+  record_figure(section, "files moved back into the keyring (promotions)", writes.promotions.load());
+  record_figure(section, "failed calls by code", out.failures());
   record_figure(section, "max call latency (ms)", out.max_latency.count());
   record_figure(section, "acknowledged values lost", lost);
 }
