@@ -5,6 +5,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -61,28 +62,56 @@ TEST_CASE("a locked keyring that may not prompt is asked again after the probe T
 TEST_CASE("a store made after another latched a locked keyring it may not prompt asks the keyring once itself",
           "[store][latch][heal]") {
   memory_rig rig;
+  std::vector<securestore::log_event> events;
   auto options = securestore::test::options_in(rig.dir);
   options.interaction = securestore::interaction::never;
+  options.log = [&](const securestore::log_event& e) { events.push_back(e); };
+  const auto warnings = [&] { return std::count_if(events.begin(), events.end(), [](auto& e) { return e.warning; }); };
   auto first = rig.make(options);
   REQUIRE(first.set("api", canary));
   rig.keyring.fail_with(errc::locked);
   CHECK(first.get("api").error().code() == errc::locked);
+  CHECK(warnings() == 1);
   SECTION("unlocked meanwhile (with no store alive to hear it): the new store reads at once, not a TTL later") {
     rig.keyring.heal();
     auto later = rig.make(options);
     CHECK(later.get("api").value() == std::string_view{canary});
+    CHECK(first.get("api").value() == std::string_view{canary});  // its probe lifted the latch
   }
-  SECTION("still locked: one probe for the new store, then neither store asks again within the TTL") {
+  SECTION("still locked: one probe for the new store, no second warning, and no store asks again in the TTL") {
     auto later = rig.make(options);
     auto calls = rig.keyring.calls();
     CHECK(later.get("api").error().code() == errc::locked);
     CHECK(rig.keyring.calls() > calls);  // it asked once
     calls = rig.keyring.calls();
     CHECK(later.get("api").error().code() == errc::locked);
-    CHECK(first.get("api").error().code() == errc::locked);  // the new latch is not a reason to ask
+    CHECK(first.get("api").error().code() == errc::locked);
+    auto third = rig.make(options);
+    CHECK(third.get("api").error().code() == errc::locked);  // (its own one probe)
+    calls = rig.keyring.calls();
     CHECK(later.get("api").error().code() == errc::locked);
+    CHECK(first.get("api").error().code() == errc::locked);
     CHECK(rig.keyring.calls() == calls);
+    CHECK(warnings() == 1);
   }
+}
+
+// A store that may prompt can be showing an unlock prompt while another, which may not, latches
+// the keyring as locked: the user's dismissal that follows must still hold the keyring off.
+TEST_CASE("a refusal replaces a latch that heals by itself, and is news", "[store][latch][heal]") {
+  using securestore::detail::process_latches;
+  const auto scope = securestore::test::unique_service_name("latch-scope");
+  const auto locked = process_latches::set(scope, {errc::locked, "locked"}, /*heals_after_ttl=*/true);
+  REQUIRE(locked != 0);
+  CHECK(process_latches::set(scope, {errc::locked, "locked again"}, true) == 0);  // nothing new
+  const auto refused = process_latches::set(scope, {errc::denied, "dismissed"}, false);
+  CHECK(refused > locked);  // the store that saw the refusal warns
+  REQUIRE(process_latches::find(scope));
+  CHECK_FALSE(process_latches::find(scope)->heals_after_ttl);
+  CHECK(process_latches::find(scope)->reason.code() == errc::denied);
+  CHECK(process_latches::set(scope, {errc::locked, "locked"}, true) == 0);  // never downgraded
+  CHECK_FALSE(process_latches::find(scope)->heals_after_ttl);
+  process_latches::lift(scope);
 }
 
 TEST_CASE("a keyring latched off by a refusal stays off until it reports a change or the application retries",

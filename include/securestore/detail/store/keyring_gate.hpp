@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include <securestore/concepts.hpp>
 #include <securestore/detail/concat.hpp>
@@ -44,8 +45,13 @@ class process_latches {
   static unsigned set(const std::string& scope, error e, bool heals_after_ttl) {
     std::lock_guard lock{mutex()};
     static unsigned generation = 0;
-    const auto [it, added] = latches().emplace(scope, latch{std::move(e), heals_after_ttl, generation + 1});
-    if (!added) return 0;
+    const auto [it, added] = latches().emplace(scope, latch{e, heals_after_ttl, generation + 1});
+    if (!added) {
+      // A refusal (a dismissed prompt, denied) outranks "locked, nothing could prompt": it must
+      // keep holding the keyring off after the healing latch would have lifted.
+      if (heals_after_ttl || !it->second.heals_after_ttl) return 0;
+      it->second = latch{std::move(e), false, generation + 1};
+    }
     return ++generation;
   }
   /// Lifts the latch of `scope` if it is still generation `generation` (0: whatever it is).
@@ -99,7 +105,11 @@ class keyring_gate {
     bool available = false;
     {
       std::lock_guard lock{mutex_};
+      // A probe past another store's latch (see latched()) ends here: it lifts that latch only
+      // when the keyring answered; a locked answer joins the latch (no new one, no second warning).
+      const auto probed_past = std::exchange(probing_past_, 0U);
       if (outcome) {
+        if (probed_past != 0) process_latches::lift(scope_, probed_past);
         record(keyring_state::available, std::nullopt);
       } else if (outcome.error().code() == errc::locked || outcome.error().code() == errc::denied) {
         latched_now = latch(outcome.error());
@@ -138,17 +148,20 @@ class keyring_gate {
       if (seen_generation_ != found->generation) {
         seen_generation_ = found->generation;
         latch_seen_at_ = now;
-        // Another store latched it before this one ever asked. A store that may not prompt asks
-        // once itself (it cannot prompt, so this is one call, not a prompt storm): the keyring may
-        // have been unlocked while no store was alive to hear it, and waiting a whole TTL from now
-        // would answer `locked` for a keyring that is open. Only once per store, so that two
-        // stores never take turns lifting each other's latch.
+        // Another store latched it before this one asked. A store that may not prompt probes
+        // once past it, for itself (it cannot prompt, so this is one call, not a prompt storm):
+        // the keyring may have been unlocked while no store was alive to hear it, and waiting a
+        // whole TTL from now would answer `locked` for a keyring that is open. The latch stays in
+        // force for every other store meanwhile; usable() lifts it only if the probe succeeds.
+        // Once per store until the keyring answers again, so two stores never take turns.
         if (mode_ == interaction::never && !asked_past_a_latch_) {
           asked_past_a_latch_ = true;
-          process_latches::lift(scope_, found->generation);
+          probing_past_ = found->generation;
           checked_.reset();
           return std::nullopt;
         }
+      } else if (probing_past_ == found->generation) {
+        return std::nullopt;  // that probe is under way (usable() re-checks before it runs)
       } else if (now - latch_seen_at_ >= ttl_) {
         process_latches::lift(scope_, found->generation);
         checked_.reset();  // ask the keyring again at once
@@ -187,6 +200,7 @@ class keyring_gate {
   bool fresh() const { return checked_ && clock_.now() - *checked_ < ttl_; }
 
   void record(keyring_state state, std::optional<error> reason) {
+    if (state == keyring_state::available) asked_past_a_latch_ = false;  // a later latch is news
     state_ = state;
     seen_available_ = seen_available_ || state == keyring_state::available;
     reason_ = std::move(reason);
@@ -244,6 +258,7 @@ class keyring_gate {
   bool seen_available_ = false;
   unsigned seen_generation_ = 0;
   bool asked_past_a_latch_ = false;  // see latched()
+  unsigned probing_past_ = 0;         // the latch generation this store is probing past, or 0
   typename Clock::time_point latch_seen_at_{};
 };
 
