@@ -167,7 +167,8 @@ bool use_keyring_store(const securestore::test::temp_dir& dir, K keyring, std::s
 }
 
 // Checks one keyring store's scan: under CI=true an unusable backend fails, elsewhere it skips.
-void check_keyring_scan(const scan& found, std::string_view backend, std::string_view how_to_run) {
+// (Unused in a build without keyring backends.)
+[[maybe_unused]] void check_keyring_scan(const scan& found, std::string_view backend, std::string_view how_to_run) {
   if (found.exit_code == child_backend_unusable) {
     const auto why = std::string{backend} + " is not usable here: run inside " + std::string{how_to_run};
     if (securestore::test::running_in_ci()) FAIL(why);
