@@ -1,4 +1,4 @@
-// integration/pass_agent_kill_load_test.cpp: 600 operations from 4 threads through a
+// integration/pass_agent_kill_load_test.cpp: at least 600 operations from 4 threads through a
 // pass store with the file fallback while its gpg-agent is killed every few hundred ms (in turn
 // `gpgconf --kill gpg-agent` and a SIGKILL of its pid; gpg starts a fresh one on its next use):
 // nothing acknowledged is lost, the newest value wins after recovery, no call blocks past its
@@ -45,6 +45,7 @@ constexpr milliseconds agent_run_bound{3000};  // pass_keyring::options::timeout
 // gpg's own timeouts would break this bound.
 constexpr milliseconds agent_call_bound = agent_run_bound * 3 + agent_run_bound * 2 * (agent_threads - 1);
 constexpr milliseconds agent_margin{2000};
+constexpr int agent_min_kills = 8;
 
 // The pid of this GNUPGHOME's gpg-agent, or nullopt when none runs (never starts one).
 [[nodiscard]] std::optional<pid_t> agent_pid() {
@@ -86,11 +87,14 @@ TEST_CASE("a pass store under load while its gpg-agent is killed loses nothing a
   load_tally out;
   std::vector<std::map<std::string, key_state>> states(agent_threads);
   std::atomic<int> finished{0};
+  // The threads go on past their calls until the agent was killed enough times (or a minute
+  // passed): on a fast, idle machine the calls alone can end before that.
+  std::atomic<bool> more{true};
   const auto began = std::chrono::steady_clock::now();
   std::vector<std::thread> workers;
   for (int t = 0; t < agent_threads; ++t) {
     workers.emplace_back([&, t] {
-      run_load_thread(store, t, agent_load, states[static_cast<std::size_t>(t)], out);
+      run_load_thread(store, t, agent_load, states[static_cast<std::size_t>(t)], out, &more);
       ++finished;
     });
   }
@@ -100,6 +104,7 @@ TEST_CASE("a pass store under load while its gpg-agent is killed loses nothing a
   // Bursts of three kills a few hundred ms apart, each followed by a calm longer than the probe's
   // TTL, so the store goes back to pass (and moves the outage's files into it) under load.
   while (finished < agent_threads) {
+    if (kills >= agent_min_kills || std::chrono::steady_clock::now() - began > std::chrono::seconds{60}) more = false;
     const bool calm = (kills + kills_missed) % 3 == 2;
     std::this_thread::sleep_for(milliseconds{calm ? 1200 : std::uniform_int_distribution<int>{150, 400}(rng)});
     if (finished == agent_threads) break;
@@ -119,13 +124,15 @@ TEST_CASE("a pass store under load while its gpg-agent is killed loses nothing a
   for (const auto& v : out.violations) UNSCOPED_INFO(v);
   CHECK(out.violations.empty());
   CHECK(lost == 0);
-  CHECK(kills >= 8);
+  // Each kill found an agent running, so gpg started a new one between kills while the load ran.
+  // Whether a call failed meanwhile depends on timing (on an idle machine gpg restarts the agent
+  // within the call), so failures are a figure below, not a condition.
+  CHECK(kills >= agent_min_kills);
   CHECK(out.acked_writes > 0);
   CHECK(writes.keyring > 0);
-  CHECK(out.failed_calls() > 0);  // the kills were met: some calls failed while the agent was gone
   CHECK(out.max_latency < agent_call_bound + agent_margin);
   const std::string section = "dying gpg-agent (pass, agent killed under load)";
-  record_figure(section, "operations (4 threads)", agent_threads * agent_load.ops);
+  record_figure(section, "operations (4 threads)", out.calls);
   record_figure(section, "acknowledged writes / reads",
                 std::to_string(out.acked_writes) + " / " + std::to_string(out.reads));
   record_figure(section, "agent kills (gpgconf --kill and SIGKILL in turn)", kills);

@@ -36,6 +36,7 @@ struct load_tally {
   std::map<int, int> failures_by_code;  ///< errc -> failed calls
   int acked_writes = 0;
   int reads = 0;
+  int calls = 0;  ///< every call made, reads and writes, failed or not
   std::chrono::milliseconds max_latency{0};
 
   void add(const std::string& v) {
@@ -87,12 +88,14 @@ struct load_shape {
 };
 
 /// Thread `t`'s calls on its own keys ("t<t>-k<n>") through `store`: a read older than the last
-/// acknowledged write, or not_found after one, is a violation; other failures are counted.
+/// acknowledged write, or not_found after one, is a violation; other failures are counted. It
+/// makes shape.ops calls, and goes on while `more` (when given) is true, so a fault injector
+/// that needs more time than the calls take on a fast machine gets it.
 template <class Store>
 void run_load_thread(Store& store, int t, const load_shape& shape, std::map<std::string, key_state>& mine,
-                     load_tally& out) {
+                     load_tally& out, const std::atomic<bool>* more = nullptr) {
   std::mt19937 rng{static_cast<unsigned>(t) * 7919U + 17U};
-  for (int i = 0; i < shape.ops; ++i) {
+  for (int i = 0; i < shape.ops || (more != nullptr && more->load()); ++i) {
     const auto key = "t" + std::to_string(t) + "-k" + std::to_string(i % shape.keys);
     auto& state = mine[key];
     const bool write = state.acked.empty() || std::uniform_int_distribution<int>{0, 99}(rng) < shape.write_percent;
@@ -125,6 +128,7 @@ void run_load_thread(Store& store, int t, const load_shape& shape, std::map<std:
     {
       std::lock_guard lock{out.mutex};
       out.max_latency = std::max(out.max_latency, took);
+      ++out.calls;
     }
     std::this_thread::sleep_for(
         std::chrono::milliseconds{std::uniform_int_distribution<int>{0, shape.max_pause_ms}(rng)});
