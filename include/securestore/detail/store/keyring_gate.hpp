@@ -201,6 +201,7 @@ class keyring_gate {
 
   void record(keyring_state state, std::optional<error> reason) {
     if (state == keyring_state::available) asked_past_a_latch_ = false;  // a later latch is news
+    probing_past_ = 0;  // any answer ends a probe past a latch
     state_ = state;
     seen_available_ = seen_available_ || state == keyring_state::available;
     reason_ = std::move(reason);
@@ -220,6 +221,7 @@ class keyring_gate {
       latch_seen_at_ = clock_.now();
     }
     asked_past_a_latch_ = true;  // this store has met the keyring's answer itself
+    probing_past_ = 0;
     return generation != 0;
   }
 
