@@ -267,7 +267,7 @@ TEST_CASE("the tool marks itself not dumpable before it can hold a secret", "[cl
   const tool_home t;
   auto ran = t.run({"self-check"});
   CHECK(ran.status == 0);
-  CHECK(ran.out == "dumpable=0\n");
+  CHECK(ran.out.starts_with("dumpable=0\n"));
 }
 
 TEST_CASE("the tool tells its version, and its help gives examples and every exit status", "[cli]") {

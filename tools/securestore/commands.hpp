@@ -1,5 +1,5 @@
 // tools/securestore/commands.hpp: what each subcommand of the tool does, given its parsed
-// options; the command line itself is defined in main.cpp.
+// options; the command line itself is defined in command_line.cpp.
 #pragma once
 
 #include <optional>
@@ -44,6 +44,8 @@ struct exec_options {
 
 /// The backend names --backend accepts in this build: auto, the compiled-in keyrings, file.
 [[nodiscard]] std::vector<std::string> backend_choices();
+/// The backend the user asked for: --backend, else SECURESTORE_BACKEND, else auto.
+[[nodiscard]] std::string requested_backend(const global_options& g);
 
 [[nodiscard]] exit_code key_save(const global_options& g, save_options& o);
 [[nodiscard]] exit_code key_load(const global_options& g, const load_options& o);

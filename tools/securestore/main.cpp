@@ -1,5 +1,7 @@
 // tools/securestore/main.cpp: the `securestore` tool: parses its command line (command_line.cpp),
-// reports usage errors, and runs the subcommand that was parsed (commands.cpp, migrate_commands.cpp).
+// reports usage errors, hands what needs the Secret Service to its helper binary
+// (secret_service_helper.hpp), and runs the subcommand that was parsed (commands.cpp,
+// migrate_commands.cpp).
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -7,10 +9,12 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <CLI/CLI.hpp>
@@ -20,6 +24,7 @@
 #include "commands.hpp"
 #include "completion.hpp"
 #include "exit_codes.hpp"
+#include "secret_service_helper.hpp"
 #include "terminal.hpp"
 
 namespace {
@@ -50,29 +55,38 @@ void scrub_argv(int argc, char** argv, const std::string& value) {
 
 // Botan 2 builds its pool of locked memory at the first secure_vector: 512 KiB
 // (BOTAN_MLOCK_ALLOCATOR_MAX_LOCKED_KB), one page at a time between guard pages (mmap, mprotect x4,
-// mlock, madvise), and takes it down at exit (munlock, munmap): 128 x 8 system calls, about half
-// of a `key load` through the file (perf stat -r 40, CPU: 8.8 ms with 512 KiB, 5.1 ms with 64 KiB,
-// 4.4 ms with 16 KiB). The pool gives each page to one size class (16 to 256 bytes), and a run
-// keeps the root secret, derived keys, cipher state and the value alive at once, so 16 pages
-// (64 KiB) keep one page for every class and every secret of a run locked; 4 pages would send
-// most of them to ordinary (zeroed on free, but swappable) memory. BOTAN_MLOCK_POOL_SIZE is
-// Botan's own setting, in KiB, read once when the pool is built: a value the user set wins, and
-// ours is removed as soon as the pool exists, so the command `securestore exec` runs never
-// inherits it.
+// mlock, madvise): 128 x 7 system calls, about half of a `key load` through the file (perf stat
+// -r 40, CPU: 8.8 ms with 512 KiB, 4.4 ms with 16 KiB). The pool gives each page to one size class
+// (16 to 256 bytes; anything larger is never in it), and a run needs few: counted with a
+// breakpoint on Botan::allocate_memory, a `key load` makes five secure allocations in two classes
+// through the file (32 and 64 bytes) and three in three classes through the Secret Service (16,
+// 48, 128), so 4 pages (16 KiB) hold every one of them. BOTAN_MLOCK_POOL_SIZE is Botan's own
+// setting, in KiB, read once when the pool is built: a value the user set wins, and ours is
+// removed as soon as the pool exists, so the command `securestore exec` runs never inherits it.
 void size_the_locked_memory_pool() {
   constexpr const char* botan_pool_kib = "BOTAN_MLOCK_POOL_SIZE";
   if (std::getenv(botan_pool_kib) != nullptr) return;
-  ::setenv(botan_pool_kib, "64", 0);
+  ::setenv(botan_pool_kib, "16", 0);
   (void)Botan::mlock_allocator::instance();
   ::unsetenv(botan_pool_kib);
 }
 
-}  // namespace
+// Whether this process has a shared object whose path contains `name` mapped: self-check's
+// evidence of which binary ran a command (secret_service_helper.hpp).
+bool maps_a_library(std::string_view name) {
+  std::ifstream maps{"/proc/self/maps"};
+  for (std::string line; std::getline(maps, line);) {
+    if (line.find(name) != std::string::npos) return true;
+  }
+  return false;
+}
 
-int main(int argc, char** argv) {
-  // First, before any secure_vector exists and while the process has one thread.
-  size_the_locked_memory_pool();
-  // Before anything can hold a secret: no core file, and no ptrace from other users' processes.
+// The whole run; every object it made, and every secret they held, is gone when it returns.
+int run(int argc, char** argv) {
+  using securestore::tool::has_secret_service_helper;
+  using securestore::tool::run_secret_service_helper;
+  // Before anything can hold a secret (a VALUE on argv is parsed next): no core file, and no
+  // ptrace from other users' processes.
   securestore::tool::disable_core_dumps();
 
   auto cli = securestore::tool::make_command_line(securestore::tool::backend_choices());
@@ -80,17 +94,24 @@ int main(int argc, char** argv) {
   auto& formatter = cli->formatter;
   auto& g = cli->g;
 
+  // Help and usage errors come from the helper when there is one: its command line has the
+  // Secret Service's parts too (--backend secret-service, import keyring), so it may also accept
+  // what this binary's parse refused.
   try {
     securestore::tool::parse_command_line(*cli, std::vector<std::string>(argv + 1, argv + argc));
-  } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::CallForAllHelp& e) {
-    return app.exit(e);
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
+  } catch (const CLI::CallForHelp& e) {
+    return has_secret_service_helper() ? run_secret_service_helper(argv) : app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return has_secret_service_helper() ? run_secret_service_helper(argv) : app.exit(e);
   } catch (const CLI::ParseError& e) {
-    return usage_error(app, *formatter, e.what());
+    return has_secret_service_helper() ? run_secret_service_helper(argv) : usage_error(app, *formatter, e.what());
   }
+  if (securestore::tool::needs_secret_service_helper(*cli)) return run_secret_service_helper(argv);
+
+  // Before any secure_vector exists and while the process has one thread.
+  size_the_locked_memory_pool();
 
   if (cli->key_save->parsed()) {
     auto& save = cli->save;
@@ -132,8 +153,28 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (cli->self_check->parsed()) {
-    std::cout << "dumpable=" << ::prctl(PR_GET_DUMPABLE, 0, 0, 0, 0) << '\n';
+    std::cout << "dumpable=" << ::prctl(PR_GET_DUMPABLE, 0, 0, 0, 0) << '\n'
+              << "gio=" << maps_a_library("/libgio-2.0.so") << '\n';
     return 0;
   }
   return usage_error(app, *formatter, "a subcommand is required");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const int status = run(argc, argv);
+  // Every secret of the run was wiped when the object holding it was destroyed, in run(). What
+  // is left to exit() is static teardown, and most of that is Botan's locked pool: 16 pages
+  // unlocked, re-protected and unmapped one system call at a time (their contents were wiped as
+  // each secure_vector was freed), about a tenth of a `key load`. The kernel frees them anyway.
+  // Under a sanitizer, exit() runs its checks (LeakSanitizer's among them), so it stays.
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+  return status;
+#else
+  std::cout.flush();
+  std::cerr.flush();
+  std::fflush(nullptr);
+  std::_Exit(status);
+#endif
 }

@@ -26,8 +26,6 @@ struct opened {
   std::string backend;  ///< capabilities().backend: "secret_service", "none"
 };
 
-/// The backend the user asked for: --backend, else SECURESTORE_BACKEND, else auto.
-[[nodiscard]] std::string requested_backend(const global_options& g);
 /// A store of g.service on `backend_name` ("auto", "keyutils", "file", ...).
 [[nodiscard]] result<opened> open_store(const global_options& g, const std::string& backend_name,
                                         std::optional<interaction> mode = std::nullopt);

@@ -1,0 +1,59 @@
+// tools/securestore/secret_service_helper.cpp: when `securestore` hands a command to
+// `securestore-secret-service`, and how it finds it (secret_service_helper.hpp says why).
+#include "secret_service_helper.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <iostream>
+#include <string>
+
+#include <securestore/keyring/any.hpp>
+
+#include "command_line.hpp"
+#include "commands.hpp"
+#include "exit_codes.hpp"
+
+namespace securestore::tool {
+
+#if defined(SECURESTORE_SECRET_SERVICE_HELPER)
+
+bool needs_secret_service_helper(const command_line& cli) {
+  // status diagnoses every backend, the Secret Service included; every import may read the
+  // Secret Service (other libraries' entries, the reference implementation's machine secret);
+  // the completion scripts must offer the helper's whole command line.
+  if (cli.status->parsed() || cli.completion->parsed()) return true;
+  if (std::ranges::any_of(cli.importers, [](const wired_command& i) { return i.command->parsed(); })) return true;
+  // The rest runs here when it names a backend this binary has: `auto` prefers the Secret Service,
+  // and an unknown name gets its message from the binary that knows every name.
+  const auto named = parse_backend_name(requested_backend(cli.g));
+  const auto here = any_keyring::compiled_backends();
+  return !named || std::ranges::find(here, *named) == here.end();
+}
+
+int run_secret_service_helper(char** argv) {
+  // Beside this binary's own file (as installed: bin/../libexec/securestore), never through PATH.
+  std::error_code failed;
+  const auto self = std::filesystem::read_symlink("/proc/self/exe", failed);
+  const auto helper = failed ? std::filesystem::path{}
+                             : (self.parent_path() / SECURESTORE_SECRET_SERVICE_HELPER).lexically_normal();
+  if (!failed) ::execv(helper.c_str(), argv);
+  const int why = failed ? failed.value() : errno;
+  std::cerr << "securestore: cannot run " << (failed ? std::string{"/proc/self/exe"} : helper.native()) << ": "
+            << std::strerror(why)
+            << "\nIt is the part of securestore that speaks to the Secret Service (and runs status, import and "
+               "--help): reinstall securestore, or choose --backend file, keyutils or pass.\n";
+  return static_cast<int>(exit_code::unavailable);
+}
+
+#else
+
+bool needs_secret_service_helper(const command_line&) { return false; }
+int run_secret_service_helper(char**) { return static_cast<int>(exit_code::failure); }
+
+#endif
+
+}  // namespace securestore::tool

@@ -1,0 +1,33 @@
+// tools/securestore/secret_service_helper.hpp: the Secret Service in a second binary. The tool is
+// installed as two programs built from the same sources: `securestore`, without the Secret Service,
+// and `securestore-secret-service` (in libexec), with every backend. Most of a cold start is the
+// dynamic loader, and GIO alone maps ten shared objects that only the Secret Service uses
+// (benchmarks/RESULTS.md, "The command-line tool from a cold start"), so a command on the file,
+// the kernel keyring or pass runs in `securestore` itself, and anything that needs the Secret
+// Service, or may (auto prefers it), is handed to the helper before anything else happens.
+#pragma once
+
+namespace securestore::tool {
+
+struct command_line;
+
+/// True when this binary hands its commands over to a helper with the Secret Service.
+[[nodiscard]] constexpr bool has_secret_service_helper() noexcept {
+#if defined(SECURESTORE_SECRET_SERVICE_HELPER)
+  return true;
+#else
+  return false;
+#endif
+}
+
+/// True when the helper must run what `cli` parsed: its backend (--backend, else
+/// SECURESTORE_BACKEND, else auto) is not one this binary has, or the command is one that concerns
+/// every backend or the Secret Service's entries (status, import, completion). Always false in
+/// a binary without a helper.
+[[nodiscard]] bool needs_secret_service_helper(const command_line& cli);
+
+/// Replaces this process with the helper, with the same arguments and environment. Returns only
+/// when that failed, after saying why on stderr: the exit status to end with.
+[[nodiscard]] int run_secret_service_helper(char** argv);
+
+}  // namespace securestore::tool
