@@ -49,6 +49,9 @@ lap "the sanitizer tests"
 prefix=$(mktemp -d)
 cmake --install "$build" --prefix "$prefix" >/dev/null
 "$prefix/bin/securestore" --version
+# ... and hands what needs the Secret Service to its helper in libexec, found from where it is.
+"$prefix/bin/securestore" --backend file self-check | grep -qx "gio=0"
+"$prefix/bin/securestore" --backend secret-service self-check | grep -qx "gio=1"
 test -f "$prefix/share/bash-completion/completions/securestore" && test -f "$prefix/share/zsh/site-functions/_securestore"
 rm -rf "$prefix"
 
@@ -61,6 +64,9 @@ cmake --build "$release" -j2
 # The memory scans need a heap they can read (they are skipped under ASan): the keyring stores'
 # against the private daemons, the file store's with them.
 scripts/with-secret-service.sh scripts/with-pass-store.sh "$release/tests/integration_tests" "[memory]"
+# The tool as it ships (libstdc++ and Botan linked statically, which the sanitizer lane does not do).
+scripts/with-secret-service.sh scripts/with-pass-store.sh \
+  ctest --test-dir "$release" --output-on-failure -j2 --timeout 600 -R "^cli:"
 lap "the Release lane"
 
 # The core alone: what a machine with only Botan, Boost and nlohmann/json builds and runs.
