@@ -14,6 +14,7 @@
 
 #include "cli/tool.hpp"
 #include "contract/make_keyring.hpp"
+#include "support/files.hpp"
 #include "support/migrate.hpp"
 #include "support/names.hpp"
 
@@ -88,6 +89,36 @@ TEST_CASE("with the secret-service backend, save, list, show, load, exec and del
   CHECK(t.run(with({"--yes", "key", "delete", "token"})).status == 0);
   CHECK(t.run(with({"--yes", "key", "delete", "second"})).status == 0);
   CHECK(t.run(with({"key", "load", "token"})).status == 3);
+}
+
+TEST_CASE("key list opens no transfer session; key load opens one", "[cli][secret-service]") {
+  if (keyring_ctl().empty()) return;
+  tool_home t;
+  t.set_env("SECURESTORE_BACKEND", std::nullopt);
+  const auto service = unique_service_name("securestore-cli");
+  REQUIRE(t.run({"--backend", "secret-service", "--service", service, "key", "save", "token"}, std::string{"v"})
+              .status == 0);
+
+  // dbus-monitor on the private bus records the Secret Service calls of a list, then (after a
+  // mark) of a load; the gnome-keyring half of OpenSession's key agreement is 8-20 ms.
+  const auto calls = t.home() / "calls.txt";
+  const std::string script =
+      "dbus-monitor --profile \"type='method_call',interface='org.freedesktop.Secret.Service'\" >>\"$1\" & m=$!\n"
+      "for i in $(seq 50); do [ -s \"$1\" ] && break; sleep 0.1; done; sleep 0.2\n"
+      "\"$2\" --backend secret-service --service \"$3\" key list >/dev/null || { kill $m; exit 10; }\n"
+      "sleep 0.3; echo MARK >>\"$1\"\n"
+      "\"$2\" --backend secret-service --service \"$3\" key load token >/dev/null || { kill $m; exit 11; }\n"
+      "sleep 0.3; kill $m\n";
+  auto ran = t.run_other({"sh", "-c", script, "sh", calls.native(), tool_path, service});
+  REQUIRE(ran.status == 0);
+  const auto log = read_file(calls);
+  const auto mark = log.find("MARK");
+  REQUIRE(mark != std::string::npos);
+  CHECK(contains(log.substr(0, mark), "SearchItems"));  // the monitor saw the list
+  CHECK_FALSE(contains(log.substr(0, mark), "OpenSession"));
+  CHECK(contains(log.substr(mark), "OpenSession"));
+
+  CHECK(t.run({"--yes", "--backend", "secret-service", "--service", service, "key", "delete", "token"}).status == 0);
 }
 
 TEST_CASE("a locked secret-service keyring exits 4, a silent one 7 and an unreachable one 6", "[cli][secret-service]") {

@@ -96,7 +96,7 @@ class secret_service_keyring {
 
   /// Proves the keyring usable without writing anything (see the class comment).
   [[nodiscard]] result<void> probe(std::string_view /*service*/) {
-    BOOST_OUTCOME_TRY(h, acquire());
+    BOOST_OUTCOME_TRY(h, acquire(detail::ss_need::bus));
     if (state_->mode.load() == interaction::allowed) return success();  // the first call may prompt
     search_result nothing;
     return require_unlocked(h, nothing);
@@ -117,7 +117,7 @@ class secret_service_keyring {
   /// Service; errc::timeout when the service does not answer in time.
   [[nodiscard]] result<secret> get(std::string_view service, std::string_view account) {
     if (auto bad = detail::ss_check_names(service, account); !bad) return bad.error();
-    BOOST_OUTCOME_TRY(h, acquire());
+    BOOST_OUTCOME_TRY(h, acquire(detail::ss_need::transfer));
     if (auto path = known_path(h, service, account)) {
       auto value = read_secret(h, *path);
       if (value || !retry_by_search(value.error())) return value;
@@ -147,7 +147,7 @@ class secret_service_keyring {
                    detail::concat("secret_service: a value must hold 1 to ", capabilities().max_value_bytes,
                                   " bytes, this one has ", value.size(), "; store it in the file fallback")};
     }
-    BOOST_OUTCOME_TRY(h, acquire());
+    BOOST_OUTCOME_TRY(h, acquire(detail::ss_need::transfer));
     if (auto path = known_path(h, service, account)) {
       auto updated = write_secret(h, *path, value);
       if (updated || !retry_by_search(updated.error())) return updated;
@@ -170,7 +170,7 @@ class secret_service_keyring {
   /// proven (unlocked collection, no match); errc::locked otherwise.
   [[nodiscard]] result<bool> remove(std::string_view service, std::string_view account) {
     if (auto bad = detail::ss_check_names(service, account); !bad) return bad.error();
-    BOOST_OUTCOME_TRY(h, acquire());
+    BOOST_OUTCOME_TRY(h, acquire(detail::ss_need::bus));
     if (auto path = known_path(h, service, account)) {
       auto deleted = delete_item(h, *path);
       if (deleted) return true;
@@ -199,7 +199,7 @@ class secret_service_keyring {
   /// the cache is exact). Never reads a secret. errc::locked when matching items are locked.
   [[nodiscard]] result<std::vector<std::string>> list(std::string_view service) {
     if (auto bad = detail::ss_check_names(service, "-"); !bad) return bad.error();
-    BOOST_OUTCOME_TRY(h, acquire());
+    BOOST_OUTCOME_TRY(h, acquire(detail::ss_need::bus));
     std::vector<std::pair<std::string, std::string>> query{{"xdg:schema", detail::ss_schema},
                                                            {"service", detail::ss_encode_name(service)}};
     BOOST_OUTCOME_TRY(found, search(h, query, service, ""));
@@ -262,7 +262,7 @@ class secret_service_keyring {
     return state_->shared;
   }
 
-  [[nodiscard]] result<handle> acquire() {
+  [[nodiscard]] result<handle> acquire(detail::ss_need need) {
     {
       std::lock_guard lock{state_->mutex};
       if (resolve_locked() == nullptr) {
@@ -271,7 +271,7 @@ class secret_service_keyring {
                      "$XDG_RUNTIME_DIR/bus); run inside a desktop session"};
       }
     }
-    return shared().acquire(state_->opts.timeout, state_->opts.activate);
+    return shared().acquire(state_->opts.timeout, state_->opts.activate, need);
   }
 
   // Service.SearchItems, and the default collection's Locked property in the same round trip

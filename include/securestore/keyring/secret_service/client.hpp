@@ -72,18 +72,19 @@ class ss_client {
 
   [[nodiscard]] std::chrono::milliseconds bound() const noexcept { return bound_; }
 
-  /// What a new session needs, asked in one round trip (the three calls are sent together):
-  /// the bus driver's GetNameOwner(org.freedesktop.secrets), Service.OpenSession with our DH
-  /// offer, and Service.ReadAlias("default"). `owner` is "" when nobody owns the name, and then
-  /// `session` is null unless the call could start the service (activation).
+  /// What a connection needs first, asked in one round trip (the calls are sent together): the
+  /// bus driver's GetNameOwner(org.freedesktop.secrets), Service.ReadAlias("default"), and, when
+  /// `with_transfer`, Service.OpenSession with our DH offer. `present` is false when nobody owns
+  /// the name and this client may not start the service (no activation).
   struct session_setup {
+    bool present = false;
     std::string owner;
-    std::shared_ptr<const ss_session_key> session;
-    std::string collection;  ///< "/" when there is no default collection
+    std::shared_ptr<const ss_session_key> session;  ///< null unless asked for
+    std::string collection;                         ///< "/" when there is no default collection
   };
-  [[nodiscard]] result<session_setup> set_up_session() const {
-    ss_transfer_offer offer;
-    const auto mine = offer.public_value();
+  [[nodiscard]] result<session_setup> set_up_session(bool with_transfer) const {
+    std::optional<ss_transfer_offer> offer;
+    if (with_transfer) offer.emplace();
     ss_call_scope scope;
     ss_pending_call owner_call;
     ss_pending_call open_call;
@@ -91,14 +92,11 @@ class ss_client {
     g_dbus_connection_call(bus_, ss_bus_driver, "/org/freedesktop/DBus", ss_bus_driver, "GetNameOwner",
                            g_variant_new("(s)", ss_bus_name), G_VARIANT_TYPE("(s)"), G_DBUS_CALL_FLAGS_NONE,
                            bound_ms(), nullptr, &ss_pending_call::on_reply, &owner_call);
-    send(ss_service_path, ss_service_iface, "OpenSession",
-         g_variant_new("(sv)", ss_transfer_algorithm,
-                       g_variant_new_fixed_array(G_VARIANT_TYPE_BYTE, mine.data(), mine.size(), 1)),
-         G_VARIANT_TYPE("(vo)"), open_call);
+    if (offer) send_open_session(*offer, open_call);
     send(ss_service_path, ss_service_iface, "ReadAlias", g_variant_new("(s)", "default"), G_VARIANT_TYPE("(o)"),
          alias_call);
     // Each call carries our bound, so every one reports back within it.
-    scope.run([&] { return owner_call.done && open_call.done && alias_call.done; },
+    scope.run([&] { return owner_call.done && (!offer || open_call.done) && alias_call.done; },
               bound_ * 2 + std::chrono::milliseconds{1000});
 
     session_setup out;
@@ -113,26 +111,26 @@ class ss_client {
       g_variant_get(owner_call.reply, "(&s)", &name);
       out.owner = name;
     }
-    BOOST_OUTCOME_TRY(opened, answer(open_call, "open a session with the Secret Service", ""));
-    GVariant* output = nullptr;
-    const gchar* path = nullptr;
-    g_variant_get(opened.get(), "(v&o)", &output, &path);
-    const gvariant_ptr owned_output{output};
-    gsize length = 0;
-    const auto* theirs = g_variant_is_of_type(output, G_VARIANT_TYPE_BYTESTRING)
-                             ? static_cast<const std::uint8_t*>(g_variant_get_fixed_array(output, &length, 1))
-                             : nullptr;
-    auto key = theirs != nullptr ? offer.agree({theirs, length}) : std::nullopt;
-    if (!key) {
-      return error{errc::unavailable,
-                   "secret_service: the Secret Service sent an unusable session key; restart the keyring"};
+    out.present = true;
+    if (offer) {
+      BOOST_OUTCOME_TRY(session, agree_session(open_call, *offer));
+      out.session = std::move(session);
     }
-    out.session = std::make_shared<const ss_session_key>(ss_session_key{path, std::move(*key)});
     BOOST_OUTCOME_TRY(alias, answer(alias_call, "read the default collection", ""));
     const gchar* collection = nullptr;
     g_variant_get(alias.get(), "(&o)", &collection);
     out.collection = collection;
     return out;
+  }
+
+  /// Service.OpenSession alone: the transfer session of a connection set up without one.
+  [[nodiscard]] result<std::shared_ptr<const ss_session_key>> open_transfer() const {
+    const ss_transfer_offer offer;
+    ss_call_scope scope;
+    ss_pending_call open_call;
+    send_open_session(offer, open_call);
+    scope.run([&] { return open_call.done; }, bound_ * 2 + std::chrono::milliseconds{1000});
+    return agree_session(open_call, offer);
   }
 
   /// Service.SearchItems; on `alongside`'s context (one round trip with it) when given.
@@ -349,6 +347,33 @@ class ss_client {
             ss_pending_call& into) const {
     g_dbus_connection_call(bus_, ss_bus_name, path, iface, method, args, reply_type, flags_, bound_ms(), nullptr,
                            &ss_pending_call::on_reply, &into);
+  }
+  // Service.OpenSession with our half of the key agreement, sent now.
+  void send_open_session(const ss_transfer_offer& offer, ss_pending_call& into) const {
+    const auto mine = offer.public_value();
+    send(ss_service_path, ss_service_iface, "OpenSession",
+         g_variant_new("(sv)", ss_transfer_algorithm,
+                       g_variant_new_fixed_array(G_VARIANT_TYPE_BYTE, mine.data(), mine.size(), 1)),
+         G_VARIANT_TYPE("(vo)"), into);
+  }
+  // The transfer session OpenSession's answer opened: its path and the key agreed with `offer`.
+  [[nodiscard]] result<std::shared_ptr<const ss_session_key>> agree_session(ss_pending_call& sent,
+                                                                          const ss_transfer_offer& offer) const {
+    BOOST_OUTCOME_TRY(opened, answer(sent, "open a session with the Secret Service", ""));
+    GVariant* output = nullptr;
+    const gchar* path = nullptr;
+    g_variant_get(opened.get(), "(v&o)", &output, &path);
+    const gvariant_ptr owned_output{output};
+    gsize length = 0;
+    const auto* theirs = g_variant_is_of_type(output, G_VARIANT_TYPE_BYTESTRING)
+                             ? static_cast<const std::uint8_t*>(g_variant_get_fixed_array(output, &length, 1))
+                             : nullptr;
+    auto key = theirs != nullptr ? offer.agree({theirs, length}) : std::nullopt;
+    if (!key) {
+      return error{errc::unavailable,
+                   "secret_service: the Secret Service sent an unusable session key; restart the keyring"};
+    }
+    return std::make_shared<const ss_session_key>(ss_session_key{path, std::move(*key)});
   }
   // The reply of a call sent with send() (taken from it), or its failure.
   [[nodiscard]] result<gvariant_ptr> answer(ss_pending_call& sent, std::string_view what,

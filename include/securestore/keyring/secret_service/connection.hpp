@@ -29,6 +29,12 @@
 
 namespace securestore::detail {
 
+/// What an operation needs of the connection: the bus and the service's identity (a list, a
+/// remove, a probe), or also the transfer session that carries values (a get, a set). A process
+/// that never moves a value never pays for the session's key agreement (gnome-keyring spends
+/// 8-20 ms on its half of the Diffie-Hellman).
+enum class ss_need { bus, transfer };
+
 /// Everything one process shares for one bus: the connection, the transfer session, the default
 /// collection's path, and the item cache. Created once per bus address and never destroyed: GDBus
 /// delivers to our message filter from its worker thread, so the state must outlive every call.
@@ -47,17 +53,28 @@ class ss_connection {
     std::string collection;  ///< the default collection's object path
   };
 
-  /// A connected bus and an open session, set up (bounded by `bound`) when missing or stale.
-  [[nodiscard]] result<handle> acquire(std::chrono::milliseconds bound, bool activate) {
+  /// A connected bus, set up (bounded by `bound`) when missing or stale, with an open transfer
+  /// session when `need` says so (handle::session is null otherwise).
+  [[nodiscard]] result<handle> acquire(std::chrono::milliseconds bound, bool activate,
+                                       ss_need need = ss_need::transfer) {
     std::lock_guard setup{setup_mutex_};
     if (connection_ == nullptr || g_dbus_connection_is_closed(connection_)) {
       if (auto connected = connect(bound); !connected) return connected.error();
     }
-    if (session_ == nullptr || stale_.exchange(false)) {
-      if (auto opened = open_session(bound, activate); !opened) {
+    const bool transfer = need == ss_need::transfer;
+    if (!ready_ || stale_.exchange(false)) {
+      if (auto opened = open_session(bound, activate, transfer); !opened) {
         stale_ = true;
         return opened.error();
       }
+    } else if (transfer && session_ == nullptr) {
+      // Set up by calls that moved no value: the transfer session now, on its own.
+      auto opened = ss_client{connection_, bound, activate, nullptr}.open_transfer();
+      if (!opened) {
+        stale_ = true;
+        return opened.error();
+      }
+      session_ = std::move(opened).value();
     }
     return handle{gobject_ptr<GDBusConnection>{G_DBUS_CONNECTION(g_object_ref(connection_))}, session_, collection_};
   }
@@ -142,15 +159,16 @@ class ss_connection {
     return success();
   }
 
-  [[nodiscard]] result<void> open_session(std::chrono::milliseconds bound, bool activate) {
+  [[nodiscard]] result<void> open_session(std::chrono::milliseconds bound, bool activate, bool with_transfer) {
+    ready_ = false;
     session_.reset();
     cache_.clear();
     const ss_client client{connection_, bound, activate, nullptr};
-    // Who the Secret Service is (so the filter can tell its signals from forged ones), the session
-    // and the default collection, in one round trip.
+    // Who the Secret Service is (so the filter can tell its signals from forged ones), the default
+    // collection and, when asked for, the transfer session, in one round trip.
     const auto seq_before = cache_.sequence();
-    BOOST_OUTCOME_TRY(setup, client.set_up_session());
-    if (setup.session == nullptr) {
+    BOOST_OUTCOME_TRY(setup, client.set_up_session(with_transfer));
+    if (!setup.present) {
       return securestore::error{errc::unavailable,
                                 "secret_service: no Secret Service on the session bus (nothing owns "
                                 "org.freedesktop.secrets); start gnome-keyring-daemon, or enable the Secret Service "
@@ -166,10 +184,12 @@ class ss_connection {
     session_ = std::move(setup.session);
     cache_.set_collection(collection);
     collection_ = std::move(collection);
+    ready_ = true;
     return success();
   }
 
   void drop_connection() {
+    ready_ = false;
     session_.reset();
     if (connection_ != nullptr) {
       g_dbus_connection_remove_filter(connection_, filter_id_);
@@ -242,7 +262,8 @@ class ss_connection {
   const std::string address_;
   std::mutex setup_mutex_;  // held while connecting or opening a session, never by the filter
   GDBusConnection* connection_ = nullptr;
-  std::shared_ptr<const ss_session_key> session_;
+  bool ready_ = false;  // owner, collection (and the filter's view of them) set up on this connection
+  std::shared_ptr<const ss_session_key> session_;  // null until a call that moves a value
   std::string collection_;
   guint filter_id_ = 0;
   std::atomic<bool> stale_{false};
