@@ -48,9 +48,17 @@ TEST_CASE("without its helper the tool says what is missing and still runs file 
 
   auto ss = t.run_other({alone.native(), "--backend", "secret-service", "key", "list"});
   CHECK(ss.status == 6);  // unavailable
-  CHECK(contains(ss.err, "securestore-secret-service"));
+  CHECK(contains(ss.err, "securestore-secret-service: No such file or directory"));
   CHECK(contains(ss.err, "--backend file"));
   CHECK(ss.out.empty());
+
+  // Its own help and usage errors still serve.
+  auto help = t.run_other({alone.native(), "--help"});
+  CHECK(help.status == 0);
+  CHECK(contains(help.out, "Exit status:"));
+  auto typo = t.run_other({alone.native(), "key", "lod", "k"});
+  CHECK(typo.status == 2);
+  CHECK(contains(typo.err, "Usage: securestore key"));
 
   auto saved = t.run_other({alone.native(), "key", "save", "k"}, std::string{"value-1"});
   CHECK(saved.status == 0);

@@ -91,7 +91,7 @@ TEST_CASE("with the secret-service backend, save, list, show, load, exec and del
   CHECK(t.run(with({"key", "load", "token"})).status == 3);
 }
 
-TEST_CASE("key list opens no transfer session; key load opens one", "[cli][secret-service]") {
+TEST_CASE("key list opens no transfer session, and key load opens one", "[cli][secret-service]") {
   if (keyring_ctl().empty()) return;
   tool_home t;
   t.set_env("SECURESTORE_BACKEND", std::nullopt);
@@ -99,24 +99,39 @@ TEST_CASE("key list opens no transfer session; key load opens one", "[cli][secre
   REQUIRE(t.run({"--backend", "secret-service", "--service", service, "key", "save", "token"}, std::string{"v"})
               .status == 0);
 
-  // dbus-monitor on the private bus records the Secret Service calls of a list, then (after a
-  // mark) of a load; the gnome-keyring half of OpenSession's key agreement is 8-20 ms.
+  // dbus-monitor on the private bus records the Secret Service calls of a list, then of a load.
+  // The marks between them are calls too (dbus-send, on the monitored interface), so the bus
+  // itself puts them in order with the tool's calls; the script waits until the monitor has seen
+  // each mark it relies on. (The gnome-keyring half of OpenSession's key agreement: 8-20 ms.)
   const auto calls = t.home() / "calls.txt";
   const std::string script =
-      "dbus-monitor --profile \"type='method_call',interface='org.freedesktop.Secret.Service'\" >>\"$1\" & m=$!\n"
-      "for i in $(seq 50); do [ -s \"$1\" ] && break; sleep 0.1; done; sleep 0.2\n"
-      "\"$2\" --backend secret-service --service \"$3\" key list >/dev/null || { kill $m; exit 10; }\n"
-      "sleep 0.3; echo MARK >>\"$1\"\n"
-      "\"$2\" --backend secret-service --service \"$3\" key load token >/dev/null || { kill $m; exit 11; }\n"
-      "sleep 0.3; kill $m\n";
+      "log=$1 tool=$2 service=$3\n"
+      "mark() { dbus-send --session --type=method_call --dest=org.freedesktop.secrets /org/freedesktop/secrets "
+      "\"org.freedesktop.Secret.Service.$1\"; }\n"
+      "seen() { for i in $(seq 100); do grep -q \"$1\" \"$log\" && return 0; sleep 0.1; done; return 1; }\n"
+      "dbus-monitor --profile \"type='method_call',interface='org.freedesktop.Secret.Service'\" >>\"$log\" & m=$!\n"
+      "for i in $(seq 100); do mark TestStart; grep -q TestStart \"$log\" && break; sleep 0.1; done\n"
+      "\"$tool\" --backend secret-service --service \"$service\" key list >/dev/null || { kill $m; exit 10; }\n"
+      "mark TestListed\n"
+      "\"$tool\" --backend secret-service --service \"$service\" key load token >/dev/null || { kill $m; exit 11; }\n"
+      "mark TestLoaded\n"
+      "seen TestLoaded; found=$?; kill $m; exit $found\n";
   auto ran = t.run_other({"sh", "-c", script, "sh", calls.native(), tool_path, service});
   REQUIRE(ran.status == 0);
   const auto log = read_file(calls);
-  const auto mark = log.find("MARK");
-  REQUIRE(mark != std::string::npos);
-  CHECK(contains(log.substr(0, mark), "SearchItems"));  // the monitor saw the list
-  CHECK_FALSE(contains(log.substr(0, mark), "OpenSession"));
-  CHECK(contains(log.substr(mark), "OpenSession"));
+  const auto started = log.find("TestStart");
+  const auto listed = log.find("TestListed");
+  const auto loaded = log.find("TestLoaded");
+  REQUIRE(started != std::string::npos);
+  REQUIRE(listed != std::string::npos);
+  REQUIRE(loaded != std::string::npos);
+  REQUIRE(started < listed);
+  REQUIRE(listed < loaded);
+  const auto list_calls = log.substr(started, listed - started);
+  const auto load_calls = log.substr(listed, loaded - listed);
+  CHECK(contains(list_calls, "SearchItems"));  // the monitor saw the list
+  CHECK_FALSE(contains(list_calls, "OpenSession"));
+  CHECK(contains(load_calls, "OpenSession"));
 
   CHECK(t.run({"--yes", "--backend", "secret-service", "--service", service, "key", "delete", "token"}).status == 0);
 }

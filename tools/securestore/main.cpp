@@ -60,9 +60,11 @@ void scrub_argv(int argc, char** argv, const std::string& value) {
 // (16 to 256 bytes; anything larger is never in it), and a run needs few: counted with a
 // breakpoint on Botan::allocate_memory, a `key load` makes five secure allocations in two classes
 // through the file (32 and 64 bytes) and three in three classes through the Secret Service (16,
-// 48, 128), so 4 pages (16 KiB) hold every one of them. BOTAN_MLOCK_POOL_SIZE is Botan's own
-// setting, in KiB, read once when the pool is built: a value the user set wins, and ours is
-// removed as soon as the pool exists, so the command `securestore exec` runs never inherits it.
+// 48, 128), so 4 pages (16 KiB) hold every one of them. (An `exec` of several secrets or an
+// import may touch more classes; those allocations get ordinary memory, still wiped when freed.)
+// BOTAN_MLOCK_POOL_SIZE is Botan's own setting, in KiB, read once when the pool is built: a value
+// the user set wins, and ours is removed as soon as the pool exists, so the command `securestore
+// exec` runs never inherits it.
 void size_the_locked_memory_pool() {
   constexpr const char* botan_pool_kib = "BOTAN_MLOCK_POOL_SIZE";
   if (std::getenv(botan_pool_kib) != nullptr) return;
@@ -84,29 +86,36 @@ bool maps_a_library(std::string_view name) {
 // The whole run; every object it made, and every secret they held, is gone when it returns.
 int run(int argc, char** argv) {
   using securestore::tool::has_secret_service_helper;
+  using securestore::tool::exec_secret_service_helper;
   using securestore::tool::run_secret_service_helper;
   // Before anything can hold a secret (a VALUE on argv is parsed next): no core file, and no
   // ptrace from other users' processes.
   securestore::tool::disable_core_dumps();
 
-  auto cli = securestore::tool::make_command_line(securestore::tool::backend_choices());
+  // The helper's backends are this binary's too, as the helper lists them.
+  auto backends = securestore::tool::backend_choices();
+  if (has_secret_service_helper()) backends.insert(backends.begin() + 1, "secret-service");
+  auto cli = securestore::tool::make_command_line(backends);
   auto& app = cli->app;
   auto& formatter = cli->formatter;
   auto& g = cli->g;
 
   // Help and usage errors come from the helper when there is one: its command line has the
   // Secret Service's parts too (--backend secret-service, import keyring), so it may also accept
-  // what this binary's parse refused.
+  // what this binary's parse refused. Without it, this binary's own help and errors still serve.
   try {
     securestore::tool::parse_command_line(*cli, std::vector<std::string>(argv + 1, argv + argc));
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::CallForHelp& e) {
-    return has_secret_service_helper() ? run_secret_service_helper(argv) : app.exit(e);
+    if (has_secret_service_helper()) (void)exec_secret_service_helper(argv);
+    return app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {
-    return has_secret_service_helper() ? run_secret_service_helper(argv) : app.exit(e);
+    if (has_secret_service_helper()) (void)exec_secret_service_helper(argv);
+    return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    return has_secret_service_helper() ? run_secret_service_helper(argv) : usage_error(app, *formatter, e.what());
+    if (has_secret_service_helper()) (void)exec_secret_service_helper(argv);
+    return usage_error(app, *formatter, e.what());
   }
   if (securestore::tool::needs_secret_service_helper(*cli)) return run_secret_service_helper(argv);
 
@@ -164,17 +173,22 @@ int run(int argc, char** argv) {
 
 int main(int argc, char** argv) {
   const int status = run(argc, argv);
-  // Every secret of the run was wiped when the object holding it was destroyed, in run(). What
-  // is left to exit() is static teardown, and most of that is Botan's locked pool: 16 pages
-  // unlocked, re-protected and unmapped one system call at a time (their contents were wiped as
-  // each secure_vector was freed), about a tenth of a `key load`. The kernel frees them anyway.
-  // Under a sanitizer, exit() runs its checks (LeakSanitizer's among them), so it stays.
+  // The secrets of the run were wiped as the objects holding them were destroyed, in run(); what
+  // the process still holds is the Secret Service transfer key (in the connection every process
+  // keeps for its bus) and stdio's buffers. What exit() would add is static teardown, and most of
+  // that is Botan's locked pool: 4 pages scrubbed, unlocked, re-protected and unmapped one call at
+  // a time, a tenth of a `key load`. Those pages are locked (never swapped), core dumps are off, and
+  // the kernel clears a page before it gives it to anyone else, so the tool skips it. Under a
+  // sanitizer, exit() runs its checks (LeakSanitizer's among them), so it stays.
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
   return status;
-#else
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) || __has_feature(leak_sanitizer)
+  return status;
+#endif
+#endif
   std::cout.flush();
   std::cerr.flush();
   std::fflush(nullptr);
   std::_Exit(status);
-#endif
 }

@@ -34,24 +34,29 @@ bool needs_secret_service_helper(const command_line& cli) {
   return !named || std::ranges::find(here, *named) == here.end();
 }
 
+std::string exec_secret_service_helper(char** argv) {
+  // Beside this binary's own file (as installed: bin/../libexec/securestore), never through PATH;
+  // where the kernel cannot say which file this is (no /proc), where the build installs it.
+  std::error_code unknown;
+  const auto self = std::filesystem::read_symlink("/proc/self/exe", unknown);
+  const auto helper = unknown ? std::filesystem::path{SECURESTORE_SECRET_SERVICE_HELPER_INSTALLED}
+                              : (self.parent_path() / SECURESTORE_SECRET_SERVICE_HELPER).lexically_normal();
+  ::execv(helper.c_str(), argv);
+  return helper.native() + ": " + std::strerror(errno);
+}
+
 int run_secret_service_helper(char** argv) {
-  // Beside this binary's own file (as installed: bin/../libexec/securestore), never through PATH.
-  std::error_code failed;
-  const auto self = std::filesystem::read_symlink("/proc/self/exe", failed);
-  const auto helper = failed ? std::filesystem::path{}
-                             : (self.parent_path() / SECURESTORE_SECRET_SERVICE_HELPER).lexically_normal();
-  if (!failed) ::execv(helper.c_str(), argv);
-  const int why = failed ? failed.value() : errno;
-  std::cerr << "securestore: cannot run " << (failed ? std::string{"/proc/self/exe"} : helper.native()) << ": "
-            << std::strerror(why)
-            << "\nIt is the part of securestore that speaks to the Secret Service (and runs status, import and "
-               "--help): reinstall securestore, or choose --backend file, keyutils or pass.\n";
+  const auto why = exec_secret_service_helper(argv);
+  std::cerr << "securestore: cannot run the Secret Service part of securestore (" << why
+            << "); it also runs status, import and the default backend (auto): reinstall securestore, or choose "
+               "--backend file, keyutils or pass.\n";
   return static_cast<int>(exit_code::unavailable);
 }
 
 #else
 
 bool needs_secret_service_helper(const command_line&) { return false; }
+std::string exec_secret_service_helper(char**) { return "this securestore has no Secret Service helper"; }
 int run_secret_service_helper(char**) { return static_cast<int>(exit_code::failure); }
 
 #endif

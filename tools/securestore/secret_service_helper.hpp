@@ -7,6 +7,8 @@
 // Service, or may (auto prefers it), is handed to the helper before anything else happens.
 #pragma once
 
+#include <string>
+
 namespace securestore::tool {
 
 struct command_line;
@@ -27,7 +29,12 @@ struct command_line;
 [[nodiscard]] bool needs_secret_service_helper(const command_line& cli);
 
 /// Replaces this process with the helper, with the same arguments and environment. Returns only
-/// when that failed, after saying why on stderr: the exit status to end with.
+/// when that failed: why, in words ("/usr/libexec/securestore/securestore-secret-service: No such
+/// file or directory").
+[[nodiscard]] std::string exec_secret_service_helper(char** argv);
+
+/// exec_secret_service_helper, and when it fails, says so on stderr with what to do instead:
+/// the exit status to end with (unavailable).
 [[nodiscard]] int run_secret_service_helper(char** argv);
 
 }  // namespace securestore::tool

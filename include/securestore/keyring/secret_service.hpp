@@ -34,17 +34,20 @@ namespace securestore {
 /// "securestore: <service> / <account>", which is what Seahorse shows.
 ///
 /// Every D-Bus call is bounded by `options::timeout` (errc::timeout past it), never D-Bus's 25 s.
-/// One private connection and one session per process and bus are shared by all copies and
-/// threads. Any name round-trips: one that is not a D-Bus string (valid UTF-8 without NUL) is
-/// stored as "%hex:" and its bytes in hex, and so is a name that starts with "%hex:".
+/// One private connection per process and bus is shared by all copies and threads; its transfer
+/// session (a Diffie-Hellman agreement, 8-20 ms of gnome-keyring's time) is opened by the first
+/// get or set, so a process that only lists, removes or probes never pays for it. Any name
+/// round-trips: one that is not a D-Bus string (valid UTF-8 without NUL) is stored as "%hex:" and
+/// its bytes in hex, and so is a name that starts with "%hex:".
 /// Under interaction::never (the default) nothing prompts: a locked collection or item is
 /// errc::locked, and errc::not_found is returned only when the default collection is unlocked and
 /// no item matched. Meets keyring_policy; thread-safe.
 ///
-/// The probe (the store's optional `probe(service)` hook) writes nothing: it connects and opens a
-/// session (no bus, no owner of org.freedesktop.secrets: errc::unavailable), checks that the
-/// `default` alias names a collection (else errc::unavailable, saying how to create one), and
-/// reads that collection's Locked property, unless the signals already say it is unlocked. A
+/// The probe (the store's optional `probe(service)` hook) writes nothing: it connects (no bus, no
+/// owner of org.freedesktop.secrets: errc::unavailable), checks that the `default` alias names a
+/// collection (else errc::unavailable, saying how to create one), and reads that collection's
+/// Locked property, unless the signals already say it is unlocked. It opens no transfer session: a
+/// service that then refuses one fails the get or set as errc::unavailable. A
 /// locked collection is errc::locked under interaction::never; under interaction::allowed it
 /// passes, since the first real call may prompt. `on_change` listeners are called when the
 /// default collection's Locked turns false, a collection is created, or a Secret Service takes the
