@@ -171,9 +171,17 @@ class pass_keyring {
                                   " bytes, this one has ", value.size(), "; store it in the file fallback")};
     }
     BOOST_OUTCOME_TRY(dir, require_store());
-    auto run = execute(dir, {"insert", "--multiline", "--force", "--", name}, value);
-    if (!run.succeeded()) return failure(run, "store", account);
-    return success();
+    // `pass rm` removes the folders it empties (rmdir -p), so another writer's remove can take
+    // this entry's folder away between pass's `mkdir -p` and gpg's write: pass itself has that
+    // race. An insert whose folder is gone afterwards met it; --force makes it safe to repeat.
+    for (int attempt = 1;; ++attempt) {
+      auto run = execute(dir, {"insert", "--multiline", "--force", "--", name}, value);
+      if (run.succeeded()) return success();
+      std::error_code ec;
+      const bool folder_vanished = run.exit_status > 0 && run.exit_status < 128 &&
+                                   !std::filesystem::is_directory(entry_file(dir, name).parent_path(), ec);
+      if (!folder_vanished || attempt == 3) return failure(run, "store", account);
+    }
   }
 
   /// Removes the entry with `pass rm --force`: true if there was one, false if its file did not exist.
