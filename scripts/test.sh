@@ -72,7 +72,7 @@ lap "the Release lane"
 # The core alone: what a machine with only Botan, Boost and nlohmann/json builds and runs.
 core=build/core
 cmake -S . -B "$core" -DCMAKE_BUILD_TYPE=Release -DSECURESTORE_WERROR=ON -DSECURESTORE_BACKENDS= \
-  -DSECURESTORE_INSTALL=OFF
+  -DSECURESTORE_INSTALL=OFF -DSECURESTORE_CHECK_HEADERS=OFF  # the Release lane compiles every header alone
 cmake --build "$core" -j2
 ctest --test-dir "$core" --output-on-failure -j2 --timeout 600
 lap "the core lane"
