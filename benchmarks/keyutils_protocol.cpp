@@ -96,7 +96,7 @@ int main(int argc, char** argv) {
 
   // The store's directory as a store meets it after its first minutes: made, marked (the first
   // keyring write leaves .keyring-used) and settled. A directory changed in the last 2 s cannot
-  // prove anything by its timestamps (detail/directory_stamp.hpp), so each op would look inside.
+  // prove anything by its timestamps (fs/posix/directory_stamp.hpp), so each op would look inside.
   if (!store.set("warm-up", "x") || !store.remove("warm-up")) return 1;
   ::sleep(3);
 

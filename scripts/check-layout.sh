@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Checks the header layout's two rules: a platform API (<gio/...>, <keyutils.h>, <windows.h>,
-# <libsecret/...>, <Security/...>) is included only under keyring/<backend>, and no header is
-# longer than the limit (STYLE.md: split past ~400 lines).
+# Checks the header layout's three rules: a platform API (<gio/...>, <keyutils.h>, <windows.h>,
+# <libsecret/...>, <Security/...>) is included only under keyring/<backend>; a POSIX system header
+# (<unistd.h>, <fcntl.h>, <sys/...>, ...) only there, in the POSIX file policy (fs/posix*) or in
+# the platform seam (detail/platform/); and no header is longer than the limit (STYLE.md: split
+# past ~400 lines).
 # Usage: scripts/check-layout.sh [include-dir] [max-lines]
 set -euo pipefail
 dir=${1:-include}
@@ -14,6 +16,15 @@ while IFS= read -r file; do
     *)
       if grep -nE '^#include <(gio/|glib|libsecret/|keyutils\.h|windows\.h|wincred\.h|Security/)' "$file"; then
         echo "layout: $rel includes a platform API; only keyring/<backend> may" >&2
+        status=1
+      fi
+      ;;
+  esac
+  case "$rel" in
+    securestore/keyring/* | securestore/fs/posix* | securestore/detail/platform/*) ;;
+    *)
+      if grep -nE '^#include <(unistd|fcntl|pwd|dirent|termios|spawn|signal|poll|time|limits|sys/[a-z_]+)\.h>' "$file"; then
+        echo "layout: $rel includes a POSIX system header; only keyring/<backend>, fs/posix and detail/platform may" >&2
         status=1
       fi
       ;;

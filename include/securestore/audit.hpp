@@ -3,15 +3,9 @@
 // Neither ever sees a value: records and events carry names, codes and hashes only.
 #pragma once
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <atomic>
-#include <cerrno>
 #include <chrono>
 #include <cstdio>
-#include <ctime>
 #include <filesystem>
 #include <memory>
 #include <mutex>
@@ -22,6 +16,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <securestore/detail/platform.hpp>
 #include <securestore/detail/stores/text.hpp>
 #include <securestore/error.hpp>
 #include <securestore/store_options.hpp>
@@ -46,14 +41,16 @@ namespace detail::stores {
 
 /// `t` as RFC 3339 UTC with milliseconds: "2026-01-01T00:00:00.000Z".
 [[nodiscard]] inline std::string rfc3339_utc(std::chrono::system_clock::time_point t) {
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-  const std::time_t seconds = static_cast<std::time_t>(ms / 1000 - (ms % 1000 < 0 ? 1 : 0));
-  std::tm parts{};
-  ::gmtime_r(&seconds, &parts);
+  using namespace std::chrono;
+  const auto ms = floor<milliseconds>(t);
+  const auto day = floor<days>(ms);
+  const year_month_day date{day};
+  const hh_mm_ss time{ms - day};
   char buffer[96];  // room for any int fields, so the format can never truncate
-  const auto millis = static_cast<int>(((ms % 1000) + 1000) % 1000);
-  std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", parts.tm_year + 1900, parts.tm_mon + 1,
-                parts.tm_mday, parts.tm_hour, parts.tm_min, parts.tm_sec, millis);
+  std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", static_cast<int>(date.year()),
+                static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()),
+                static_cast<int>(time.hours().count()), static_cast<int>(time.minutes().count()),
+                static_cast<int>(time.seconds().count()), static_cast<int>(time.subseconds().count()));
   return buffer;
 }
 
@@ -61,7 +58,7 @@ namespace detail::stores {
 /// U+FFFD in place of the bad bytes (the audit log is text).
 [[nodiscard]] inline std::string audit_line(const audit_record& r, std::string_view service) {
   nlohmann::json j = {{"time", rfc3339_utc(r.time)},
-                      {"pid", static_cast<long>(::getpid())},
+                      {"pid", detail::platform::process_id()},
                       {"service", std::string{service}},
                       {"operation", std::string{r.operation}},
                       {"key", r.key},
@@ -84,38 +81,14 @@ class audit_file_sink {
   /// Opens (creating, 0600) the audit file at `path` for the store of `service`. Errors:
   /// denied (a symlink, another user's file), unavailable (any other open failure).
   [[nodiscard]] static result<audit_file_sink> open(const std::filesystem::path& path, std::string service) {
-    int fd = -1;
-    do {
-      fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-    } while (fd < 0 && errno == EINTR);
-    if (fd < 0) {
-      const int e = errno;
-      return error{e == ELOOP || e == EACCES || e == EPERM ? errc::denied : errc::unavailable,
-                   detail::stores::join("audit: cannot open ", path.native(), " (errno ", e,
-                                        "); choose a path of your own that is not a symlink")};
-    }
-    auto held = std::make_shared<state>(fd, std::move(service));
-    struct stat st {};
-    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != ::geteuid()) {
-      return error{errc::denied, detail::stores::join("audit: ", path.native(),
-                                                      " is not a regular file of this user; choose another path")};
-    }
-    // Names and outcomes are not secrets, but nobody else needs to read them.
-    if ((st.st_mode & 077) != 0 && ::fchmod(fd, 0600) != 0) {
-      return error{errc::denied, detail::stores::join("audit: cannot make ", path.native(),
-                                                      " private (chmod 600); fix its permissions")};
-    }
-    return audit_file_sink{std::move(held)};
+    auto file = detail::platform::append_file::open(path, "audit");
+    if (!file) return file.error();
+    return audit_file_sink{std::make_shared<state>(std::move(file).value(), std::move(service))};
   }
 
   /// Appends the record's line.
   void operator()(const audit_record& r) const {
-    const auto line = detail::stores::audit_line(r, state_->service);
-    ssize_t n = -1;
-    do {
-      n = ::write(state_->fd, line.data(), line.size());
-    } while (n < 0 && errno == EINTR);
-    if (n != static_cast<ssize_t>(line.size())) state_->failed.fetch_add(1);
+    if (!state_->file.append(detail::stores::audit_line(r, state_->service))) state_->failed.fetch_add(1);
   }
 
   /// How many records could not be written whole.
@@ -123,11 +96,8 @@ class audit_file_sink {
 
  private:
   struct state {
-    state(int descriptor, std::string name) : fd{descriptor}, service{std::move(name)} {}
-    state(const state&) = delete;
-    state& operator=(const state&) = delete;
-    ~state() { ::close(fd); }
-    int fd;
+    state(detail::platform::append_file f, std::string name) : file{std::move(f)}, service{std::move(name)} {}
+    detail::platform::append_file file;
     std::string service;
     std::atomic<std::size_t> failed{0};
   };

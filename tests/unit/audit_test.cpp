@@ -68,6 +68,7 @@ TEST_CASE("the audit file holds one private JSON line per operation", "[stores][
   CHECK(lines[0].find(test::canary) == std::string::npos);
   CHECK(detail::stores::rfc3339_utc(std::chrono::system_clock::time_point{1767225600123ms}) ==
         "2026-01-01T00:00:00.123Z");
+  CHECK(detail::stores::rfc3339_utc(std::chrono::system_clock::time_point{-1ms}) == "1969-12-31T23:59:59.999Z");
 }
 
 TEST_CASE("an audit file refuses a symlink", "[stores][audit]") {

@@ -15,7 +15,7 @@
 #include <fstream>
 #include <thread>
 
-#include <securestore/detail/directory_stamp.hpp>
+#include <securestore/fs/posix/directory_stamp.hpp>
 
 #include "support/names.hpp"
 #include "support/stores.hpp"
@@ -29,7 +29,7 @@ using securestore::test::options_in;
 
 namespace {
 
-// Past the 2 s a directory's stamp needs to settle (detail/directory_stamp.hpp).
+// Past the 2 s a directory's stamp needs to settle (fs/posix/directory_stamp.hpp).
 void let_directory_settle() { std::this_thread::sleep_for(2100ms); }
 
 // A second writer on the same directory that can only write files (a process whose keyring is down).

@@ -26,11 +26,11 @@
 
 #include <securestore/concepts.hpp>
 #include <securestore/detail/concat.hpp>
-#include <securestore/detail/directory_stamp.hpp>
 #include <securestore/detail/errno.hpp>
-#include <securestore/detail/posix_checks.hpp>
-#include <securestore/detail/unique_fd.hpp>
 #include <securestore/error.hpp>
+#include <securestore/fs/posix/checks.hpp>
+#include <securestore/fs/posix/directory_stamp.hpp>
+#include <securestore/fs/posix/unique_fd.hpp>
 
 namespace securestore {
 
@@ -173,7 +173,7 @@ class basic_posix_fs {
     return still_current(dir, held);
   }
 
-  /// The directory's change stamp (detail/directory_stamp.hpp) when it is still current, on a
+  /// The directory's change stamp (fs/posix/directory_stamp.hpp) when it is still current, on a
   /// local file system, and settled: an equal stamp later proves the same entry names.
   [[nodiscard]] std::optional<detail::directory_stamp> change_stamp(const directory_type& dir) const {
     struct stat held {};

@@ -1,16 +1,22 @@
 // detail/platform/posix.hpp: what the store asks of a POSIX system outside its policies: the data
-// home ($XDG_DATA_HOME, else ~/.local/share), whether a prompt could be seen, the user id, and
-// the host and user names (which the reference implementation's file keys are derived from).
+// home ($XDG_DATA_HOME, else ~/.local/share), whether a prompt could be seen, the user id, the
+// host and user names (which the reference implementation's file keys are derived from), the
+// process id and a private append-only file (the audit sink's).
 #pragma once
 
+#include <fcntl.h>
 #include <pwd.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <climits>
 #include <cstdlib>
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include <securestore/detail/concat.hpp>
@@ -69,5 +75,62 @@ namespace securestore::detail::platform {
 [[nodiscard]] inline std::string user_name() {
   return passwd_field(&passwd::pw_name).value_or(std::to_string(::getuid()));
 }
+
+/// This process's id (audit records carry it, so lines from several processes can be told apart).
+[[nodiscard]] inline long process_id() noexcept { return static_cast<long>(::getpid()); }
+
+/// A file of this user's, opened 0600 for appending and never through a symlink. Each append is
+/// one write(2) on an O_APPEND descriptor, so records appended by threads and processes at once
+/// stay whole. Closed on destruction; movable, not copyable.
+class append_file {
+ public:
+  /// Opens (creating, 0600) `path`; `what` names the file's use in messages ("audit"). Errors:
+  /// denied (a symlink, not a regular file of this user, cannot be made private), unavailable
+  /// (any other open failure).
+  [[nodiscard]] static result<append_file> open(const std::filesystem::path& path, std::string_view what) {
+    int fd = -1;
+    do {
+      fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+    } while (fd < 0 && errno == EINTR);
+    if (fd < 0) {
+      const int e = errno;
+      return error{e == ELOOP || e == EACCES || e == EPERM ? errc::denied : errc::unavailable,
+                   concat(what, ": cannot open ", path.native(), " (errno ", e,
+                          "); choose a path of your own that is not a symlink")};
+    }
+    append_file file{fd};
+    struct stat st {};
+    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != ::geteuid()) {
+      return error{errc::denied, concat(what, ": ", path.native(), " is not a regular file of this user; choose another path")};
+    }
+    // What an append-only log holds is not secret, but nobody else needs to read it.
+    if ((st.st_mode & 077) != 0 && ::fchmod(fd, 0600) != 0) {
+      return error{errc::denied, concat(what, ": cannot make ", path.native(), " private (chmod 600); fix its permissions")};
+    }
+    return file;
+  }
+
+  append_file(append_file&& other) noexcept : fd_{std::exchange(other.fd_, -1)} {}
+  append_file& operator=(append_file&&) = delete;
+  append_file(const append_file&) = delete;
+  append_file& operator=(const append_file&) = delete;
+  ~append_file() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+
+  /// Whether `bytes` went out whole, in one write. A short or failed write is not retried: a
+  /// second write could land after another process's record and split this one.
+  [[nodiscard]] bool append(std::string_view bytes) const noexcept {
+    ssize_t n = -1;
+    do {
+      n = ::write(fd_, bytes.data(), bytes.size());
+    } while (n < 0 && errno == EINTR);
+    return n == static_cast<ssize_t>(bytes.size());
+  }
+
+ private:
+  explicit append_file(int fd) noexcept : fd_{fd} {}
+  int fd_ = -1;
+};
 
 }  // namespace securestore::detail::platform

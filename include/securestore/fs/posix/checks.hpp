@@ -1,4 +1,4 @@
-// detail/posix_checks.hpp: the rules fs/posix.hpp applies to directories on a store's path (who
+// fs/posix/checks.hpp: the rules fs/posix.hpp applies to directories on a store's path (who
 // may own them, who may write them), its limits, and its fault hook.
 #pragma once
 

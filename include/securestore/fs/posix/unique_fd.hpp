@@ -1,4 +1,4 @@
-// detail/unique_fd.hpp: a POSIX file descriptor that closes itself.
+// fs/posix/unique_fd.hpp: a POSIX file descriptor that closes itself.
 #pragma once
 
 #include <unistd.h>

@@ -1,4 +1,4 @@
-// detail/directory_stamp.hpp: what a directory's own timestamps can prove about its entries. Any
+// fs/posix/directory_stamp.hpp: what a directory's own timestamps can prove about its entries. Any
 // entry created, removed or renamed in a directory moves its mtime and ctime, so an equal stamp
 // later means the same names, with two caveats this header handles: a remote file system may
 // serve stale attributes (only local file systems are trusted), and a change within one timestamp
