@@ -85,6 +85,85 @@ void lock_default_collection() {
   g_object_unref(bus);
 }
 
+// The object path of the item the Secret Service holds for (service, account) under securestore's
+// schema, asked over a connection of its own; empty when there is none.
+[[nodiscard]] std::string item_path_of(const std::string& service, const std::string& account) {
+  const char* address = std::getenv("DBUS_SESSION_BUS_ADDRESS");
+  REQUIRE(address != nullptr);
+  GError* error = nullptr;
+  GDBusConnection* bus = g_dbus_connection_new_for_address_sync(
+      address,
+      static_cast<GDBusConnectionFlags>(G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
+                                        G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION),
+      nullptr, nullptr, &error);
+  REQUIRE(bus != nullptr);
+  GVariantBuilder attributes;
+  g_variant_builder_init(&attributes, G_VARIANT_TYPE("a{ss}"));
+  g_variant_builder_add(&attributes, "{ss}", "xdg:schema", "org.securestore.Secret");
+  g_variant_builder_add(&attributes, "{ss}", "service", service.c_str());
+  g_variant_builder_add(&attributes, "{ss}", "account", account.c_str());
+  GVariant* found = g_dbus_connection_call_sync(
+      bus, "org.freedesktop.secrets", "/org/freedesktop/secrets", "org.freedesktop.Secret.Service", "SearchItems",
+      g_variant_new("(a{ss})", &attributes), G_VARIANT_TYPE("(aoao)"), G_DBUS_CALL_FLAGS_NONE, 5000, nullptr, &error);
+  REQUIRE(found != nullptr);
+  GVariantIter* unlocked = nullptr;
+  GVariantIter* locked = nullptr;
+  g_variant_get(found, "(aoao)", &unlocked, &locked);
+  const gchar* path = nullptr;
+  std::string first;
+  if (g_variant_iter_next(unlocked, "&o", &path)) first = path;
+  g_variant_iter_free(unlocked);
+  g_variant_iter_free(locked);
+  g_variant_unref(found);
+  g_object_unref(bus);
+  return first;
+}
+
+TEST_CASE("an item path remembered before the daemon restarted is never used after it, even when the number now "
+          "names another item",
+          "[integration][secret-service][slow]") {
+  const auto ctl = required_keyring_ctl();
+  if (ctl.empty()) return;
+  const keyring_restarter guard{ctl};
+  const temp_dir dir;
+  const auto service = unique_service_name();
+  // with-secret-service.sh keeps the daemon's data beside its control script.
+  const auto keyring_file = std::filesystem::path{ctl}.parent_path() / "data" / "keyrings" / "login.keyring";
+  const auto secret_tool = [&](const std::string& command) {
+    REQUIRE(std::system((command + " xdg:schema org.securestore.Secret service '" + service + "' account beta").c_str()) ==
+            0);
+  };
+
+  // A fresh daemon numbers new items on from the highest number in its file. Another client stores
+  // beta, the user backs the keyring file up, beta is deleted: after a restart alpha gets the
+  // number beta had.
+  control_keyring(ctl, "restart");
+  secret_tool("printf beta-value | secret-tool store --label=beta");
+  const auto beta_path = item_path_of(service, "beta");
+  REQUIRE_FALSE(beta_path.empty());
+  std::filesystem::copy_file(keyring_file, dir / "backup.keyring");
+  secret_tool("secret-tool clear");
+  control_keyring(ctl, "restart");
+
+  clocked_ss_store store{service, bounded_options(dir, fallback_policy::deny), keyring_bounded_by_2s()};
+  REQUIRE(store.set("alpha", "alpha-value"));
+  REQUIRE(store.get("alpha").value() == std::string_view{"alpha-value"});  // the store now knows alpha's path
+  REQUIRE(item_path_of(service, "alpha") == beta_path);                   // the premise: one number, two items
+
+  // While the daemon is down the user restores the backup: the number is beta's again, and no
+  // signal says so but the daemon's new bus name.
+  control_keyring(ctl, "stop");
+  std::filesystem::copy_file(dir / "backup.keyring", keyring_file, std::filesystem::copy_options::overwrite_existing);
+  control_keyring(ctl, "start");
+
+  auto alpha = store.get("alpha");
+  REQUIRE_FALSE(alpha);
+  CHECK(alpha.error().code() == errc::not_found);
+  CHECK(store.get("beta").value() == std::string_view{"beta-value"});
+  CHECK(store.list().value() == std::vector<std::string>{"beta"});
+  CHECK(store.remove("beta").value());
+}
+
 TEST_CASE("after the keyring daemon dies the store writes the file, and after it returns the newest value wins",
           "[integration][secret-service][slow]") {
   const auto ctl = required_keyring_ctl();
