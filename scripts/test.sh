@@ -16,10 +16,6 @@ lap() { echo "test.sh: $1 took $((SECONDS - lap_start)) s" >&2; lap_start=$SECON
 scripts/install-deps.sh
 lap "installing the dependencies"
 
-# The header layout's rules: OS headers only in the backends, the file policy and the platform
-# seam; no header past the length limit.
-scripts/check-layout.sh
-
 # The sanitizer lane builds what runs (tests, tool, examples); the Release lane below builds the
 # benchmarks and compiles every header on its own.
 build=build/test

@@ -67,4 +67,26 @@ TEST_CASE("without its helper the tool says what is missing and still runs file 
   CHECK(loaded.out == "value-1\n");
 }
 
+TEST_CASE("a helper run by another install's securestore refuses, and what exec runs never sees the hand-over",
+          "[cli]") {
+  tool_home t;
+  t.set_env("SECURESTORE_HANDED_OVER_BY", "0.0.0-another-install");
+  auto other = t.run_other({SECURESTORE_CLI_HELPER, "--backend", "file", "key", "list"});
+  CHECK(other.status == 6);  // unavailable
+  CHECK(contains(other.err, "securestore 0.0.0-another-install ran securestore-secret-service"));
+  CHECK(contains(other.err, "reinstall securestore"));
+  CHECK(other.out.empty());
+
+  // Handed over by a securestore of its own version, the helper runs the command, and takes the
+  // variable out of the environment it passes on.
+  const auto version = t.run({"--version"}).out;
+  REQUIRE(version.starts_with("securestore "));
+  t.set_env("SECURESTORE_HANDED_OVER_BY", version.substr(12, version.size() - 13));
+  REQUIRE(t.run({"key", "save", "k"}, std::string{"value-1"}).status == 0);
+  auto same = t.run_other({SECURESTORE_CLI_HELPER, "--backend", "file", "exec", "--env", "X=k", "--", "env"});
+  CHECK(same.status == 0);
+  CHECK(contains(same.out, "X=value-1\n"));
+  CHECK_FALSE(contains(same.out, "SECURESTORE_HANDED_OVER_BY"));
+}
+
 }  // namespace securestore::test

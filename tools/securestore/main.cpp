@@ -91,6 +91,13 @@ int run(int argc, char** argv) {
   // Before anything can hold a secret (a VALUE on argv is parsed next): no core file, and no
   // ptrace from other users' processes.
   securestore::tool::disable_core_dumps();
+  // A helper that another install's `securestore` ran may not read its command line as meant.
+  if (const auto other = securestore::tool::handed_over_by_another_install()) {
+    std::cerr << "securestore: securestore " << *other << " ran securestore-secret-service " << SECURESTORE_VERSION
+              << ", which comes from another install; reinstall securestore, or choose --backend file, keyutils or "
+                 "pass.\n";
+    return static_cast<int>(securestore::tool::exit_code::unavailable);
+  }
 
   // The helper's backends are this binary's too, as the helper lists them.
   auto backends = securestore::tool::backend_choices();

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <iostream>
@@ -18,6 +19,24 @@
 #include "exit_codes.hpp"
 
 namespace securestore::tool {
+
+namespace {
+
+// Set by `securestore` for the helper it runs: its version (tools/securestore/CMakeLists.txt).
+constexpr const char* handed_over_by = "SECURESTORE_HANDED_OVER_BY";
+
+}  // namespace
+
+std::optional<std::string> handed_over_by_another_install() {
+  // Only the helper is handed over to; `securestore` sets the variable itself when it does.
+  if (has_secret_service_helper()) return std::nullopt;
+  const char* by = std::getenv(handed_over_by);
+  if (by == nullptr) return std::nullopt;
+  std::string version{by};
+  ::unsetenv(handed_over_by);
+  if (version == SECURESTORE_VERSION) return std::nullopt;
+  return version;
+}
 
 #if defined(SECURESTORE_SECRET_SERVICE_HELPER)
 
@@ -41,8 +60,11 @@ std::string exec_secret_service_helper(char** argv) {
   const auto self = std::filesystem::read_symlink("/proc/self/exe", unknown);
   const auto helper = unknown ? std::filesystem::path{SECURESTORE_SECRET_SERVICE_HELPER_INSTALLED}
                               : (self.parent_path() / SECURESTORE_SECRET_SERVICE_HELPER).lexically_normal();
+  ::setenv(handed_over_by, SECURESTORE_VERSION, 1);
   ::execv(helper.c_str(), argv);
-  return helper.native() + ": " + std::strerror(errno);
+  const int e = errno;
+  ::unsetenv(handed_over_by);
+  return helper.native() + ": " + std::strerror(e);
 }
 
 int run_secret_service_helper(char** argv) {

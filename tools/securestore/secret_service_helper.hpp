@@ -7,6 +7,7 @@
 // Service, or may (auto prefers it), is handed to the helper before anything else happens.
 #pragma once
 
+#include <optional>
 #include <string>
 
 namespace securestore::tool {
@@ -32,6 +33,14 @@ struct command_line;
 /// when that failed: why, in words ("/usr/libexec/securestore/securestore-secret-service: No such
 /// file or directory").
 [[nodiscard]] std::string exec_secret_service_helper(char** argv);
+
+/// The version of the `securestore` that handed this run over, when it is not this binary's own:
+/// the two programs come from different installs (a partial upgrade), and this one may not read
+/// the command line as the other meant it. nullopt when they match, when nothing handed over, and
+/// always in `securestore` itself (it is the one that hands over). The
+/// hand-over is a variable in the helper's environment, removed here so no command `exec` runs
+/// ever sees it: call this first, before anything else reads the environment.
+[[nodiscard]] std::optional<std::string> handed_over_by_another_install();
 
 /// exec_secret_service_helper, and when it fails, says so on stderr with what to do instead:
 /// the exit status to end with (unavailable).
