@@ -4,6 +4,8 @@
 
 #include <sys/stat.h>
 
+#include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -77,6 +79,60 @@ TEST_CASE("key show prints a masked value, the length and the location, never th
   CHECK(doc["location"] == "file");
   CHECK(doc["length_bytes"] == std::string{canary}.size());
   CHECK(doc["masked"] == "ca*******************6f");
+}
+
+TEST_CASE("key show of a token store's record says when it expires, and shows neither token", "[cli]") {
+  const tool_home t;
+  const std::string access = "access-9f1c2d3e4b5a6978";
+  const std::string refresh = "refresh-1a2b3c4d5e6f7081";
+  const auto in = [](std::chrono::minutes m) {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               (std::chrono::system_clock::now() + m).time_since_epoch())
+        .count();
+  };
+  // Records as stores/tokens.hpp writes them: one that expires in two hours, one an hour ago.
+  const auto record = [&](const std::string& server, std::int64_t expires_at) {
+    return json{{"version", 1},
+                {"server_name", server},
+                {"token",
+                 {{"access_token", access},
+                  {"token_type", "Bearer"},
+                  {"refresh_token", refresh},
+                  {"expires_at", expires_at}}},
+                {"updated_at", in(std::chrono::minutes{0})}}
+        .dump();
+  };
+  const std::vector<std::string> tokens{"--service", "securestore-oauth-tokens"};
+  auto with = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), tokens.begin(), tokens.end());
+    return args;
+  };
+  REQUIRE(t.run(with({"key", "save", "github"}), record("github", in(std::chrono::minutes{121}))).status == 0);
+  REQUIRE(t.run(with({"key", "save", "gitlab"}), record("gitlab", in(std::chrono::minutes{-61}))).status == 0);
+
+  auto shown = t.run(with({"key", "show", "github"}));
+  REQUIRE(shown.status == 0);
+  CHECK(contains(shown.out, "kind:     OAuth token (Bearer, refreshable)\nexpires:  "));
+  CHECK(contains(shown.out, " (in 2 h 0 min)\n"));
+  CHECK(contains(shown.out, "value:    ac*******************78\n"));  // the access token's mask
+  auto expired = t.run(with({"--json", "key", "show", "gitlab"}));
+  REQUIRE(expired.status == 0);
+  const auto doc = json::parse(expired.out);
+  CHECK(doc["token"]["token_type"] == "Bearer");
+  CHECK(doc["token"]["expired"] == true);
+  CHECK(doc["token"]["refreshable"] == true);
+  CHECK(doc["token"]["expires_at"].get<std::string>().ends_with("Z"));
+  CHECK(contains(t.run(with({"key", "show", "gitlab"})).out, " ago)\n"));
+
+  // A value that is not a token record (another server's record included) is shown as any secret.
+  REQUIRE(t.run(with({"key", "save", "not-github"}), record("github", in(std::chrono::minutes{5}))).status == 0);
+  auto other = t.run(with({"--json", "key", "show", "not-github"}));
+  REQUIRE(other.status == 0);
+  CHECK_FALSE(json::parse(other.out).contains("token"));
+  for (const auto& run : {shown, expired, other}) {
+    CHECK_FALSE(contains(run.all(), access));
+    CHECK_FALSE(contains(run.all(), refresh));
+  }
 }
 
 TEST_CASE("key list prints the names sorted with their location, and --json says it is complete", "[cli]") {

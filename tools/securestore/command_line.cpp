@@ -96,7 +96,11 @@ std::unique_ptr<command_line> make_command_line(const std::vector<std::string>& 
 
   auto* key_show = key->add_subcommand("show", "where a secret lives, its length and a masked form; never the value");
   key_show->add_option("NAME", cli.show_name, "the key's name")->required();
-  key_show->footer("Example:\n  securestore key show openai-key\n");
+  key_show->footer(
+      "For an OAuth token a token store saved, also its type and when it expires.\n\n"
+      "Examples:\n"
+      "  securestore key show openai-key\n"
+      "  securestore --service securestore-oauth-tokens key show github\n");
 
   auto* key_list = key->add_subcommand("list", "the names of the stored secrets, with where each lives");
   key_list->footer(

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -28,6 +29,7 @@
 #include <securestore/secret.hpp>
 
 #include "terminal.hpp"
+#include "token_view.hpp"
 #include "tool_support.hpp"
 
 namespace securestore::tool {
@@ -280,19 +282,28 @@ exit_code key_show(const global_options& g, const std::string& name) {
   if (!value) return fail(g, "show", name, s.value().backend, value.error());
   auto where = store.locate(name);
   if (!where) return fail(g, "show", name, s.value().backend, where.error());
-  const auto masked = mask_for_display(value.value());
+  // A token store's record (--service securestore-oauth-tokens): its expiry is what people look
+  // for, and its access token, not the record's JSON, is what the mask stands for.
+  const auto token = view_token(value.value(), name);
+  const auto masked = token ? token->masked_access_token : mask_for_display(value.value());
   const auto bytes = value.value().size();
+  const auto now = std::chrono::system_clock::now();
   if (g.json) {
-    std::cout << dump(json{{"name", name},
-                           {"masked", masked},
-                           {"length_bytes", bytes},
-                           {"location", location_name(where.value())},
-                           {"backend", where.value() == location::keyring ? s.value().backend : "file"}})
-              << '\n';
+    json doc{{"name", name},
+             {"masked", masked},
+             {"length_bytes", bytes},
+             {"location", location_name(where.value())},
+             {"backend", where.value() == location::keyring ? s.value().backend : "file"}};
+    if (token) doc["token"] = token_json(*token, now);
+    std::cout << dump(doc) << '\n';
     return exit_code::ok;
   }
-  std::cout << "name:     " << name << "\nvalue:    " << masked << "\nlength:   " << bytes
-            << " bytes\nlocation: " << describe(where.value(), s.value()) << '\n';
+  std::cout << "name:     " << name << "\nvalue:    " << masked << "\nlength:   " << bytes << " bytes\n";
+  if (token) {
+    std::cout << "kind:     OAuth token (" << token->token_type << (token->refreshable ? ", refreshable" : "")
+              << ")\nexpires:  " << describe_expiry(*token, now) << '\n';
+  }
+  std::cout << "location: " << describe(where.value(), s.value()) << '\n';
   return exit_code::ok;
 }
 

@@ -52,6 +52,13 @@ class manual_wall_clock {
 static_assert(wall_clock_policy<manual_wall_clock>);
 static_assert(wall_clock_policy<std::chrono::system_clock>);
 
+/// Reads a token record as a token store keeps it (the bytes stored under `server`): what a
+/// tool that reads the store's entries (`securestore key show`) uses to recognise a token.
+/// errc::corrupt, naming the server and field but never a token, for anything else.
+[[nodiscard]] inline result<oauth_credentials> read_token_record(std::string_view bytes, std::string_view server) {
+  return detail::stores::decode_credentials(bytes, server);
+}
+
 /// Every record get_all() could read, and apart from them the servers whose record failed.
 struct token_listing {
   std::map<std::string, oauth_credentials> records;
@@ -93,7 +100,7 @@ class basic_token_store {
   [[nodiscard]] result<oauth_credentials> get(std::string_view server) {
     auto bytes = store_.get(server);
     if (!bytes) return bytes.error();
-    return detail::stores::decode_credentials(bytes.value().reveal(), server);
+    return read_token_record(bytes.value().reveal(), server);
   }
 
   /// Removes the credentials of `server`: true if there were some.
