@@ -4,7 +4,10 @@
 #include <sys/stat.h>
 
 #include <cerrno>
+#include <chrono>
 #include <fstream>
+#include <optional>
+#include <thread>
 
 #include <catch2/catch.hpp>
 
@@ -138,4 +141,29 @@ TEST_CASE("the keyfile map defaults to the store's directory", "[stores][tool-ke
   CHECK(std::filesystem::exists(keys.keyfile_map()));
   REQUIRE(keys.save("exa", canary));
   CHECK(keys.store().list().value() == std::vector<std::string>{"exa"});
+}
+
+TEST_CASE("the keyfile map is written under the store directory's write lock, so no crash sweep takes its temp file",
+          "[stores][tool-keys]") {
+  test::temp_dir dir;
+  basic_tool_key_store<file_store> keys{registry(), test::options_in(dir)};
+  REQUIRE(keys.set_keyfile("exa", "/keys/exa"));
+  posix_fs fs;
+  auto store_dir = fs.open_directory(keys.keyfile_map().parent_path(), directory_options{.create = false});
+  REQUIRE(store_dir);
+  // A store writer holds the lock (and may sweep temp files) for 300 ms.
+  auto lock = fs.lock(store_dir.value(), ".lock");
+  REQUIRE(lock);
+  std::optional held{std::move(lock.value())};
+  std::thread writer{[&held] {
+    std::this_thread::sleep_for(std::chrono::milliseconds{300});
+    held.reset();
+  }};
+  const auto started = std::chrono::steady_clock::now();
+  const auto updated = keys.set_keyfile("brave", "/keys/brave");
+  const auto waited = std::chrono::steady_clock::now() - started;
+  writer.join();
+  REQUIRE(updated);
+  CHECK(waited >= std::chrono::milliseconds{250});
+  CHECK(keys.keyfile("brave").value() == std::filesystem::path{"/keys/brave"});
 }

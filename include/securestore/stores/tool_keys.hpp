@@ -214,7 +214,9 @@ class basic_tool_key_store {
     auto dir = fs_.open_directory(std::filesystem::absolute(map_).parent_path(),
                                   directory_options{.create = true, .make_private = false});
     if (!dir) return dir.error();
-    auto held = fs_.lock(dir.value(), map_.filename().native() + ".lock");
+    // The directory's write lock, the one the store's writers take: the store sweeps crash
+    // leftovers (temp files) only under it, so this write's temp file is never taken for one.
+    auto held = fs_.lock(dir.value(), detail::lock_file_name);
     if (!held) return held.error();
     auto map = read_map();
     if (!map) return map.error();
