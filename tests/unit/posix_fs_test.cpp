@@ -147,9 +147,33 @@ TEST_CASE("reads refuse a symlink and a file other users can read or write", "[f
 TEST_CASE("a fallback directory that others can enter is tightened to 0700", "[fs][permissions]") {
   securestore::test::temp_dir dir;
   std::filesystem::create_directories(securestore::test::entries_of(dir));
-  std::filesystem::permissions(securestore::test::entries_of(dir), std::filesystem::perms::all);
+  using std::filesystem::perms;
+  std::filesystem::permissions(securestore::test::entries_of(dir), perms::owner_all | perms::group_read |
+                                                                       perms::group_exec | perms::others_read |
+                                                                       perms::others_exec);
   securestore::file_store store{"svc", securestore::test::options_in(dir)};
   REQUIRE(store.set("api", "value"));
   CHECK((std::filesystem::status(securestore::test::entries_of(dir)).permissions() & std::filesystem::perms::all) ==
         std::filesystem::perms::owner_all);
+}
+
+TEST_CASE("a store directory that others could write is refused, not tightened: they may have hidden entries",
+          "[fs][permissions]") {
+  securestore::test::temp_dir dir;
+  const auto entries = securestore::test::entries_of(dir);
+  {
+    securestore::file_store store{"svc", securestore::test::options_in(dir)};
+    REQUIRE(store.set("api", "value"));
+  }
+  const auto mode = GENERATE(std::filesystem::perms::all, std::filesystem::perms::owner_all |
+                                                              std::filesystem::perms::group_all);
+  std::filesystem::permissions(entries, mode);
+  securestore::file_store store{"svc", securestore::test::options_in(dir)};
+  auto got = store.get("api");
+  REQUIRE_FALSE(got);
+  CHECK(got.error().code() == errc::denied);
+  CHECK(got.error().message().find(entries.native()) != std::string::npos);
+  CHECK(got.error().message().find("chmod go-w") != std::string::npos);
+  CHECK(store.set("api", "other").error().code() == errc::denied);
+  CHECK((std::filesystem::status(entries).permissions() & std::filesystem::perms::all) == mode);
 }

@@ -85,7 +85,8 @@ class basic_posix_fs {
   /// one component at a time with O_NOFOLLOW from "/", and each directory on the way is checked on
   /// its descriptor (detail::is_trusted_ancestor) before anything in it is used; a symlink is
   /// followed (like systemd's chase()) only out of a directory that passed that check. With make_private the directory
-  /// itself must be this user's, and group or other bits are cleared through its descriptor (fchmod); without, it must
+  /// itself must be this user's and writable by no one else, and group or other read bits are
+  /// cleared through its descriptor (fchmod); without, it must
   /// pass the ancestors' rule (root's or the user's, writable by no one else unless sticky and root's). errc::denied
   /// names the directory that failed a check; errc::not_found when it is missing and create is false.
   [[nodiscard]] result<directory_type> open_directory(const std::filesystem::path& dir, directory_options opts = {}) {
@@ -155,7 +156,11 @@ class basic_posix_fs {
       return detail::fs_error(e != 0 ? e : errno, "stat of the directory", walked.native());
     }
     if (opts.make_private) {
-      if (st.st_uid != user) return detail::untrusted_directory(walked.native(), st);
+      // Ours, and writable by no one else: others who could write it may already have hidden,
+      // moved or put back entries, which tightening its mode now would not undo.
+      if (st.st_uid != user || (st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
+        return detail::untrusted_directory(walked.native(), st);
+      }
       if ((st.st_mode & 077) != 0 && ::fchmod(current.get(), 0700) != 0) {
         return detail::fs_error(errno, "restricting the directory to mode 700", walked.native());
       }
