@@ -5,6 +5,7 @@
 // processes on one machine.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -71,6 +72,8 @@ class op_history {
       if (o.op == "set" && o.outcome == "ok") writes_[o.key].push_back(&o);
       if (o.op == "remove" && (o.outcome == "true" || o.outcome == "false")) writes_[o.key].push_back(&o);
       if (o.op == "set") set_start_[o.key + "\t" + o.tag] = o.start;
+      // A remove that failed may still have taken effect (the keyring's copy went, the file's not).
+      if (o.op == "remove") removes_[o.key].push_back(&o);
     }
   }
 
@@ -85,8 +88,8 @@ class op_history {
         // The value read was written to this key by a set that had begun before the read ended.
         auto it = set_start_.find(o.key + "\t" + o.tag);
         if (it == set_start_.end() || it->second > o.end) out.push_back(o.op + " of " + o.key + " read a value never written");
-      } else if (o.op == "get" && o.outcome == "not_found" && !absence_explained(o.key, o.end)) {
-        out.push_back("get of " + o.key + " said not_found though a set had been acknowledged and no remove began");
+      } else if (o.op == "get" && o.outcome == "not_found" && !absence_explained(o.key, o.start, o.end)) {
+        out.push_back("get of " + o.key + " said not_found though a set had been acknowledged and no remove came after it");
       } else if (o.op == "listed-get" && o.outcome == "not_found" && !remove_overlaps(o.key, o.start, o.end)) {
         // list saw the name during [start, list end]; the get proved it absent before o.end: only
         // a remove between the two can explain that.
@@ -126,17 +129,32 @@ class op_history {
     }
     return false;
   }
-  // A get that ended at `end` may say not_found when no acknowledged set of the key ended
-  // before some remove could have run: i.e. a remove began before `end`, or no set had ended.
-  bool absence_explained(const std::string& key, std::int64_t end) const {
-    const auto it = writes_.find(key);
-    if (it == writes_.end()) return true;
-    bool set_done = false;
-    for (const auto* w : it->second) {
-      if (w->op == "remove" && w->start < end) return true;
-      set_done = set_done || (w->op == "set" && w->end < end);
+  // A get over [start, end] may say not_found when it can take effect at a moment p in it at which
+  // the key may be absent: no acknowledged set had ended before p, or some remove (acknowledged or
+  // not) began before p and could take effect after each of those sets (it ended after the last
+  // of them began). p need only be tried at the get's start and just after each remove began.
+  bool absence_explained(const std::string& key, std::int64_t start, std::int64_t end) const {
+    const auto removes = removes_.find(key);
+    const auto absent_at = [&](std::int64_t p) {
+      std::optional<std::int64_t> last_set_began;  // of the sets that must come before p
+      if (const auto it = writes_.find(key); it != writes_.end()) {
+        for (const auto* w : it->second) {
+          if (w->op == "set" && w->end < p) last_set_began = std::max(last_set_began.value_or(w->start), w->start);
+        }
+      }
+      if (!last_set_began) return true;
+      if (removes == removes_.end()) return false;
+      for (const auto* r : removes->second) {
+        if (r->start < p && r->end > *last_set_began) return true;
+      }
+      return false;
+    };
+    if (absent_at(start)) return true;
+    if (removes == removes_.end()) return false;
+    for (const auto* r : removes->second) {
+      if (r->start >= start && r->start < end && absent_at(r->start + 1)) return true;
     }
-    return !set_done;
+    return false;
   }
   bool remove_overlaps(const std::string& key, std::int64_t from, std::int64_t to) const {
     const auto it = writes_.find(key);
@@ -150,6 +168,7 @@ class op_history {
   std::vector<logged_op> ops_;
   std::map<std::string, std::vector<const logged_op*>> writes_;
   std::map<std::string, std::int64_t> set_start_;
+  std::map<std::string, std::vector<const logged_op*>> removes_;
 };
 
 }  // namespace securestore::test
