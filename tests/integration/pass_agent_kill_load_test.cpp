@@ -1,4 +1,4 @@
-// integration/pass_agent_kill_load_test.cpp: at least 600 operations from 4 threads through a
+// integration/pass_agent_kill_load_test.cpp: at least 1,000 operations from 4 threads through a
 // pass store with the file fallback while its gpg-agent is killed every few hundred ms (in turn
 // `gpgconf --kill gpg-agent` and a SIGKILL of its pid; gpg starts a fresh one on its next use):
 // nothing acknowledged is lost, the newest value wins after recovery, no call blocks past its
@@ -37,7 +37,7 @@ using pass_store = basic_secure_store<pass_keyring, aes_gcm_cipher, posix_fs>;
 using std::chrono::milliseconds;
 
 constexpr int agent_threads = 4;
-constexpr load_shape agent_load{.ops = 150, .keys = 3, .write_percent = 50, .max_pause_ms = 20};
+constexpr load_shape agent_load{.ops = 250, .keys = 3, .write_percent = 50, .max_pause_ms = 20};
 constexpr milliseconds agent_run_bound{3000};  // pass_keyring::options::timeout: each run of pass or gpg
 // One store call runs at most a probe (gpg --list-keys), its own pass run and a diagnosing gpg
 // (3 runs); a writer may first wait for the write lock behind the 3 other threads' calls, each of
