@@ -172,6 +172,28 @@ TEST_CASE("a locked secret-service keyring exits 4, a silent one 7 and an unreac
     CHECK(listed.status == 0);
     CHECK(json::parse(listed.out)["partial"] == true);
     CHECK(listed.err.find("partial") != std::string::npos);
+
+    // A save still works, in the file, and says why it went there; --quiet keeps it silent.
+    const std::vector<std::string> to_service{"--backend", "secret-service", "--service", service};
+    auto with = [&](std::vector<std::string> args) {
+      args.insert(args.begin(), to_service.begin(), to_service.end());
+      return args;
+    };
+    auto saved = t.run(with({"--json", "key", "save", "during-outage"}), std::string{"outage-value"});
+    CHECK(saved.status == 0);
+    const auto doc = json::parse(saved.out);
+    CHECK(doc["location"] == "file");
+    CHECK(doc["fallback"] == true);
+    CHECK(saved.err.find("keyring is not usable") != std::string::npos);
+    CHECK(saved.err.find("went to the encrypted file") != std::string::npos);
+    auto plain = t.run(with({"key", "save", "plain"}), std::string{"plain-value"});
+    CHECK(plain.status == 0);
+    CHECK(plain.out.find("saved 'plain' in file (") != std::string::npos);
+    auto quiet = t.run(with({"--quiet", "key", "save", "quiet"}), std::string{"quiet-value"});
+    CHECK(quiet.status == 0);
+    CHECK(quiet.out.empty());
+    CHECK(quiet.err.empty());
+    CHECK(t.run(with({"key", "load", "quiet"})).out == "quiet-value\n");
     t.set_env("DBUS_SESSION_BUS_ADDRESS", std::getenv("DBUS_SESSION_BUS_ADDRESS"));
   }
   (void)t.run({"--backend", "secret-service", "--service", service, "--yes", "key", "delete", "token"});
