@@ -226,11 +226,23 @@ TEST_CASE("threads asking for an expiring token at once refresh it once", "[stor
   };
   std::vector<std::thread> pool;
   std::atomic<int> ok{0};
-  for (int i = 0; i < threads; ++i) {
-    pool.emplace_back([&] {
-      ++arrived;
-      if (tokens_manager.valid_token("srv", refresh)) ++ok;
-    });
+  SECTION("through one manager") {
+    for (int i = 0; i < threads; ++i) {
+      pool.emplace_back([&] {
+        ++arrived;
+        if (tokens_manager.valid_token("srv", refresh)) ++ok;
+      });
+    }
+  }
+  SECTION("through a token store and a manager of their own per thread, over the same credentials") {
+    for (int i = 0; i < threads; ++i) {
+      pool.emplace_back([&] {
+        tokens own_store{rig.make(), wall};
+        manager own_manager{own_store};
+        ++arrived;
+        if (own_manager.valid_token("srv", refresh)) ++ok;
+      });
+    }
   }
   for (auto& t : pool) t.join();
   CHECK(refreshes == 1);

@@ -161,9 +161,12 @@ class basic_token_store {
 };
 
 /// Hands out a token that is valid for at least token_refresh_margin, refreshing it through the
-/// application's callback when it expires sooner. Refreshes of one server are serialised in
-/// the process, so threads asking at once refresh once. Holds a reference to the token store,
-/// which must outlive it. Thread-safe.
+/// application's callback when it expires sooner. Refreshes of one server's credentials are
+/// serialised in the process, across managers and token stores over the same store directory,
+/// so threads asking at once refresh once (each re-reads the record once it may go on). Other
+/// processes are not held back: one whose refresh the server refuses because another just
+/// rotated the refresh token gets the error, and the other's record stays stored. Holds a
+/// reference to the token store, which must outlive it. Thread-safe.
 template <class Store, wall_clock_policy WallClock = std::chrono::system_clock>
 class basic_token_manager {
  public:
@@ -208,16 +211,21 @@ class basic_token_manager {
   }
 
  private:
+  // One mutex per store directory and server for the whole process (one per server ever
+  // refreshed: a handful), so two managers over the same credentials refresh once too.
   std::mutex& lock_for(std::string_view server) {
-    std::lock_guard guard{locks_mutex_};
-    auto& slot = locks_[std::string{server}];
+    static std::mutex locks_mutex;
+    static std::map<std::string, std::unique_ptr<std::mutex>> locks;
+    std::string key = tokens_.store().fallback_dir().native();
+    key += '\0';
+    key += server;
+    std::lock_guard guard{locks_mutex};
+    auto& slot = locks[key];
     if (!slot) slot = std::make_unique<std::mutex>();
     return *slot;
   }
 
   basic_token_store<Store, WallClock>& tokens_;
-  std::mutex locks_mutex_;
-  std::map<std::string, std::unique_ptr<std::mutex>> locks_;
 };
 
 /// OAuth credentials in the platform's default store, and their manager.
