@@ -76,12 +76,31 @@ TEST_CASE("a pass store whose recipient has no public key fails its probe withou
 
   pass_store store{unique_service_name(), options_in(dir), keyring};
   CHECK_FALSE(store.keyring_available());
+  // diagnose() says which key is missing, where it is named, and what to do.
+  const auto status = store.diagnose();
+  CHECK(status.state == keyring_state::absent);
+  CHECK(status.reason.find("gpg has no usable public key for '0123456789ABCDEF0123456789ABCDEF01234567'") !=
+        std::string::npos);
+  CHECK(status.reason.find(".gpg-id") != std::string::npos);
+  CHECK(status.reason.find("import the key") != std::string::npos);
   // Nothing but the .gpg-id: the probe wrote no entry and no folder.
   std::vector<std::string> inside;
   for (const auto& entry : std::filesystem::recursive_directory_iterator{store_dir}) {
     inside.push_back(entry.path().lexically_relative(store_dir).native());
   }
   CHECK(inside == std::vector<std::string>{".gpg-id"});
+}
+
+TEST_CASE("diagnose of a pass store that was never initialised names the directory and `pass init`",
+          "[integration][pass]") {
+  if (!gpg_key_ready()) return;
+  const temp_dir dir;
+  pass_store store{unique_service_name(), options_in(dir), pass_keyring{{.store_dir = dir / "no-store-here"}}};
+  const auto status = store.diagnose();
+  CHECK(status.state == keyring_state::absent);
+  CHECK(status.reason.find("no password store at " + (dir / "no-store-here").native()) != std::string::npos);
+  CHECK(status.reason.find("pass init") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(dir / "no-store-here"));
 }
 
 }  // namespace
