@@ -5,7 +5,9 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <type_traits>
 #include <string>
+#include <string_view>
 
 namespace securestore::test {
 
@@ -26,5 +28,23 @@ template <class Report>
 bool mentions(const Report& report, const std::string& text) {
   return report.to_text().find(text) != std::string::npos || report.to_json().dump().find(text) != std::string::npos;
 }
+
+/// A store that keeps what is written but reads back something else (as a keyring that mangled
+/// values would): an importer must not remove a source on the strength of set() alone.
+template <class Store>
+struct mangling_store {
+  using fs_type = typename Store::fs_type;
+  Store& inner;
+
+  auto set(std::string_view key, std::string_view value) { return inner.set(key, value); }
+  auto get(std::string_view key) {
+    auto got = inner.get(key);
+    using secret_type = std::decay_t<decltype(got.value())>;
+    if (got) got = secret_type{std::string{got.value().reveal()} + "-mangled"};
+    return got;
+  }
+  auto list() { return inner.list(); }
+  auto locate(std::string_view key) { return inner.locate(key); }
+};
 
 }  // namespace securestore::test

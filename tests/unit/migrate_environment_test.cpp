@@ -102,6 +102,15 @@ TEST_CASE("remove_source unsets the variable in this process only after a verifi
     CHECK_FALSE(report.items[0].source_removed);
     CHECK(report.items[0].reason == env_remove_reason);
   }
+  SECTION("a copy that reads back different leaves the variable set") {
+    mangling_store<memory_store> mangling{store};
+    auto report = import_from_env(mangling, {{"SECURESTORE_TEST_ANTHROPIC", "anthropic"}}, {.remove_source = true});
+    CHECK(report.items[0].outcome == migration_outcome::failed);
+    CHECK(report.items[0].reason.find("differs") != std::string::npos);
+    CHECK(std::getenv("SECURESTORE_TEST_ANTHROPIC") != nullptr);
+    CHECK_FALSE(report.items[0].source_removed);
+    CHECK_FALSE(mentions(report, canary));
+  }
   SECTION("a failed copy leaves the variable set") {
     rig.keyring.fail_with(errc::denied);
     auto report = import_from_env(store, {{"SECURESTORE_TEST_ANTHROPIC", "anthropic"}}, {.remove_source = true});

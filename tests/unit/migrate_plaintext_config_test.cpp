@@ -144,6 +144,21 @@ TEST_CASE("only fields whose copy was read back leave the config", "[migrate][co
   CHECK_FALSE(mentions(report.value(), other_canary));
 }
 
+TEST_CASE("a copy that reads back different keeps its key in the config", "[migrate][config]") {
+  memory_rig rig;
+  auto store = rig.make();
+  mangling_store<memory_store> mangling{store};
+  temp_dir config_dir;
+  const auto path = write_config(config_dir, sample_config());
+
+  auto report = import_plaintext_config(mangling, path, sample_fields, {.remove_source = true});
+  REQUIRE(report);
+  CHECK(report.value().count(migration_outcome::failed) == 2);
+  CHECK(slurp(path) == sample_config());
+  CHECK_FALSE(mentions(report.value(), canary));
+  CHECK_FALSE(mentions(report.value(), other_canary));
+}
+
 TEST_CASE("when every store write fails, the config keeps every key", "[migrate][config]") {
   memory_rig rig;
   auto store = rig.make(fallback_policy::deny);
