@@ -26,6 +26,11 @@ cmake --build "$build" --target "${harnesses[@]}" fuzz_make_corpus -j "${JOBS:-1
 seeds="$build/seeds"
 rm -rf "$seeds" && "$build/fuzz/fuzz_make_corpus" "$seeds"
 
+# Every leak fails a harness: no suppressions (the test lane's tests/lsan.supp is for GLib's bus
+# singletons, and no harness opens a bus).
+export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=1"
+export LSAN_OPTIONS=""
+
 # One line "section<TAB>metric<TAB>value" per figure, one write each (see scripts/write-reliability.sh).
 record() {
   if [[ -n "${SECURESTORE_RELIABILITY_LOG:-}" ]]; then
