@@ -45,6 +45,8 @@ TEST_CASE("a keyring-store writer killed at random moments leaves keyring and fi
 
   const int kills = kills_for_run();
   int mid_write = 0;
+  int mid_promotion = 0;      // killed between "promoting" and "promoted"
+  int mid_keyring_write = 0;  // killed in the keyring write that must remove the file
   int files_found = 0;
   int lost = 0;
   std::vector<std::string> failures;
@@ -55,9 +57,10 @@ TEST_CASE("a keyring-store writer killed at random moments leaves keyring and fi
     return !held || held.value();
   };
   for (int i = 0; i < kills && failures.size() < 5; ++i) {
+    const long first = acked + 1;  // the child's cycle: file write, promotion, file write, keyring write
     const auto at = write_until_killed({SECURESTORE_CRASH_WRITER_CHILD, "keyutils", options.fallback_dir.native(),
-                                        options.root_secret_path.native(), service, key, std::to_string(acked + 1)},
-                                       acked + 1, std::chrono::milliseconds{45}, rng);
+                                        options.root_secret_path.native(), service, key, std::to_string(first)},
+                                       first, std::chrono::milliseconds{45}, rng);
     const auto where = "kill " + std::to_string(i) + " (acked " + std::to_string(at.acked) + ", writing " +
                        std::to_string(at.writing) + "): ";
     if (!at.killed) {
@@ -65,6 +68,8 @@ TEST_CASE("a keyring-store writer killed at random moments leaves keyring and fi
       break;
     }
     mid_write += at.writing > at.acked ? 1 : 0;
+    mid_promotion += at.last_line.starts_with("promoting ") ? 1 : 0;
+    mid_keyring_write += at.last_line.starts_with("writing ") && (at.writing - first) % 3 == 2 ? 1 : 0;
     files_found += file_holds_key() ? 1 : 0;
 
     keyutils_store check{service, options};  // a fresh store, as after a restart
@@ -72,9 +77,9 @@ TEST_CASE("a keyring-store writer killed at random moments leaves keyring and fi
     const auto seq = got ? sequence_of(got.value().reveal()) : std::nullopt;
     if (!got || !seq || (*seq != at.acked && *seq != at.writing)) {
       ++lost;
-      failures.push_back(where + "read " +
-                         (got ? (seq ? std::to_string(*seq) : std::string{"a value that is not whole"})
-                              : got.error().message()));
+      failures.push_back(
+          where + "read " +
+          (got ? (seq ? std::to_string(*seq) : std::string{"a value that is not whole"}) : got.error().message()));
       continue;
     }
     // That read moved any file into the keyring: now both hold the same, and no file is left.
@@ -98,8 +103,13 @@ TEST_CASE("a keyring-store writer killed at random moments leaves keyring and fi
   CHECK(failures.empty());
   CHECK(mid_write > 0);
   CHECK(files_found > 0);  // some kills left the newest value in the file: promotion was exercised
+  CHECK(mid_promotion > 0);
+  CHECK(mid_keyring_write > 0);
   record_figure("crash consistency (SIGKILL)", "keyutils store: kills survived", failures.empty() ? kills : 0);
   record_figure("crash consistency (SIGKILL)", "keyutils store: kills during an unacknowledged write", mid_write);
+  record_figure("crash consistency (SIGKILL)", "keyutils store: kills during a promotion of the file", mid_promotion);
+  record_figure("crash consistency (SIGKILL)", "keyutils store: kills during a keyring write that removes the file",
+                mid_keyring_write);
   record_figure("crash consistency (SIGKILL)", "keyutils store: kills that left the newest value in the file",
                 files_found);
   record_figure("crash consistency (SIGKILL)", "keyutils store: acknowledged values lost", lost);

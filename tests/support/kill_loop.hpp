@@ -36,7 +36,8 @@ namespace securestore::test {
 struct writes_at_kill {
   long acked = 0;
   long writing = 0;
-  bool killed = false;  ///< it died of the SIGKILL (not of a failure of its own)
+  bool killed = false;    ///< it died of the SIGKILL (not of a failure of its own)
+  std::string last_line{};  ///< the last line it said: what it was doing when it died
 };
 
 /// Starts the child (whose first write is number `first`, and whose last acknowledged one before
@@ -55,6 +56,11 @@ struct writes_at_kill {
   at.acked = last_number_after(output, "acked ").value_or(first - 1);
   at.writing = last_number_after(output, "writing ").value_or(first - 1);
   at.killed = WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL;
+  if (const auto end = output.find_last_not_of('\n'); end != std::string::npos) {
+    const auto newline = output.rfind('\n', end);
+    const auto from = newline == std::string::npos ? 0 : newline + 1;
+    at.last_line = output.substr(from, end + 1 - from);
+  }
   return at;
 }
 

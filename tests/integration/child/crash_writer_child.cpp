@@ -1,6 +1,7 @@
 // crash_writer_child: overwrites one key in a tight loop until it is killed, saying on stdout
-// "writing N" before each write and "acked N" once the store acknowledged it, so the parent
-// knows, at the kill, the last acknowledged value and the one in flight.
+// "writing N" before each write and "acked N" once the store acknowledged it (and, in keyutils
+// mode, "promoting N" / "promoted N" around the read that moves the file into the keyring), so
+// the parent knows, at the kill, the last acknowledged value, the one in flight and the step.
 // usage: securestore_crash_writer_child file|keyutils <fallback_dir> <root_secret_path> <service> <key> <first N>
 //   file:     set(N) through the file store, forever.
 //   keyutils: through a keyutils store with the file fallback, repeating: a file write (the file
@@ -47,9 +48,8 @@ int main(int argc, char** argv) {
     return 2;
   }
   const std::string mode = argv[1];
-  const securestore::store_options options{.fallback_dir = argv[2],
-                                           .interaction = securestore::interaction::never,
-                                           .root_secret_path = argv[3]};
+  const securestore::store_options options{
+      .fallback_dir = argv[2], .interaction = securestore::interaction::never, .root_secret_path = argv[3]};
   const std::string service = argv[4];
   const std::string key = argv[5];
   long n = std::stol(argv[6]);
@@ -66,12 +66,14 @@ int main(int argc, char** argv) {
     say("ready", n);
     for (;; n += 3) {
       write_acked(files, key, n);  // the keyring holds an older value; the file is the newest
+      say("promoting", n);
       auto promoted = both.get(key);
       if (!promoted) die("get", promoted.error());
       if (securestore::test::sequence_of(promoted.value().reveal()) != n) {
         std::fprintf(stderr, "crash_writer_child: read %ld back as another value\n", n);
         return 1;
       }
+      say("promoted", n);
       write_acked(files, key, n + 1);
       write_acked(both, key, n + 2);  // the keyring write that must remove the file of n + 1
     }
