@@ -3,9 +3,17 @@
 
 #include <stdlib.h>
 
+#include <exception>
+#include <fstream>
+#include <iterator>
+#include <memory>
 #include <optional>
+#include <sstream>
 #include <string>
 
+#include <catch2/catch.hpp>
+
+#include <securestore/audit.hpp>
 #include <securestore/basic_secure_store.hpp>
 #include <securestore/cipher/aead.hpp>
 #include <securestore/file_store.hpp>
@@ -13,6 +21,7 @@
 #include <securestore/keyring/memory.hpp>
 #include <securestore/manual_clock.hpp>
 
+#include "support/names.hpp"
 #include "support/temp_dir.hpp"
 
 namespace securestore::test {
@@ -37,17 +46,36 @@ inline store_options options_in(const temp_dir& dir, fallback_policy fallback = 
   return o;
 }
 
-/// The pieces of a memory_store, kept by the test so it can fail, heal and inspect them.
+/// The pieces of a memory_store, kept by the test so it can fail, heal and inspect them. Every
+/// store it makes writes its log events and audit records through audit.hpp's two sinks (unless
+/// the test set its own), and when the test ends the rig fails it if the suite's secret (canary)
+/// appears in either: every scenario that uses a rig is also a scan for leaks.
 struct memory_rig {
   temp_dir dir;
   memory_keyring keyring;
   faulty_fs fs;
   manual_clock clock;
+  std::shared_ptr<std::ostringstream> log_text = std::make_shared<std::ostringstream>();
+
+  memory_rig() = default;
+  memory_rig(const memory_rig&) = delete;
+  memory_rig& operator=(const memory_rig&) = delete;
+  ~memory_rig() {
+    if (std::uncaught_exceptions() > 0) return;  // a REQUIRE failed: that is the report
+    std::ifstream audit{dir / "audit.jsonl"};
+    const std::string audited{std::istreambuf_iterator<char>{audit}, std::istreambuf_iterator<char>{}};
+    CHECK(log_text->str().find(canary) == std::string::npos);
+    CHECK(audited.find(canary) == std::string::npos);
+  }
 
   [[nodiscard]] memory_store make(fallback_policy fallback = fallback_policy::allow) const {
-    return memory_store{"svc", options_in(dir, fallback), keyring, {}, fs, clock};
+    return make(options_in(dir, fallback));
   }
   [[nodiscard]] memory_store make(store_options options) const {
+    if (!options.log) options.log = ostream_log_sink{*log_text};
+    if (!options.audit) {
+      if (auto sink = audit_file_sink::open(dir / "audit.jsonl", "svc")) options.audit = std::move(sink).value();
+    }
     return memory_store{"svc", std::move(options), keyring, {}, fs, clock};
   }
   /// The entry file of `key` (for keys whose escaped name is the key itself).
