@@ -92,14 +92,12 @@ TEST_CASE("key show of a token store's record says when it expires, and shows ne
   };
   // Records as stores/tokens.hpp writes them: one that expires in two hours, one an hour ago.
   const auto record = [&](const std::string& server, std::int64_t expires_at) {
-    return json{{"version", 1},
-                {"server_name", server},
-                {"token",
-                 {{"access_token", access},
-                  {"token_type", "Bearer"},
-                  {"refresh_token", refresh},
-                  {"expires_at", expires_at}}},
-                {"updated_at", in(std::chrono::minutes{0})}}
+    return json{
+        {"version", 1},
+        {"server_name", server},
+        {"token",
+         {{"access_token", access}, {"token_type", "Bearer"}, {"refresh_token", refresh}, {"expires_at", expires_at}}},
+        {"updated_at", in(std::chrono::minutes{0})}}
         .dump();
   };
   const std::vector<std::string> tokens{"--service", "securestore-oauth-tokens"};

@@ -119,9 +119,10 @@ void lock_default_collection() {
   return first;
 }
 
-TEST_CASE("an item path remembered before the daemon restarted is never used after it, even when the number now "
-          "names another item",
-          "[integration][secret-service][slow]") {
+TEST_CASE(
+    "an item path remembered before the daemon restarted is never used after it, even when the number now "
+    "names another item",
+    "[integration][secret-service][slow]") {
   const auto ctl = required_keyring_ctl();
   if (ctl.empty()) return;
   const keyring_restarter guard{ctl};
@@ -130,8 +131,8 @@ TEST_CASE("an item path remembered before the daemon restarted is never used aft
   // with-secret-service.sh keeps the daemon's data beside its control script.
   const auto keyring_file = std::filesystem::path{ctl}.parent_path() / "data" / "keyrings" / "login.keyring";
   const auto secret_tool = [&](const std::string& command) {
-    REQUIRE(std::system((command + " xdg:schema org.securestore.Secret service '" + service + "' account beta").c_str()) ==
-            0);
+    REQUIRE(std::system(
+                (command + " xdg:schema org.securestore.Secret service '" + service + "' account beta").c_str()) == 0);
   };
 
   // A fresh daemon numbers new items on from the highest number in its file. Another client stores
@@ -148,7 +149,7 @@ TEST_CASE("an item path remembered before the daemon restarted is never used aft
   clocked_ss_store store{service, bounded_options(dir, fallback_policy::deny), keyring_bounded_by_2s()};
   REQUIRE(store.set("alpha", "alpha-value"));
   REQUIRE(store.get("alpha").value() == std::string_view{"alpha-value"});  // the store now knows alpha's path
-  REQUIRE(item_path_of(service, "alpha") == beta_path);                   // the premise: one number, two items
+  REQUIRE(item_path_of(service, "alpha") == beta_path);                    // the premise: one number, two items
 
   // While the daemon is down the user restores the backup: the number is beta's again, and no
   // signal says so but the daemon's new bus name.

@@ -36,7 +36,7 @@ namespace securestore::test {
 struct writes_at_kill {
   long acked = 0;
   long writing = 0;
-  bool killed = false;    ///< it died of the SIGKILL (not of a failure of its own)
+  bool killed = false;      ///< it died of the SIGKILL (not of a failure of its own)
   std::string last_line{};  ///< the last line it said: what it was doing when it died
 };
 

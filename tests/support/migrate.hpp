@@ -5,9 +5,9 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-#include <type_traits>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 namespace securestore::test {
 

@@ -89,7 +89,8 @@ class op_history {
         auto it = set_start_.find(o.key + "\t" + o.tag);
         if (it == set_start_.end() || it->second > o.end) out.push_back(o.op + " of " + o.key + " read a value never written");
       } else if (o.op == "get" && o.outcome == "not_found" && !absence_explained(o.key, o.start, o.end)) {
-        out.push_back("get of " + o.key + " said not_found though a set had been acknowledged and no remove came after it");
+        out.push_back("get of " + o.key +
+                      " said not_found though a set had been acknowledged and no remove came after it");
       } else if (o.op == "listed-get" && o.outcome == "not_found" && !remove_overlaps(o.key, o.start, o.end)) {
         // list saw the name during [start, list end]; the get proved it absent before o.end: only
         // a remove between the two can explain that.

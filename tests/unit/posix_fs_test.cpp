@@ -165,8 +165,8 @@ TEST_CASE("a store directory that others could write is refused, not tightened: 
     securestore::file_store store{"svc", securestore::test::options_in(dir)};
     REQUIRE(store.set("api", "value"));
   }
-  const auto mode = GENERATE(std::filesystem::perms::all, std::filesystem::perms::owner_all |
-                                                              std::filesystem::perms::group_all);
+  const auto mode =
+      GENERATE(std::filesystem::perms::all, std::filesystem::perms::owner_all | std::filesystem::perms::group_all);
   std::filesystem::permissions(entries, mode);
   securestore::file_store store{"svc", securestore::test::options_in(dir)};
   auto got = store.get("api");

@@ -84,11 +84,12 @@ class basic_posix_fs {
   /// Opens `dir` (absolute), creating it and missing parents 0700 when asked. The path is walked
   /// one component at a time with O_NOFOLLOW from "/", and each directory on the way is checked on
   /// its descriptor (detail::is_trusted_ancestor) before anything in it is used; a symlink is
-  /// followed (like systemd's chase()) only out of a directory that passed that check. With make_private the directory
-  /// itself must be this user's and writable by no one else, and group or other read bits are
-  /// cleared through its descriptor (fchmod); without, it must
-  /// pass the ancestors' rule (root's or the user's, writable by no one else unless sticky and root's). errc::denied
-  /// names the directory that failed a check; errc::not_found when it is missing and create is false.
+  /// followed (like systemd's chase()) only out of a directory that passed that check. With
+  /// make_private the directory itself must be this user's and writable by no one else, and group
+  /// or other read bits are cleared through its descriptor (fchmod); without, it must pass the
+  /// ancestors' rule (root's or the user's, writable by no one else unless sticky and root's).
+  /// errc::denied names the directory that failed a check; errc::not_found when it is missing and
+  /// create is false.
   [[nodiscard]] result<directory_type> open_directory(const std::filesystem::path& dir, directory_options opts = {}) {
     if (!dir.is_absolute()) {
       return error{errc::invalid_argument, detail::concat("file ", dir.native(), ": not an absolute path"),

@@ -101,11 +101,13 @@ class append_file {
     append_file file{fd};
     struct stat st {};
     if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != ::geteuid()) {
-      return error{errc::denied, concat(what, ": ", path.native(), " is not a regular file of this user; choose another path")};
+      return error{errc::denied,
+                   concat(what, ": ", path.native(), " is not a regular file of this user; choose another path")};
     }
     // What an append-only log holds is not secret, but nobody else needs to read it.
     if ((st.st_mode & 077) != 0 && ::fchmod(fd, 0600) != 0) {
-      return error{errc::denied, concat(what, ": cannot make ", path.native(), " private (chmod 600); fix its permissions")};
+      return error{errc::denied,
+                   concat(what, ": cannot make ", path.native(), " private (chmod 600); fix its permissions")};
     }
     return file;
   }
