@@ -5,11 +5,23 @@
 #include <catch2/catch.hpp>
 
 #include <filesystem>
+#include <fstream>
 #include <string>
 
 #include "cli/tool.hpp"
+#include "support/names.hpp"
 
 namespace securestore::test {
+namespace {
+
+// Sends the commands `t` runs to the helper (auto prefers the Secret Service), on a bus that is not
+// there, so the keyring is unavailable and every value is in the file.
+void hand_over_everything(tool_home& t) {
+  t.set_env("SECURESTORE_BACKEND", "auto");
+  t.set_env("DBUS_SESSION_BUS_ADDRESS", "unix:path=" + (t.home() / "no-bus").native());
+}
+
+}  // namespace
 
 TEST_CASE("file commands run without GIO, and what may need the Secret Service runs in the helper", "[cli]") {
   tool_home t;  // SECURESTORE_BACKEND=file
@@ -87,6 +99,65 @@ TEST_CASE("a helper run by another install's securestore refuses, and what exec 
   CHECK(same.status == 0);
   CHECK(contains(same.out, "X=value-1\n"));
   CHECK_FALSE(contains(same.out, "SECURESTORE_HANDED_OVER_BY"));
+}
+
+TEST_CASE("exec through the helper hands the command stdin, stdout and stderr, and no other descriptor", "[cli]") {
+  tool_home t;
+  hand_over_everything(t);
+  REQUIRE(t.run({"--backend", "file", "key", "save", "k"}, std::string{canary}).status == 0);
+  const std::string list_own_descriptors = "ls /proc/$$/fd; exit 0";  // from a child: ls opens what it lists
+  auto ran = t.run({"exec", "--env", "X=k", "--", "sh", "-c", list_own_descriptors});
+  CHECK(ran.status == 0);
+  CHECK(ran.out == "0\n1\n2\n");
+
+  const auto version = t.run({"--version"}).out;
+  t.set_env("SECURESTORE_HANDED_OVER_BY", version.substr(12, version.size() - 13));
+  auto direct = t.run_other({SECURESTORE_CLI_HELPER, "exec", "--env", "X=k", "--", "sh", "-c", list_own_descriptors});
+  CHECK(direct.status == 0);
+  CHECK(direct.out == "0\n1\n2\n");
+}
+
+TEST_CASE("exec through the helper never hands the command a hand-over variable the caller set", "[cli]") {
+  tool_home t;
+  hand_over_everything(t);
+  REQUIRE(t.run({"--backend", "file", "key", "save", "k"}, std::string{canary}).status == 0);
+  t.set_env("SECURESTORE_HANDED_OVER_BY", "x");
+  t.set_env("SECURESTORE_HANDED_OVER_VALUE_FD", "0");
+  auto ran = t.run({"exec", "--env", "X=k", "--", "env"});
+  CHECK(ran.status == 0);
+  CHECK(contains(ran.out, "X=" + std::string{canary} + "\n"));
+  CHECK_FALSE(contains(ran.out, "SECURESTORE_HANDED_OVER"));
+}
+
+TEST_CASE("--value-from-argv hands the value to the helper on a pipe, never on its command line", "[cli]") {
+  tool_home t;
+  hand_over_everything(t);
+  // `securestore` installed beside a helper that records its own command line, then runs the real one.
+  const auto bin = t.home() / "install" / "bin";
+  const auto libexec = t.home() / "install" / "libexec" / "securestore";
+  std::filesystem::create_directories(bin);
+  std::filesystem::create_directories(libexec);
+  std::filesystem::copy_file(tool_path, bin / "securestore");
+  const auto recorded = t.home() / "helper-cmdline";
+  const auto helper = libexec / "securestore-secret-service";
+  std::ofstream{helper} << "#!/bin/sh\ntr '\\0' '\\n' < /proc/$$/cmdline > '" << recorded.native() << "'\nexec '"
+                        << SECURESTORE_CLI_HELPER << "' \"$@\"\n";
+  std::filesystem::permissions(helper, std::filesystem::perms::owner_all);
+
+  auto saved = t.run_other({(bin / "securestore").native(), "key", "save", "k", canary, "--value-from-argv"});
+  CHECK(saved.status == 0);
+  CHECK(contains(saved.err, "warning: the secret was on the command line"));
+  std::ifstream in{recorded};
+  const std::string cmdline{std::istreambuf_iterator<char>{in}, {}};
+  REQUIRE(contains(cmdline, "--value-from-argv\n"));  // the helper ran, and this is its command line
+  CHECK_FALSE(contains(cmdline, canary));
+  CHECK(t.run({"--backend", "file", "key", "load", "k"}).out == std::string{canary} + "\n");
+
+  SECTION("a key named like its value keeps its name") {
+    auto same = t.run_other({(bin / "securestore").native(), "key", "save", canary, canary, "--value-from-argv"});
+    CHECK(same.status == 0);
+    CHECK(t.run({"--backend", "file", "key", "load", canary}).out == std::string{canary} + "\n");
+  }
 }
 
 }  // namespace securestore::test

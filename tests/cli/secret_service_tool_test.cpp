@@ -267,4 +267,53 @@ TEST_CASE("import keyring copies what secret-tool stored, and removes the origin
   (void)tool({"--yes", "key", "delete", "demo"});
 }
 
+TEST_CASE("exec through the Secret Service hands the command stdin, stdout and stderr, and no other descriptor",
+          "[cli][secret-service]") {
+  if (keyring_ctl().empty()) return;
+  tool_home t;
+  t.set_env("SECURESTORE_BACKEND", std::nullopt);
+  const std::vector<std::string> base{"--backend", "secret-service", "--service",
+                                      unique_service_name("securestore-cli")};
+  auto with = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), base.begin(), base.end());
+    return args;
+  };
+  REQUIRE(t.run(with({"key", "save", "token"}), std::string{canary}).status == 0);
+  // The shell's descriptors, listed by a child of it (ls opens the directory it lists).
+  auto ran = t.run(with({"exec", "--env", "T=token", "--", "sh", "-c", "ls /proc/$$/fd; exit 0"}));
+  CHECK(ran.status == 0);
+  CHECK(ran.out == "0\n1\n2\n");  // not Botan's /dev/urandom, nor the bus
+  (void)t.run(with({"--yes", "key", "delete", "token"}));
+}
+
+TEST_CASE("a keyring entry whose name holds a newline or an escape is reported and listed with them spelled out",
+          "[cli][secret-service][migrate]") {
+  if (keyring_ctl().empty()) return;
+  tool_home t;
+  t.set_env("SECURESTORE_BACKEND", std::nullopt);
+  const auto theirs = unique_service_name("their-app");
+  const auto ours = unique_service_name("securestore-cli");
+  const auto tool = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), {"--backend", "secret-service", "--service", ours});
+    return t.run(args);
+  };
+  // A line of the report of its own, and a sequence that clears the screen.
+  const std::string account = "demo\n1 imported, 0 already present, 0 skipped, 0 failed\x1b[2J";
+  REQUIRE(t.run_other({"secret-tool", "store", "--label=their app", "service", theirs, "account", account}, canary)
+              .status == 0);
+
+  auto copied = tool({"import", "keyring", theirs});
+  CHECK(copied.status == 0);
+  CHECK(copied.out.find("demo\\n1 imported, 0 already present, 0 skipped, 0 failed\\x1b[2J") != std::string::npos);
+  CHECK(copied.out.find("\n1 imported") == copied.out.rfind("\n1 imported"));  // the summary's, not a forged one
+  CHECK(copied.out.find('\x1b') == std::string::npos);
+  auto listed = tool({"key", "list"});
+  CHECK(listed.out == "demo\\n1 imported, 0 already present, 0 skipped, 0 failed\\x1b[2J\tkeyring (Secret Service)\n");
+  CHECK(json::parse(tool({"--json", "key", "list"}).out)["names"][0]["name"] == account);
+  CHECK(tool({"key", "load", account}).out == std::string{canary} + "\n");
+
+  (void)tool({"--yes", "key", "delete", account});
+  (void)t.run_other({"secret-tool", "clear", "service", theirs, "account", account});
+}
+
 }  // namespace securestore::test

@@ -1,10 +1,14 @@
 // cli/terminal_test.cpp: the `securestore` binary on a real terminal (a tmux pane): the no-echo
-// prompt, the overwrite confirmation, and Ctrl-C at the prompt leaving echo on.
+// prompt, the overwrite confirmation, and Ctrl-C or any other signal at the prompt leaving echo on.
 #include <catch2/catch.hpp>
 
+#include <signal.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -40,6 +44,13 @@ class tmux_pane {
     (void)tmux({"send-keys", "-t", "main", "Enter"});
   }
   void press(const std::string& key) { (void)tmux({"send-keys", "-t", "main", key}); }
+  /// Waits until the pane's shell answers a command.
+  void wait_until_ready() {
+    type("echo READY-$((40+2))");
+    wait_for("READY-42");
+  }
+  /// The process the pane runs (its shell).
+  [[nodiscard]] pid_t pid() { return std::stoi(tmux({"display-message", "-p", "-t", "main", "#{pane_pid}"}).out); }
   [[nodiscard]] std::string screen() { return tmux({"capture-pane", "-p", "-t", "main", "-S", "-200"}).out; }
   /// Waits until `part` is on the screen at least `times` times; the screen at that point.
   std::string wait_for(const std::string& part, std::size_t times = 1) {
@@ -63,22 +74,44 @@ class tmux_pane {
   bool started_ = false;
 };
 
+// Whether tmux is missing: a failure under CI, a warning (and a skipped test) elsewhere.
+bool tmux_is_missing() {
+  if (run_program({"sh", "-c", "command -v tmux"}, std::nullopt, {}).status == 0) return false;
+  if (running_in_ci()) FAIL("tmux is missing; run scripts/install-deps.sh");
+  WARN("skipped: tmux is missing");
+  return true;
+}
+
+// The processes whose parent is `parent` (from /proc/PID/stat: "pid (comm) state ppid ...").
+std::vector<pid_t> children_of(pid_t parent) {
+  std::vector<pid_t> found;
+  for (const auto& entry : std::filesystem::directory_iterator{"/proc"}) {
+    const auto name = entry.path().filename().native();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::ifstream stat{entry.path() / "stat"};
+    std::string line;
+    if (!std::getline(stat, line)) continue;
+    const auto after_comm = line.rfind(')');
+    if (after_comm == std::string::npos) continue;
+    std::istringstream fields{line.substr(after_comm + 1)};
+    std::string state;
+    pid_t ppid = 0;
+    if (fields >> state >> ppid && ppid == parent) found.push_back(std::stoi(name));
+  }
+  return found;
+}
+
 }  // namespace
 
 TEST_CASE("on a terminal the secret is asked twice without echo, overwriting is confirmed, and Ctrl-C restores echo",
           "[cli][tmux]") {
   const tool_home t;
-  if (run_program({"sh", "-c", "command -v tmux"}, std::nullopt, {}).status != 0) {
-    if (running_in_ci()) FAIL("tmux is missing; run scripts/install-deps.sh");
-    WARN("skipped: tmux is missing");
-    return;
-  }
+  if (tmux_is_missing()) return;
   tmux_pane pane{t};
   REQUIRE(pane.started());
   const std::string tool{tool_path};
   const std::string second = "canary-71c0ffee0d15ea5e";
-  pane.type("echo READY-$((40+2))");
-  pane.wait_for("READY-42");
+  pane.wait_until_ready();
 
   pane.type(tool + " key save tty-key");
   pane.wait_for("Secret for 'tty-key' (not shown):");
@@ -127,6 +160,38 @@ TEST_CASE("on a terminal the secret is asked twice without echo, overwriting is 
     CHECK(count(shown, "Secret for 'tty-key'") == 2);
     CHECK(t.run({"key", "load", "tty-key"}).out == second + "\n");
   }
+}
+
+TEST_CASE("any signal that ends the tool at the prompt leaves echo on", "[cli][tmux]") {
+  const tool_home t;
+  if (tmux_is_missing()) return;
+  tmux_pane pane{t};
+  REQUIRE(pane.started());
+  pane.wait_until_ready();
+  const pid_t shell = pane.pid();
+
+  const auto [signal_number, name] = GENERATE(table<int, std::string>({{SIGUSR1, "usr1"},
+                                                                       {SIGUSR2, "usr2"},
+                                                                       {SIGALRM, "alrm"},
+                                                                       {SIGXCPU, "xcpu"},
+                                                                       {SIGPIPE, "pipe"},
+                                                                       {SIGTERM, "term"}}));
+  CAPTURE(name);
+  // Under sh -c, which ends normally: bash puts the terminal back itself after a job a signal
+  // killed, and would hide what the tool left.
+  pane.type("sh -c '" + std::string{tool_path} + " key save at-" + name + "; echo \"RC=$?\"'");
+  pane.wait_for("Secret for 'at-" + name + "' (not shown):");
+  const auto wrappers = children_of(shell);
+  REQUIRE(wrappers.size() == 1);
+  const auto tools = children_of(wrappers.front());
+  REQUIRE(tools.size() == 1);
+  REQUIRE(::kill(tools.front(), signal_number) == 0);
+  // The marker is spelled apart on the command line ('STA''TE:'), so only the output matches it.
+  pane.type("stty -a | grep -o -- '-\\?echo ' | head -n 1 | sed 's/^/STA''TE:/'");
+  const auto shown = pane.wait_for("STATE:");
+  CHECK(shown.find("RC=" + std::to_string(128 + signal_number)) != std::string::npos);
+  CHECK(shown.find("STATE:echo") != std::string::npos);
+  CHECK(shown.find("STATE:-echo") == std::string::npos);
 }
 
 }  // namespace securestore::test

@@ -141,6 +141,16 @@ TEST_CASE("reads refuse a symlink and a file other users can read or write", "[f
     std::filesystem::remove(entry);
     std::filesystem::create_directory(entry);
     CHECK(store.get("api").error().code() == errc::corrupt);
+    CHECK(store.get("api").error().message().find("a directory, not a regular file") != std::string::npos);
+  }
+  SECTION("a FIFO where the entry should be, named as one") {
+    std::filesystem::remove(entry);
+    REQUIRE(::mkfifo(entry.c_str(), 0600) == 0);
+    auto got = store.get("api");
+    REQUIRE_FALSE(got);
+    CHECK(got.error().code() == errc::corrupt);
+    CHECK(got.error().message().find("a FIFO, not a regular file") != std::string::npos);
+    CHECK(got.error().message().find("Is a directory") == std::string::npos);
   }
 }
 

@@ -134,6 +134,15 @@ TEST_CASE("resolve_api_key reports mistakes and unreadable sources", "[stores][r
     rig.fs.fail_next(fs_op::read, EIO);
     CHECK_FALSE(resolve_api_key(in, keys, rig.fs));
   }
+  SECTION("a FIFO at the keyfile's path is named as one") {
+    REQUIRE(::mkfifo((rig.dir / "fifo").c_str(), 0600) == 0);
+    in.keyfile = rig.dir / "fifo";
+    auto got = resolve_api_key(in, keys, rig.fs);
+    REQUIRE_FALSE(got);
+    CHECK(got.error() == errc::corrupt);
+    CHECK(got.error().message().find("a FIFO") != std::string::npos);
+    CHECK(got.error().message().find("Is a directory") == std::string::npos);
+  }
   SECTION("nothing given is not_found naming the variables") {
     in.env_vars = {"SECURESTORE_TEST_UNSET_VAR"};
     auto got = resolve_api_key(in, keys, rig.fs);

@@ -91,6 +91,26 @@ TEST_CASE("a broken stored record is corrupt, naming the server and never a toke
   CHECK(got.error().message().find(access_canary) == std::string::npos);
 }
 
+TEST_CASE("a record whose integer field is out of range is corrupt, never wrapped into range", "[stores][tokens]") {
+  test::memory_rig rig;
+  auto raw = rig.make();
+  const auto [version, expires_at, updated_at] =
+      GENERATE(table<std::string, std::string, std::string>({{"4294967297", "1", "1"},  // 2^32 + 1: int says 1
+                                                             {"-4294967295", "1", "1"},
+                                                             {"18446744073709551615", "1", "1"},
+                                                             {"1", "9223372036854775807", "1"},
+                                                             {"1", "1", "-9223372036854775807"}}));
+  CAPTURE(version, expires_at, updated_at);
+  REQUIRE(raw.set("srv", R"({"version":)" + version +
+                             R"(,"server_name":"srv","token":{"access_token":)"
+                             R"("canary-access-7d1c0a","token_type":"Bearer","expires_at":)" +
+                             expires_at + R"(},"updated_at":)" + updated_at + "}"));
+  tokens store{std::move(raw)};
+  auto got = store.get("srv");
+  REQUIRE_FALSE(got);
+  CHECK(got.error() == errc::corrupt);
+}
+
 TEST_CASE("server names of any characters are kept apart and listed exactly", "[stores][tokens]") {
   test::memory_rig rig;
   tokens store{rig.make()};

@@ -28,6 +28,7 @@
 #include <securestore/keyring/any.hpp>
 #include <securestore/secret.hpp>
 
+#include "display.hpp"
 #include "terminal.hpp"
 #include "token_view.hpp"
 #include "tool_support.hpp"
@@ -115,27 +116,28 @@ result<opened> open_store(const global_options& g, const std::string& backend_na
 
 std::string describe(location where, opened& s) {
   if (where == location::keyring) return detail::concat("keyring (", display_name(s.backend), ")");
-  return detail::concat("file (", home_relative(s.store.fallback_dir()), ")");
+  return detail::concat("file (", printable(home_relative(s.store.fallback_dir())), ")");
 }
 
 void warn(const global_options& g, std::string_view text) {
   if (g.quiet) return;
-  std::cerr << "securestore: warning: " << text << '\n';
+  std::cerr << "securestore: warning: " << printable(text) << '\n';
 }
 
 void say(const global_options& g, std::string_view text) {
   if (g.quiet || g.json) return;
-  std::cout << text << '\n';
+  std::cout << printable(text) << '\n';
 }
 
 // Reports a failure: one line saying what failed, then what to do. With --json, also one JSON
-// document on stdout. Returns the exit status for it.
+// document on stdout. Returns the exit status for it. The library's message names the key too,
+// so all of the text is printable().
 exit_code fail(const global_options& g, std::string_view action, std::string_view key, std::string_view backend,
                const error& e) {
   std::string subject = std::string{action};
   if (!key.empty()) subject += detail::concat(" '", key, "'");
-  std::cerr << "securestore: cannot " << subject << " (backend " << display_name(backend) << "): " << e.what()
-            << "\n  what to do: " << e.remediation() << '\n';
+  std::cerr << "securestore: cannot " << printable(subject) << " (backend " << display_name(backend)
+            << "): " << printable(e.what()) << "\n  what to do: " << printable(e.remediation()) << '\n';
   if (g.json) {
     std::cout << dump(json{{"error",
                             {{"code", errc_name(e.code())},
@@ -151,7 +153,7 @@ exit_code fail(const global_options& g, std::string_view action, std::string_vie
 
 // A refusal that is not an errc: a confirmation declined or impossible.
 exit_code refuse(const global_options& g, std::string_view text) {
-  std::cerr << "securestore: " << text << '\n';
+  std::cerr << "securestore: " << printable(text) << '\n';
   if (g.json) std::cout << dump(json{{"error", {{"code", "refused"}, {"exit_status", 1}, {"message", text}}}}) << '\n';
   return exit_code::failure;
 }
@@ -161,7 +163,7 @@ exit_code refuse(const global_options& g, std::string_view text) {
 bool agreed(const global_options& g, std::string_view question) {
   if (g.yes) return true;
   if (!is_terminal(STDIN_FILENO)) return false;
-  return confirm(question);
+  return confirm(printable(question));
 }
 
 // The value of `s` as a JSON string, escaped into zeroizing memory and written straight out.
@@ -219,7 +221,7 @@ exit_code key_save(const global_options& g, save_options& o) {
   } else if (!is_terminal(STDIN_FILENO)) {
     value = read_secret_from_stdin(max_secret_bytes);
   } else {
-    value = prompt_secret_twice(detail::concat("Secret for '", o.name, "' (not shown): "), max_secret_bytes);
+    value = prompt_secret_twice(detail::concat("Secret for '", printable(o.name), "' (not shown): "), max_secret_bytes);
   }
   if (!value) return fail(g, "read the secret for", o.name, backend, value.error());
 
@@ -298,10 +300,10 @@ exit_code key_show(const global_options& g, const std::string& name) {
     std::cout << dump(doc) << '\n';
     return exit_code::ok;
   }
-  std::cout << "name:     " << name << "\nvalue:    " << masked << "\nlength:   " << bytes << " bytes\n";
+  std::cout << "name:     " << printable(name) << "\nvalue:    " << masked << "\nlength:   " << bytes << " bytes\n";
   if (token) {
-    std::cout << "kind:     OAuth token (" << token->token_type << (token->refreshable ? ", refreshable" : "")
-              << ")\nexpires:  " << describe_expiry(*token, now) << '\n';
+    std::cout << "kind:     OAuth token (" << printable(token->token_type)
+              << (token->refreshable ? ", refreshable" : "") << ")\nexpires:  " << describe_expiry(*token, now) << '\n';
   }
   std::cout << "location: " << describe(where.value(), s.value()) << '\n';
   return exit_code::ok;
@@ -329,7 +331,7 @@ exit_code key_list(const global_options& g) {
     std::cout << dump(out) << '\n';
   } else {
     for (const auto& name : names) {
-      std::cout << name << '\t'
+      std::cout << printable(name) << '\t'
                 << (in_files.contains(name) ? "file"
                                             : detail::concat("keyring (", display_name(s.value().backend), ")"))
                 << '\n';
@@ -407,6 +409,14 @@ std::string octal(unsigned mode) {
   char text[8];
   std::snprintf(text, sizeof text, "%04o", mode);
   return text;
+}
+
+// Every descriptor above stderr closes when exec replaces the process: Botan's /dev/urandom (opened
+// without O_CLOEXEC), a bus connection, and any the caller passed, which the tool cannot tell from
+// its own. Marked close-on-exec rather than closed, so that a failed exec still has them and GIO's
+// thread never polls a closed one; closefrom where the kernel has no CLOSE_RANGE_CLOEXEC (< 5.11).
+void close_descriptors_on_exec() noexcept {
+  if (::close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) != 0) ::closefrom(3);
 }
 
 bool valid_variable_name(std::string_view name) {
@@ -493,18 +503,18 @@ exit_code status(const global_options& g) {
               << '\n';
     return exit_code::ok;
   }
-  std::cout << "service:  " << g.service << "\nbackends:\n";
+  std::cout << "service:  " << printable(g.service) << "\nbackends:\n";
   for (const auto& b : backends) {
     const auto name = b["name"].get<std::string>();
     std::cout << "  " << name << std::string(16 - std::min<std::size_t>(name.size(), 15), ' ')
               << b["state"].get<std::string>();
     if (b["default"].get<bool>()) std::cout << "  [default]";
     if (b["chosen"].get<bool>()) std::cout << "  [chosen]";
-    if (!b["reason"].get<std::string>().empty()) std::cout << "\n      " << b["reason"].get<std::string>();
+    if (!b["reason"].get<std::string>().empty()) std::cout << "\n      " << printable(b["reason"].get<std::string>());
     std::cout << '\n';
   }
-  std::cout << "chosen:   " << backend_name(chosen) << " (" << why << ")\n";
-  std::cout << "fallback: " << home_relative(dir);
+  std::cout << "chosen:   " << backend_name(chosen) << " (" << printable(why) << ")\n";
+  std::cout << "fallback: " << printable(home_relative(dir));
   if (dir_facts.exists) {
     std::cout << " (mode " << octal(dir_facts.mode) << (dir_facts.ours ? ", yours)" : ", NOT yours)");
   } else {
@@ -512,10 +522,10 @@ exit_code status(const global_options& g) {
   }
   std::cout << "\nsealed:   "
             << (sealed_by == "passphrase"    ? "by a passphrase (.passphrase record)"
-                : sealed_by == "root_secret" ? "by the root secret " + home_relative(root_path)
+                : sealed_by == "root_secret" ? "by the root secret " + printable(home_relative(root_path))
                                              : std::string{"nothing sealed yet (a root secret is made on first use)"})
             << '\n';
-  for (const auto& w : warnings) std::cout << "warning:  " << w << '\n';
+  for (const auto& w : warnings) std::cout << "warning:  " << printable(w) << '\n';
   return exit_code::ok;
 }
 
@@ -529,7 +539,7 @@ exit_code exec_command(const global_options& g, const exec_options& o) {
     const auto eq = spec.find('=');
     if (eq == std::string::npos || eq + 1 == spec.size() ||
         !valid_variable_name(std::string_view{spec}.substr(0, eq))) {
-      std::cerr << "securestore exec: --env '" << spec << "' is not VAR=NAME (VAR: letters, digits, _)\n"
+      std::cerr << "securestore exec: --env '" << printable(spec) << "' is not VAR=NAME (VAR: letters, digits, _)\n"
                 << "Usage: securestore exec [--env VAR=NAME]... -- CMD [ARGS]...\n";
       return exit_code::usage;
     }
@@ -561,9 +571,10 @@ exit_code exec_command(const global_options& g, const exec_options& o) {
   argv.push_back(nullptr);
   std::cout.flush();
   std::cerr.flush();
+  close_descriptors_on_exec();
   ::execvp(argv[0], argv.data());  // never a shell: the arguments are passed as they are
   const int why = errno;
-  std::cerr << "securestore exec: cannot run '" << o.command.front() << "': " << std::strerror(why)
+  std::cerr << "securestore exec: cannot run '" << printable(o.command.front()) << "': " << std::strerror(why)
             << (why == ENOENT ? "; check the name and PATH\n" : "; check its permissions\n");
   return why == ENOENT ? exit_code::command_not_found : exit_code::cannot_execute;
 }

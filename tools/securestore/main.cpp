@@ -23,6 +23,7 @@
 #include "command_line.hpp"
 #include "commands.hpp"
 #include "completion.hpp"
+#include "display.hpp"
 #include "exit_codes.hpp"
 #include "secret_service_helper.hpp"
 #include "terminal.hpp"
@@ -39,7 +40,7 @@ int usage_error(const CLI::App& app, const CLI::Formatter& formatter, const std:
     at = subs.front();
     path += " " + at->get_name();
   }
-  std::cerr << path << ": " << what << '\n'
+  std::cerr << path << ": " << securestore::tool::printable(what) << '\n'
             << formatter.make_usage(at, path) << "Run '" << path << " --help' for more.\n";
   return static_cast<int>(exit_code::usage);
 }
@@ -51,6 +52,44 @@ void scrub_argv(int argc, char** argv, const std::string& value) {
   for (int i = 1; i < argc; ++i) {
     if (value == argv[i]) ::explicit_bzero(argv[i], value.size());
   }
+}
+
+// Where the parse finds `key save`'s VALUE in `args` (argv): the argument equal to `value` that,
+// emptied, leaves VALUE empty. NAME or an option's argument may hold the same text.
+std::optional<std::size_t> position_of_value(const std::vector<std::string>& args, const std::string& value,
+                                             const std::vector<std::string>& backends) {
+  for (std::size_t i = 1; i < args.size(); ++i) {
+    if (args[i] != value) continue;
+    std::vector<std::string> trial_args(args.begin() + 1, args.end());
+    trial_args[i - 1].clear();
+    auto trial = securestore::tool::make_command_line(backends);
+    try {
+      securestore::tool::parse_command_line(*trial, std::move(trial_args));
+    } catch (const CLI::ParseError&) {
+      continue;
+    }
+    if (trial->key_save->count("VALUE") > 0 && trial->save_value.empty()) return i;
+  }
+  return std::nullopt;
+}
+
+// Hands `key save NAME VALUE` to the helper with VALUE on a pipe and an empty argument in its
+// place: on the helper's command line (/proc/PID/cmdline, readable by every user) the secret
+// would stay until the helper had loaded GIO and parsed it, and this one is scrubbed first.
+int hand_over_value(int argc, char** argv, const std::vector<std::string>& backends, const std::string& value) {
+  std::vector<std::string> args(argv, argv + argc);
+  const auto at = position_of_value(args, value, backends);
+  scrub_argv(argc, argv, value);
+  if (!at) {
+    std::cerr << "securestore: cannot take the secret off the command line for the Secret Service part of "
+                 "securestore; pipe it on stdin instead\n";
+    return static_cast<int>(exit_code::failure);
+  }
+  args[*at].clear();
+  std::vector<char*> helper_argv;
+  for (auto& arg : args) helper_argv.push_back(arg.data());
+  helper_argv.push_back(nullptr);
+  return securestore::tool::run_secret_service_helper(helper_argv.data(), value);
 }
 
 // Botan 2 builds its pool of locked memory at the first secure_vector: 512 KiB
@@ -93,9 +132,16 @@ int run(int argc, char** argv) {
   securestore::tool::disable_core_dumps();
   // A helper that another install's `securestore` ran may not read its command line as meant.
   if (const auto other = securestore::tool::handed_over_by_another_install()) {
-    std::cerr << "securestore: securestore " << *other << " ran securestore-secret-service " << SECURESTORE_VERSION
+    std::cerr << "securestore: securestore " << securestore::tool::printable(*other)
+              << " ran securestore-secret-service " << SECURESTORE_VERSION
               << ", which comes from another install; reinstall securestore, or choose --backend file, keyutils or "
                  "pass.\n";
+    return static_cast<int>(securestore::tool::exit_code::unavailable);
+  }
+  // In the helper, `key save`'s VALUE when `securestore` handed it over on a pipe.
+  auto handed_value = securestore::tool::take_handed_over_value();
+  if (!handed_value) {
+    std::cerr << "securestore: " << handed_value.error().what() << "; " << handed_value.error().remediation() << '\n';
     return static_cast<int>(securestore::tool::exit_code::unavailable);
   }
 
@@ -124,7 +170,12 @@ int run(int argc, char** argv) {
     if (has_secret_service_helper()) (void)exec_secret_service_helper(argv);
     return usage_error(app, *formatter, e.what());
   }
-  if (securestore::tool::needs_secret_service_helper(*cli)) return run_secret_service_helper(argv);
+  if (securestore::tool::needs_secret_service_helper(*cli)) {
+    if (cli->key_save->parsed() && !cli->save_value.empty()) {
+      return hand_over_value(argc, argv, backends, cli->save_value);
+    }
+    return run_secret_service_helper(argv);
+  }
 
   // Before any secure_vector exists and while the process has one thread.
   size_the_locked_memory_pool();
@@ -132,6 +183,7 @@ int run(int argc, char** argv) {
   if (cli->key_save->parsed()) {
     auto& save = cli->save;
     if (cli->key_save->count("VALUE") > 0) {
+      if (handed_value.value()) cli->save_value = std::move(*handed_value.value());  // VALUE's place is empty
       scrub_argv(argc, argv, cli->save_value);
       if (!save.value_from_argv) {
         return usage_error(app, *formatter,

@@ -21,6 +21,7 @@
 #include <securestore/keyring/secret_service/import.hpp>
 #endif
 
+#include "display.hpp"
 #include "tool_support.hpp"
 
 namespace securestore::tool {
@@ -68,7 +69,7 @@ exit_code print_report(const global_options& g, const migration_report& report) 
   if (g.json) {
     std::cout << dump(report.to_json()) << '\n';
   } else if (!g.quiet) {
-    std::cout << report.to_text();
+    std::cout << printable(report).to_text();
   }
   return report.complete() ? exit_code::ok : exit_code::failure;
 }
@@ -251,7 +252,7 @@ wired_command add_export(CLI::App& app) {
             auto summary = export_to_file(s.value().store, o->path,
                                           {.replace_existing = g.yes, .allow_partial = o->allow_partial});
             if (!summary) return fail(g, "export to", o->path, s.value().backend, summary.error());
-            std::cerr << "securestore: warning: " << summary.value().warning << '\n';
+            std::cerr << "securestore: warning: " << printable(summary.value().warning) << '\n';
             if (g.json) {
               std::cout << dump(json{{"path", summary.value().path.native()},
                                      {"count", summary.value().count},

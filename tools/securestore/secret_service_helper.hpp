@@ -9,6 +9,9 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
+
+#include <securestore/error.hpp>
 
 namespace securestore::tool {
 
@@ -37,13 +40,25 @@ struct command_line;
 /// The version of the `securestore` that handed this run over, when it is not this binary's own:
 /// the two programs come from different installs (a partial upgrade), and this one may not read
 /// the command line as the other meant it. nullopt when they match, when nothing handed over, and
-/// always in `securestore` itself (it is the one that hands over). The
-/// hand-over is a variable in the helper's environment, removed here so no command `exec` runs
-/// ever sees it: call this first, before anything else reads the environment.
+/// always in a binary that is not the helper (`securestore` is the one that hands over). The
+/// hand-over is a variable in the helper's environment, removed here in both programs (in
+/// `securestore` it can only be the caller's own) so no command `exec` runs ever sees it: call
+/// this first, before anything else reads the environment.
 [[nodiscard]] std::optional<std::string> handed_over_by_another_install();
+
+/// In the helper: the VALUE of `key save NAME VALUE` that `securestore` took off the command line
+/// and handed over on a pipe (run_secret_service_helper(argv, value)); nullopt when it handed none
+/// over, and always outside the helper. The variable naming the pipe is removed everywhere, as
+/// by handed_over_by_another_install(). errc::unavailable when the variable names no pipe.
+[[nodiscard]] result<std::optional<std::string>> take_handed_over_value();
 
 /// exec_secret_service_helper, and when it fails, says so on stderr with what to do instead:
 /// the exit status to end with (unavailable).
 [[nodiscard]] int run_secret_service_helper(char** argv);
+
+/// run_secret_service_helper for `key save NAME VALUE` with `argv` holding something else in
+/// VALUE's place: `value` goes to the helper on a pipe (take_handed_over_value), so the secret is
+/// on the helper's command line not even for the moment before it scrubs its own.
+[[nodiscard]] int run_secret_service_helper(char** argv, std::string_view value);
 
 }  // namespace securestore::tool

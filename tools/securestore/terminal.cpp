@@ -1,5 +1,5 @@
-// tools/securestore/terminal.cpp: termios no-echo prompts with signal-safe restoration, and
-// secret reads into zeroizing memory.
+// tools/securestore/terminal.cpp: termios no-echo prompts, with echo restored on every signal that
+// ends the process, and secret reads into zeroizing memory.
 #include "terminal.hpp"
 
 #include <errno.h>
@@ -9,7 +9,10 @@
 #include <unistd.h>
 
 #include <cctype>
+#include <iterator>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <botan/secmem.h>
 
@@ -22,7 +25,20 @@ namespace {
 struct termios saved_termios {};
 volatile sig_atomic_t restore_fd = -1;
 
-constexpr int restored_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+// Every signal whose default action ends the process (signal(7): "Term" and "Core"), so that none
+// of them leaves the terminal without echo: kill -USR1, a timer's SIGALRM, SIGPIPE from a closed
+// stderr, a CPU limit's SIGXCPU as much as Ctrl-C. SIGKILL cannot be caught.
+constexpr int terminating_signals[] = {SIGHUP,    SIGINT,  SIGQUIT, SIGILL,  SIGTRAP, SIGABRT,  SIGBUS,  SIGFPE,
+                                       SIGUSR1,   SIGSEGV, SIGUSR2, SIGPIPE, SIGALRM, SIGTERM,  SIGXCPU, SIGXFSZ,
+                                       SIGVTALRM, SIGPROF, SIGIO,   SIGPWR,  SIGSYS,  SIGSTKFLT};
+
+// The terminating signals, the real-time ones included (their default action ends the process
+// too; SIGRTMIN is only known at run time).
+std::vector<int> signals_to_restore() {
+  std::vector<int> out(std::begin(terminating_signals), std::end(terminating_signals));
+  for (int s = SIGRTMIN; s <= SIGRTMAX; ++s) out.push_back(s);
+  return out;
+}
 
 extern "C" void restore_terminal_and_reraise(int signal_number) {
   if (restore_fd >= 0) (void)::tcsetattr(restore_fd, TCSANOW, &saved_termios);
@@ -35,11 +51,17 @@ class echo_off {
  public:
   explicit echo_off(int fd) : fd_{fd} {
     if (::tcgetattr(fd_, &saved_termios) != 0) return;
+    const auto signals = signals_to_restore();
     struct sigaction action {};
     action.sa_handler = restore_terminal_and_reraise;
     ::sigemptyset(&action.sa_mask);
-    for (std::size_t i = 0; i < std::size(restored_signals); ++i) {
-      ::sigaction(restored_signals[i], &action, &previous_[i]);
+    for (const int s : signals) ::sigaddset(&action.sa_mask, s);  // one handler at a time
+    for (const int s : signals) {
+      struct sigaction previous {};
+      if (::sigaction(s, nullptr, &previous) != 0) continue;
+      // A signal the caller ignores (nohup's SIGHUP, a SIGPIPE ignored) does not end the process.
+      if (previous.sa_handler == SIG_IGN) continue;
+      if (::sigaction(s, &action, nullptr) == 0) previous_.emplace_back(s, previous);
     }
     restore_fd = fd_;
     struct termios quiet = saved_termios;
@@ -50,8 +72,7 @@ class echo_off {
   ~echo_off() {
     if (restore_fd >= 0) (void)::tcsetattr(fd_, TCSANOW, &saved_termios);
     restore_fd = -1;
-    for (std::size_t i = 0; i < std::size(restored_signals); ++i)
-      ::sigaction(restored_signals[i], &previous_[i], nullptr);
+    for (const auto& [s, previous] : previous_) ::sigaction(s, &previous, nullptr);
   }
   echo_off(const echo_off&) = delete;
   echo_off& operator=(const echo_off&) = delete;
@@ -60,7 +81,7 @@ class echo_off {
  private:
   int fd_;
   bool active_ = false;
-  struct sigaction previous_[std::size(restored_signals)]{};
+  std::vector<std::pair<int, struct sigaction>> previous_;
 };
 
 // One line from `fd`, without its "\n" or "\r\n"; nullopt-like error at EOF before any byte.

@@ -18,8 +18,10 @@ namespace securestore::tool {
 [[nodiscard]] result<secret> read_secret_from_stdin(std::size_t limit);
 
 /// Asks for a secret on the terminal on stdin with echo off, twice, and compares the two.
-/// The prompt goes to stderr. Echo comes back when this returns, throws, or the process is
-/// interrupted (SIGINT, SIGTERM, SIGHUP, SIGQUIT: restored, then the signal is raised again).
+/// The prompt goes to stderr. Echo comes back when this returns, throws, or a signal ends the
+/// process (every signal whose default action is to end it, SIGUSR1, SIGALRM and SIGPIPE as much
+/// as SIGINT: echo is restored, then the signal is raised again); a signal the caller ignores stays
+/// ignored.
 /// errc::invalid_argument when the two differ or nothing was typed.
 [[nodiscard]] result<secret> prompt_secret_twice(std::string_view prompt, std::size_t limit);
 

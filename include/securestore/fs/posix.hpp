@@ -242,7 +242,7 @@ class basic_posix_fs {
     if (int e = faults_.take(fs_op::stat); e != 0 || ::fstat(fd.get(), &st) != 0) {
       return detail::fs_error(e != 0 ? e : errno, "stat", dir.file(name));
     }
-    if (!S_ISREG(st.st_mode)) return detail::fs_error(EISDIR, "reading", dir.file(name));
+    if (!S_ISREG(st.st_mode)) return detail::not_a_regular_file(st.st_mode, "reading", dir.file(name));
     if (auto owned = check_private(st, dir.file(name)); !owned) return owned.error();
     if (static_cast<std::size_t>(st.st_size) > detail::max_file_bytes) {
       return error{errc::corrupt,
@@ -311,7 +311,7 @@ class basic_posix_fs {
     if (fd.get() < 0) return detail::fs_error(errno, "opening the lock file", dir.file(name));
     struct stat st {};
     if (::fstat(fd.get(), &st) != 0) return detail::fs_error(errno, "stat of the lock file", dir.file(name));
-    if (!S_ISREG(st.st_mode)) return detail::fs_error(EISDIR, "using the lock file", dir.file(name));
+    if (!S_ISREG(st.st_mode)) return detail::not_a_regular_file(st.st_mode, "using the lock file", dir.file(name));
     if (auto owned = check_private(st, dir.file(name)); !owned) return owned.error();
     const auto deadline = std::chrono::steady_clock::now() + detail::lock_wait;
     auto pause = std::chrono::microseconds{50};

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 
@@ -53,17 +54,26 @@ inline constexpr int token_record_version = 1;
 inline constexpr std::int64_t max_epoch_ms =
     std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::duration::max()).count() - 1;
 
-/// The time a record's field holds: an integer of milliseconds within ±max_epoch_ms, else nullopt.
-[[nodiscard]] inline std::optional<std::chrono::system_clock::time_point> epoch_field(const nlohmann::json& field) {
+/// The integer a record's field holds when `Int` can hold it, else nullopt (not an integer, or
+/// out of range). Never get<Int>() alone: it wraps, and "version": 4294967297 would read as 1.
+template <class Int>
+[[nodiscard]] std::optional<Int> integer_field(const nlohmann::json& field) {
   if (field.is_number_unsigned()) {
-    const auto ms = field.get<std::uint64_t>();
-    if (ms > static_cast<std::uint64_t>(max_epoch_ms)) return std::nullopt;
-    return from_epoch_ms(static_cast<std::int64_t>(ms));
+    const auto value = field.get<std::uint64_t>();
+    if (!std::in_range<Int>(value)) return std::nullopt;
+    return static_cast<Int>(value);
   }
   if (!field.is_number_integer()) return std::nullopt;
-  const auto ms = field.get<std::int64_t>();
-  if (ms > max_epoch_ms || ms < -max_epoch_ms) return std::nullopt;
-  return from_epoch_ms(ms);
+  const auto value = field.get<std::int64_t>();
+  if (!std::in_range<Int>(value)) return std::nullopt;
+  return static_cast<Int>(value);
+}
+
+/// The time a record's field holds: an integer of milliseconds within ±max_epoch_ms, else nullopt.
+[[nodiscard]] inline std::optional<std::chrono::system_clock::time_point> epoch_field(const nlohmann::json& field) {
+  const auto ms = integer_field<std::int64_t>(field);
+  if (!ms || *ms > max_epoch_ms || *ms < -max_epoch_ms) return std::nullopt;
+  return from_epoch_ms(*ms);
 }
 
 [[nodiscard]] inline bool is_blank(std::string_view s) noexcept { return trim(s).empty(); }
@@ -125,7 +135,7 @@ inline void scrub_tokens(nlohmann::json& j) noexcept {
   } guard{j};
   if (j.is_discarded()) return broken("not JSON");
   if (!j.is_object()) return broken("not a JSON object");
-  if (!j.contains("version") || !j["version"].is_number_integer() || j["version"].get<int>() != token_record_version) {
+  if (!j.contains("version") || integer_field<int>(j["version"]) != token_record_version) {
     return broken("unknown version");
   }
   auto text = [](const nlohmann::json& o, const char* field) -> std::optional<std::string> {

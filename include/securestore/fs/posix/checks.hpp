@@ -1,5 +1,5 @@
 // fs/posix/checks.hpp: the rules fs/posix.hpp applies to directories on a store's path (who
-// may own them, who may write them), its limits, and its fault hook.
+// may own them, who may write them) and to the files it reads, its limits, and its fault hook.
 #pragma once
 
 #include <sys/stat.h>
@@ -12,6 +12,7 @@
 
 #include <securestore/concepts.hpp>
 #include <securestore/detail/concat.hpp>
+#include <securestore/detail/errno.hpp>
 #include <securestore/error.hpp>
 
 namespace securestore::detail {
@@ -37,6 +38,26 @@ inline constexpr std::string_view temp_marker = ".tmp.";
   if (st.st_uid != 0 && st.st_uid != user) return false;
   if ((st.st_mode & (S_IWGRP | S_IWOTH)) == 0) return true;
   return (st.st_mode & S_ISVTX) != 0 && st.st_uid == 0;
+}
+
+/// What kind of file `mode` (st_mode) is, for a message: "a FIFO", "a directory", ...
+[[nodiscard]] constexpr std::string_view file_type_name(mode_t mode) noexcept {
+  if (S_ISREG(mode)) return "a regular file";
+  if (S_ISDIR(mode)) return "a directory";
+  if (S_ISFIFO(mode)) return "a FIFO";
+  if (S_ISSOCK(mode)) return "a socket";
+  if (S_ISCHR(mode)) return "a character device";
+  if (S_ISBLK(mode)) return "a block device";
+  if (S_ISLNK(mode)) return "a symbolic link";
+  return "a file of an unknown type";
+}
+
+/// The error for something other than a regular file where one is read (an entry, a keyfile):
+/// corrupt, naming what stands there ("file P: reading failed (a FIFO, not a regular file)").
+[[nodiscard]] inline error not_a_regular_file(mode_t mode, std::string_view what, std::string_view path) {
+  return error{errc::corrupt,
+               concat("file ", path, ": ", what, " failed (", file_type_name(mode), ", not a regular file)"),
+               fs_remediation(EISDIR)};
 }
 
 [[nodiscard]] inline error untrusted_directory(const std::string& dir, const struct stat& st) {
