@@ -9,5 +9,37 @@ write_basic_package_version_file(${PROJECT_BINARY_DIR}/securestoreConfigVersion.
   COMPATIBILITY SameMinorVersion ARCH_INDEPENDENT)
 install(FILES ${PROJECT_BINARY_DIR}/securestoreConfig.cmake ${PROJECT_BINARY_DIR}/securestoreConfigVersion.cmake
   DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/securestore)
+# pkg-config: the core (securestore.pc), one file per backend that adds its library and the
+# define that offers it (securestore-secret-service.pc ...), and securestore-platform.pc, which is
+# what secure_store needs to use this platform's keyring: the CMake target or the .pc a program
+# is built with, not the header it includes, decides which keyring secure_store uses.
 configure_file(cmake/securestore.pc.in ${PROJECT_BINARY_DIR}/securestore.pc @ONLY)
-install(FILES ${PROJECT_BINARY_DIR}/securestore.pc DESTINATION ${CMAKE_INSTALL_DATADIR}/pkgconfig)
+set(securestore_pc_files ${PROJECT_BINARY_DIR}/securestore.pc)
+set(platform_requires securestore)
+foreach(backend IN ITEMS secret_service keyutils pass)
+  if(NOT TARGET securestore_${backend})
+    continue()
+  endif()
+  string(REPLACE "_" "-" pc_name "securestore-${backend}")
+  string(TOUPPER ${backend} upper)
+  set(pc_requires securestore)
+  set(pc_libs "")
+  if(backend STREQUAL "secret_service")
+    set(pc_requires "securestore gio-2.0")
+    list(APPEND platform_requires ${pc_name})
+  elseif(backend STREQUAL "keyutils")
+    set(pc_libs "-lkeyutils")
+  endif()
+  file(WRITE ${PROJECT_BINARY_DIR}/${pc_name}.pc
+       "prefix=${CMAKE_INSTALL_PREFIX}\n\nName: ${pc_name}\nDescription: securestore's ${backend} keyring backend\n"
+       "Version: ${PROJECT_VERSION}\nRequires: ${pc_requires}\nCflags: -DSECURESTORE_WITH_${upper}=1\n"
+       "Libs: ${pc_libs}\n")
+  list(APPEND securestore_pc_files ${PROJECT_BINARY_DIR}/${pc_name}.pc)
+endforeach()
+list(JOIN platform_requires " " platform_requires)
+file(WRITE ${PROJECT_BINARY_DIR}/securestore-platform.pc
+     "prefix=${CMAKE_INSTALL_PREFIX}\n\nName: securestore-platform\n"
+     "Description: securestore with this platform's keyring (what secure_store uses)\n"
+     "Version: ${PROJECT_VERSION}\nRequires: ${platform_requires}\nCflags:\nLibs:\n")
+list(APPEND securestore_pc_files ${PROJECT_BINARY_DIR}/securestore-platform.pc)
+install(FILES ${securestore_pc_files} DESTINATION ${CMAKE_INSTALL_DATADIR}/pkgconfig)

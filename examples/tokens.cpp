@@ -32,8 +32,12 @@ int main() {
     std::cerr << "valid_token failed: " << valid.error().message() << "\n";
     return 1;
   }
-  std::cout << "token for " << valid.value().server_name << ": "
-            << securestore::mask_for_display(valid.value().token.access_token) << " (refreshed)\n";
+  const auto& fresh = valid.value().credentials;
+  if (valid.value().unsaved) {  // usable now, but the refresh will not outlive this run
+    std::cerr << "warning: the refreshed token could not be saved: " << valid.value().unsaved->what() << "\n";
+  }
+  std::cout << "token for " << fresh.server_name << ": " << securestore::mask_for_display(fresh.token.access_token)
+            << " (refreshed)\n";
 
   auto servers = tokens.list();
   if (!servers) return 1;

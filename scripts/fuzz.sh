@@ -1,15 +1,22 @@
 #!/usr/bin/env bash
-# scripts/fuzz.sh [seconds]: builds every libFuzzer harness fuzz/CMakeLists.txt defines (the one
-# list: build-fuzz/fuzz/harnesses.txt, written at configure time) with clang, and runs each for the
-# given time (default 60 s), two at a time, on its committed corpus fuzz/corpus/<harness>/. Fails on
-# any crash, leak or hang (reproducers in build-fuzz/artifacts/<harness>/). Afterwards the inputs
-# that add coverage are merged back into fuzz/corpus/<harness>/ (-merge=1), so committing that
-# folder after a local run grows the seeds. Per harness it prints, and appends to
-# $SECURESTORE_RELIABILITY_LOG when set, executions per second, corpus files and coverage.
+# scripts/fuzz.sh [--merge] [seconds]: builds every libFuzzer harness fuzz/CMakeLists.txt defines
+# (the one list: build-fuzz/fuzz/harnesses.txt, written at configure time) with clang, and runs
+# each for the given time (default 60 s), two at a time, on its committed corpus
+# fuzz/corpus/<harness>/: every committed input is replayed first, then new ones are searched for.
+# Fails on any crash, leak or hang (reproducers in build-fuzz/artifacts/<harness>/). With --merge
+# (scripts/test.sh --record) the inputs that add coverage are merged back into
+# fuzz/corpus/<harness>/ (-merge=1), so committing that folder grows the seeds; without it no
+# tracked file changes. Per harness it prints, and appends to $SECURESTORE_RELIABILITY_LOG when
+# set, executions per second, corpus files and coverage.
 # Environment: JOBS (build jobs, default 1), FUZZ_PARALLEL (harnesses at once, default 2),
 # SECURESTORE_FUZZ_BUILD (build directory, default build-fuzz).
 set -euo pipefail
 
+merge=0
+if [[ "${1:-}" == "--merge" ]]; then
+  merge=1
+  shift
+fi
 seconds="${1:-60}"
 root="$(cd "$(dirname "$0")/.." && pwd)"
 build="${SECURESTORE_FUZZ_BUILD:-$root/build-fuzz}"
@@ -44,15 +51,20 @@ run_one() {
   local target="$1" bin="$build/fuzz/$1" corpus="$root/fuzz/corpus/$1" work="$build/corpus/$1"
   local log="$build/$target.log" dict=() status=0
   rm -rf "$work" && mkdir -p "$work" "$corpus" "$build/artifacts/$target"
-  if [[ -z "$(ls -A "$corpus")" && -d "$seeds/$target" ]]; then cp "$seeds/$target"/* "$corpus"/; fi
+  # A harness without committed seeds starts from what fuzz_make_corpus wrote (copied into the
+  # committed folder only when merging).
+  local seeded="$corpus"
+  if [[ -z "$(ls -A "$corpus")" && -d "$seeds/$target" ]]; then
+    if [[ "$merge" == 1 ]]; then cp "$seeds/$target"/* "$corpus"/; else seeded="$seeds/$target"; fi
+  fi
   if [[ -f "$root/fuzz/$target.dict" ]]; then dict=(-dict="$root/fuzz/$target.dict"); fi
   # New inputs go to the scratch corpus (the first folder); the committed one is only read here.
   if ! "$bin" "${dict[@]}" -max_len=8192 -timeout=10 -rss_limit_mb=2048 -max_total_time="$seconds" \
-      -print_final_stats=1 -artifact_prefix="$build/artifacts/$target/" "$work" "$corpus" >"$log" 2>&1; then
+      -print_final_stats=1 -artifact_prefix="$build/artifacts/$target/" "$work" "$seeded" >"$log" 2>&1; then
     status=1
   fi
   # Only inputs that reach new coverage join the committed corpus.
-  if [[ "$status" == 0 ]] && ! "$bin" -merge=1 -max_len=8192 -timeout=10 -rss_limit_mb=2048 \
+  if [[ "$status" == 0 && "$merge" == 1 ]] && ! "$bin" -merge=1 -max_len=8192 -timeout=10 -rss_limit_mb=2048 \
       "$corpus" "$work" >"$build/$target.merge.log" 2>&1; then
     status=1
   fi

@@ -11,9 +11,10 @@ packages=(
   libsecret-1-dev libkeyutils-dev keyutils         # Linux keyring backends
   gnome-keyring dbus dbus-x11 libglib2.0-bin       # a real Secret Service for tests
   pass gnupg                                       # the pass backend
-  libcli11-dev tmux                                # the command-line tool and its terminal test
+  libcli11-dev tmux ccache                               # the command-line tool and its terminal test
   python3-keyring libsecret-tools                  # peers whose Secret Service entries we import
   python3-cryptography                             # writes the reference implementation's golden files
+  g++-mingw-w64-x86-64-posix                       # the Windows syntax check of the platform-free headers
 )
 # The npm peers (@napi-rs/keyring, keytar: scripts/install-npm-peers.sh) need node and npm; keep a
 # node that is already there.

@@ -6,11 +6,13 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 work=${1:-$root/build/consumer}
 rm -rf "$work" && mkdir -p "$work"
 
-# The library alone is installed without a build (it is headers); the tool's install is checked
-# by scripts/test.sh.
-cmake -S "$root" -B "$work/lib" -DCMAKE_INSTALL_PREFIX="$work/prefix" -DSECURESTORE_BUILD_TESTS=OFF \
-  -DSECURESTORE_BUILD_EXAMPLES=OFF -DSECURESTORE_BUILD_TOOLS=OFF >/dev/null
+# The library is installed as a user first tries it: configure with the defaults, then install,
+# with nothing built (it is headers; the tool, not built, is skipped). The tool's own install is
+# checked by scripts/test.sh.
+cmake -S "$root" -B "$work/lib" -DCMAKE_INSTALL_PREFIX="$work/prefix" >/dev/null
 cmake --install "$work/lib" >/dev/null
+test -f "$work/prefix/lib/cmake/securestore/securestoreConfig.cmake"
+test -f "$work/prefix/include/securestore/securestore.hpp"
 
 cmake -S "$root/tests/consumer" -B "$work/find_package" -DCMAKE_PREFIX_PATH="$work/prefix" >/dev/null
 cmake --build "$work/find_package" -j2 >/dev/null
@@ -23,4 +25,9 @@ cmake --build "$work/subdirectory" -j2 >/dev/null
 
 # The pkg-config file points at the installed headers.
 PKG_CONFIG_PATH="$work/prefix/share/pkgconfig" pkg-config --cflags securestore | grep -q -- "-I$work/prefix/include"
+# ... and securestore-platform.pc brings the Secret Service: a program built with it alone uses
+# the keyring (issue 28.11), one built with securestore.pc alone the file.
+PKG_CONFIG_PATH="$work/prefix/share/pkgconfig" pkg-config --cflags securestore-platform |
+  grep -q -- "-DSECURESTORE_WITH_SECRET_SERVICE=1"
+PKG_CONFIG_PATH="$work/prefix/share/pkgconfig" pkg-config --libs securestore-platform | grep -q -- "-lgio-2.0"
 echo "consumer: find_package, add_subdirectory and pkg-config all work"

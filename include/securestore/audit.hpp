@@ -19,6 +19,7 @@
 #include <securestore/detail/platform.hpp>
 #include <securestore/detail/stores/text.hpp>
 #include <securestore/error.hpp>
+#include <securestore/fs/default.hpp>
 #include <securestore/store_options.hpp>
 
 namespace securestore {
@@ -81,7 +82,17 @@ class audit_file_sink {
   /// Opens (creating, 0600) the audit file at `path` for the store of `service`. Errors:
   /// denied (a symlink, another user's file), unavailable (any other open failure).
   [[nodiscard]] static result<audit_file_sink> open(const std::filesystem::path& path, std::string service) {
-    auto file = detail::platform::append_file::open(path, "audit");
+    // Its directory is opened and checked as a store's is (every ancestor trusted, walked with
+    // openat): a directory others can write could swap the file between the check and the use.
+    std::error_code ignored;
+    const auto absolute = std::filesystem::absolute(path, ignored);
+    if (absolute.empty() || !absolute.has_filename()) {
+      return error{errc::invalid_argument, detail::concat("audit: '", path.native(), "' does not name a file"),
+                   "give the audit file's path"};
+    }
+    auto dir = default_fs{}.open_directory(absolute.parent_path(), {.create = false, .make_private = false});
+    if (!dir) return dir.error();
+    auto file = detail::platform::append_file::open_in(dir.value().fd(), absolute.filename().native(), absolute, "audit");
     if (!file) return file.error();
     return audit_file_sink{std::make_shared<state>(std::move(file).value(), std::move(service))};
   }

@@ -12,7 +12,6 @@
 #include <utility>
 #include <vector>
 
-#include <securestore/cipher/aead.hpp>
 #include <securestore/concepts.hpp>
 #include <securestore/detail/concat.hpp>
 #include <securestore/detail/format/envelope.hpp>
@@ -45,6 +44,8 @@ namespace securestore {
 /// be moved; a moved-from store may only be destroyed or assigned to.
 template <keyring_policy Keyring, cipher_policy Cipher, fs_policy Fs, clock_policy Clock = std::chrono::steady_clock>
 class basic_secure_store {
+  static_assert(keyring_hooks_well_formed<Keyring>());
+
  public:
   using keyring_type = Keyring;
   using cipher_type = Cipher;
@@ -59,11 +60,13 @@ class basic_secure_store {
                                      std::move(fs), std::move(clock))} {}
 
   /// Stores `value` under `key`: in the keyring when usable and it can hold the value, else in
-  /// the encrypted file when the fallback policy allows. Errors: invalid_argument (bad key, empty
-  /// or oversized value, one the keyring cannot hold under `deny`), unavailable (no keyring under
-  /// `deny`, or a file-system failure), locked/denied (the keyring refused; never a silent
-  /// downgrade), timeout. On failure the previous value is intact.
-  [[nodiscard]] result<void> set(std::string_view key, std::string_view value) {
+  /// the encrypted file when the fallback policy allows. Returns where the value went and, when
+  /// it went to the file instead of the keyring, why (stored_at), so a program can tell its user
+  /// without a second call; `if (!store.set(...))` tests for failure as before. Errors:
+  /// invalid_argument (bad key, empty or oversized value, one the keyring cannot hold under
+  /// `deny`), unavailable (no keyring under `deny`, or a file-system failure), locked/denied (the
+  /// keyring refused; never a silent downgrade), timeout. On failure the previous value is intact.
+  [[nodiscard]] result<stored_at> set(std::string_view key, std::string_view value) {
     return observe("set", key, [&](detail::observation& seen) { return set_impl(key, value, seen); });
   }
 
@@ -137,8 +140,8 @@ class basic_secure_store {
     if (m_->config.problem) return {keyring_state::absent, backend, m_->config.problem->message()};
     if (!holds_entries()) {
       return {keyring_state::absent, backend,
-              "built without a keyring backend: link securestore::platform (or a backend target) and use "
-              "secure_store"};
+              "built without a keyring backend: build with the CMake target securestore::platform (or "
+              "pkg-config's securestore-platform) and use secure_store"};
     }
     if (m_->config.forced_file) {
       return {keyring_state::absent, backend, "SECURESTORE_BACKEND=file forces the encrypted file store"};
@@ -154,12 +157,37 @@ class basic_secure_store {
   /// Seals every file entry again under store_options.passphrase: the explicit step that moves a
   /// store from the root secret to a passphrase, or that re-creates a lost .passphrase record
   /// (whose passphrase the entries then prove). Nothing is written unless every entry opens.
+  /// Once a .passphrase record exists this is refused (invalid_argument): an entry that does not
+  /// open under the pinned passphrase may have been planted, so name the ones to re-seal.
   /// Returns how many entries were re-sealed.
   [[nodiscard]] result<std::size_t> reseal_file_entries() {
     if (m_->config.problem) return *m_->config.problem;
     auto lock = m_->files.lock_writes();
     if (!lock) return lock.error();
     return m_->files.reseal(lock.value());
+  }
+
+  /// Re-seals exactly the file entries named (each must exist and open), leaving every other one
+  /// as it is: for entries reseal_candidates() lists that you know you wrote.
+  [[nodiscard]] result<std::size_t> reseal_file_entries(const std::vector<std::string>& names) {
+    if (m_->config.problem) return *m_->config.problem;
+    auto lock = m_->files.lock_writes();
+    if (!lock) return lock.error();
+    return m_->files.reseal(lock.value(), &names);
+  }
+
+  /// The file entries that do not open under this store's passphrase (root-sealed ones, or ones
+  /// sealed with other parameters), with their modification times: what a person checks before
+  /// naming entries to reseal_file_entries(names). Reads no value.
+  [[nodiscard]] result<std::vector<reseal_candidate>> reseal_candidates() {
+    if (m_->config.problem) return *m_->config.problem;
+    return m_->files.reseal_candidates();
+  }
+
+  /// Sends a warning to store_options::log (nowhere when no sink is set), as the store's own
+  /// warnings go: for the domain stores built on this one. `note` must never hold a value.
+  void warn(std::string_view operation, errc code, std::string_view note) const {
+    m_->log.warn(operation, keyring_name(), code, note);
   }
 
   /// The directory of this store's encrypted files: fallback_dir / <escaped service name>.
@@ -179,7 +207,7 @@ class basic_secure_store {
           files{config.service, config.dir, config.root_path, options, std::move(c), std::move(f)},
           log{options} {
       if (!config.problem) config.problem = detail::check_store_config(config, options, keyring.capabilities().backend);
-      if constexpr (requires(Keyring & kr, securestore::interaction i) { kr.set_interaction(i); }) {
+      if constexpr (keyring_with_interaction<Keyring>) {
         keyring.set_interaction(config.interaction);
       }
     }
@@ -196,27 +224,32 @@ class basic_secure_store {
 
   // --- operations -------------------------------------------------------------------------------
 
-  result<void> set_impl(std::string_view key, std::string_view value, detail::observation& seen) {
-    if (auto valid = check_key(key); !valid) return valid;
-    if (auto valid = detail::check_value(value); !valid) return valid;
+  result<stored_at> set_impl(std::string_view key, std::string_view value, detail::observation& seen) {
+    if (auto valid = check_key(key); !valid) return valid.error();
+    if (auto valid = detail::check_value(value); !valid) return valid.error();
     auto lock = m_->files.lock_writes();
     if (!lock) return lock.error();
-    auto to_file = [&]() -> result<void> {
+    auto to_file = [&](std::optional<error> why) -> result<stored_at> {
       seen.backend = "file";
-      return m_->files.write(lock.value(), key, value);
+      if (auto written = m_->files.write(lock.value(), key, value); !written) return written.error();
+      return stored_at{location::file, std::move(why)};
     };
 
-    if (m_->config.forced_file || !holds_entries()) return to_file();
+    if (m_->config.forced_file || !holds_entries()) {
+      // `deny` means "never the file": no keyring, or one the override keeps out, is a refusal.
+      if (m_->options.fallback == fallback_policy::deny) return detail::deny_without_keyring(m_->config.forced_file);
+      if (!m_->config.forced_file) return to_file(std::nullopt);  // a file-only store: its place
+      return to_file(detail::override_chosen(keyring_name()));
+    }
     if (!keyring_usable()) {
       if (auto latched = m_->gate.latched()) return *latched;
-      if (m_->options.fallback == fallback_policy::deny) {
-        return detail::deny_error(keyring_name(), m_->gate.status(keyring_name()).reason);
-      }
-      return to_file();
+      const auto reason = m_->gate.status(keyring_name()).reason;
+      if (m_->options.fallback == fallback_policy::deny) return detail::deny_error(keyring_name(), reason);
+      return to_file(detail::unusable_keyring(keyring_name(), reason));
     }
     if (auto limit = detail::keyring_limit(m_->keyring.capabilities(), m_->config.service, key, value)) {
       if (m_->options.fallback == fallback_policy::deny) return *limit;
-      return to_file();
+      return to_file(std::move(limit));
     }
     m_->marker.mark(m_->files, lock.value());
     seen.backend = keyring_name();
@@ -227,15 +260,15 @@ class basic_secure_store {
       const bool to_file_allowed = code == errc::unavailable || code == errc::timeout || code == errc::invalid_argument;
       if (!to_file_allowed || m_->options.fallback == fallback_policy::deny)
         return detail::with_store_remedy(stored.error());
-      return to_file();
+      return to_file(stored.error());
     }
     // The keyring now holds the newest value: an older file must not outlive it. If it cannot
     // be removed, it must at least not hold an older value (a later read would promote that).
     // Every file change happens under the lock we hold, so a directory stamp that proves no file
     // (and no crash leftover) stays true: then there is nothing to remove or sweep.
-    if (m_->files.prove_no_file(key)) return success();
+    if (m_->files.prove_no_file(key)) return stored_at{location::keyring, std::nullopt};
     auto removed = m_->files.remove(lock.value(), key);
-    if (removed || m_->files.write(lock.value(), key, value)) return success();
+    if (removed || m_->files.write(lock.value(), key, value)) return stored_at{location::keyring, std::nullopt};
     return error{removed.error().code(),
                  detail::concat(removed.error().what(),
                                 " (the keyring holds the new value, but this older file would be read first)"),

@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -56,17 +57,17 @@ enum class interaction {
 ///
 /// What the store does with each failure code a keyring returns:
 ///
+// clang-format off
 /// | code | meaning for the backend | what the store does |
 /// |---|---|---|
-/// | `not_found` | absence proven (the collection is unlocked, no match) | consults the file; answers `not_found` if
-/// neither has it | | `invalid_argument` | this one value or name cannot be held (size, quota, a name it refuses) |
-/// under `allow` writes that value to the file and keeps the keyring on; under `deny` returns it | | `unavailable` |
-/// the whole keyring cannot be reached (no bus, daemon gone) | off for `probe_ttl`; writes go to the file under
-/// `allow`; reads whose key may be in the keyring answer `unavailable`, never `not_found` | | `timeout` | no answer
-/// within the backend's bound | as `unavailable`, and the next call probes again | | `locked` | the keyring or item is
-/// locked, and may not prompt (or the prompt was dismissed) | surfaced, never bypassed; latches the keyring off (see
-/// below) | | `denied` | the user or system refused access | surfaced; latches the keyring off | | `corrupt` | the
-/// backend holds bytes that are not a value of ours | surfaced as is |
+/// | `not_found` | absence proven (the collection is unlocked, no match) | consults the file; answers `not_found` if neither has it |
+/// | `invalid_argument` | this one value or name cannot be held (size, quota, a name it refuses) | under `allow` writes that value to the file and keeps the keyring on; under `deny` returns it |
+/// | `unavailable` | the whole keyring cannot be reached (no bus, daemon gone) | off for `probe_ttl`; writes go to the file under `allow`; reads whose key may be in the keyring answer `unavailable`, never `not_found` |
+/// | `timeout` | no answer within the backend's bound | as `unavailable`, and the next call probes again |
+/// | `locked` | the keyring or item is locked, and may not prompt (or the prompt was dismissed) | surfaced, never bypassed; latches the keyring off (see below) |
+/// | `denied` | the user or system refused access (another user's bus or Secret Service included) | surfaced; latches the keyring off |
+/// | `corrupt` | the backend holds bytes that are not a value of ours | surfaced as is |
+// clang-format on
 ///
 /// The latch: after `locked` or `denied` the store stops calling the keyring (one warning, no
 /// prompt storms). Under interaction::never a `locked` latch is asked again after probe_ttl;
@@ -79,7 +80,8 @@ enum class interaction {
 /// codes), never message text. Copies share one backend; calls are thread-safe and end within
 /// the backend's bound, else `timeout`.
 ///
-/// Optional members, detected by the store:
+/// Optional members (the hooks; each is a named concept below, detected in one place, and a member
+/// named like a hook with another signature is a compile error, not a silent fallback):
 /// - `set_interaction(interaction)`: the store passes its interaction mode on.
 /// - `latch_scope() -> std::string`: which keyring a latch turns off (default: the backend's
 ///   name, process-wide); the Secret Service latches per bus, memory_keyring per backing state.
@@ -89,6 +91,47 @@ enum class interaction {
 /// - `on_change(std::function<void()>)`: the backend calls it when the keyring may have become
 ///   usable again (the Secret Service: the collection's Locked turned false); the store then lifts
 ///   its latch.
+///
+/// The optional hooks, each a named concept: the store (keyring_gate, basic_secure_store) and
+/// any_keyring detect them through these and nowhere else. A keyring without a hook gets the
+/// default written beside it.
+template <class K>  // default: nothing; the keyring never prompts
+concept keyring_with_interaction = requires(K& k, interaction mode) { k.set_interaction(mode); };
+template <class K>  // default: the backend's name, process-wide
+concept keyring_with_latch_scope = requires(const K& k) {
+  { k.latch_scope() } -> std::convertible_to<std::string>;
+};
+template <class K>  // default: a set, get and remove of a reserved account (which writes)
+concept keyring_with_probe = requires(K& k, std::string_view service) {
+  { k.probe(service) } -> std::same_as<result<void>>;
+};
+template <class K>  // default: none; a latch lasts until retry_keyring() or, if `locked`, probe_ttl
+concept keyring_with_change_signal = requires(K& k, std::function<void()> listener) {
+  k.on_change(std::move(listener));
+};
+
+/// True when every optional hook `K` declares has the hook's signature. A near miss (a probe that
+/// returns bool, or takes no service) would otherwise be ignored in silence, and the store would
+/// fall back to its writing probe: git commits on a pass store. basic_secure_store and
+/// any_keyring static_assert it, naming the hook.
+template <class K>
+constexpr bool keyring_hooks_well_formed() {
+  static_assert(!requires(K& k, std::string_view s) { k.probe(s); } || keyring_with_probe<K>,
+                "keyring hook: probe(std::string_view service) must return result<void> (concepts.hpp)");
+  static_assert(!requires(K& k) { k.probe(); } || keyring_with_probe<K>,
+                "keyring hook: probe takes the service name: result<void> probe(std::string_view) (concepts.hpp)");
+  static_assert(!requires(const K& k) { k.latch_scope(); } || keyring_with_latch_scope<K>,
+                "keyring hook: latch_scope() must be const and return std::string (concepts.hpp)");
+  static_assert(!requires(K& k) { k.latch_scope(); } || keyring_with_latch_scope<K>,
+                "keyring hook: latch_scope() must be const and return std::string (concepts.hpp)");
+  static_assert(!requires(K& k) { k.set_interaction(); } || keyring_with_interaction<K>,
+                "keyring hook: set_interaction takes the store's mode: void set_interaction(interaction) "
+                "(concepts.hpp)");
+  static_assert(!requires(K& k) { k.on_change(); } || keyring_with_change_signal<K>,
+                "keyring hook: on_change takes the listener: void on_change(std::function<void()>) (concepts.hpp)");
+  return true;
+}
+
 template <class K>
 concept keyring_policy = std::copy_constructible<K> &&
     requires(K& k, const K& ck, std::string_view service, std::string_view account, std::string_view value) {

@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <type_traits>
 #include <utility>
 
 #include <boost/outcome/std_result.hpp>
@@ -125,9 +126,43 @@ class error {
   throw std::system_error(make_error_code(e.code()), e.message());
 }
 
-/// The result of every fallible operation: a T, or an `error`.
+/// The result of every fallible operation: a T, or an `error`. Boost.Outcome's result, with one
+/// change: value() on a temporary returns the value itself, not a reference into the temporary,
+/// so `for (auto& name : store.list().value())` iterates a vector that lives for the whole loop
+/// (C++20's range-for does not extend the life of a temporary the range merely refers into).
+/// On an lvalue, value() returns a reference as before.
 template <class T>
-using result = BOOST_OUTCOME_V2_NAMESPACE::std_result<T, error>;
+class result : public BOOST_OUTCOME_V2_NAMESPACE::std_result<T, error> {
+  using base = BOOST_OUTCOME_V2_NAMESPACE::std_result<T, error>;
+
+ public:
+  using base::base;
+  using base::value;
+  /// The value, moved out of this temporary (throws std::system_error on a failure).
+  T value() && { return static_cast<base&&>(*this).value(); }
+
+  /// The value, or `fallback` on a failure (std::optional's and std::expected's habit). The error
+  /// is dropped: use it where a default is a complete answer, never to hide `locked` or `denied`.
+  template <class U>
+    requires(!std::is_void_v<T> && std::is_constructible_v<T, U &&>)
+  [[nodiscard]] T value_or(U&& fallback) const& {
+    if (this->has_value()) return this->value();
+    return T(std::forward<U>(fallback));
+  }
+  template <class U>
+    requires(!std::is_void_v<T> && std::is_constructible_v<T, U &&>)
+  [[nodiscard]] T value_or(U&& fallback) && {
+    if (this->has_value()) return std::move(*this).value();
+    return T(std::forward<U>(fallback));
+  }
+
+  /// `*r` and `r->` are std::optional's habit; here they would skip the check that value()
+  /// makes, so they are deleted, and the compiler quotes the reason on these lines.
+  // clang-format off
+  void operator*() const = delete;   // result<T> has no operator*: check it (if (r)) and call r.value(), or r.value_or(x)
+  void operator->() const = delete;  // result<T> has no operator->: check it (if (r)) and call r.value()
+  // clang-format on
+};
 
 /// The success value of a result<void>.
 [[nodiscard]] inline auto success() noexcept { return BOOST_OUTCOME_V2_NAMESPACE::success(); }

@@ -17,7 +17,7 @@
 #include <securestore/detail/stores/files.hpp>
 #include <securestore/detail/stores/text.hpp>
 #include <securestore/error.hpp>
-#include <securestore/fs/posix.hpp>
+#include <securestore/fs/default.hpp>
 #include <securestore/secret.hpp>
 
 namespace securestore {
@@ -37,6 +37,27 @@ enum class key_source { key_flag, key_name_flag, profile_key_name, keyfile_flag,
   return "";
 }
 
+/// How the application's own command line spells each source, for the messages a person reads:
+/// an application whose flag is --api-key says so, and never prints flags it does not have.
+struct key_source_names {
+  std::string key = "--key";
+  std::string key_name = "--key-name";
+  std::string profile_key_name = "profile auth-key-name";
+  std::string keyfile = "--keyfile";
+  std::string environment = "environment";
+
+  [[nodiscard]] const std::string& of(key_source s) const noexcept {
+    switch (s) {
+      case key_source::key_flag: return key;
+      case key_source::key_name_flag: return key_name;
+      case key_source::profile_key_name: return profile_key_name;
+      case key_source::keyfile_flag: return keyfile;
+      case key_source::environment: return environment;
+    }
+    return key;
+  }
+};
+
 /// What the command line, the profile and the environment offer. An absent optional is a
 /// source not given; an empty --key, --key-name or --keyfile is a mistake (invalid_argument).
 struct key_inputs {
@@ -45,8 +66,11 @@ struct key_inputs {
   std::optional<std::string> profile_key_name{};   ///< the profile's auth-key-name; blank = not set
   std::optional<std::filesystem::path> keyfile{};  ///< --keyfile; a leading ~ is the home directory
   std::vector<std::string> env_vars{};             ///< variables to read, in order ("OPENAI_API_KEY")
-  /// How to save a named key, for the not_found message.
-  std::string save_hint = "save it with provider_key_store::save (your application's key command)";
+  /// How to save a named key, for the not_found message's remedy ("save it with 'mytool key
+  /// save NAME'"); the default fits any application.
+  std::string save_hint = "save the key first with your application's command for keys";
+  /// The application's own names for the sources (its flags), used in every message.
+  key_source_names names{};
 };
 
 /// The key that won, where it came from, and which given sources it overrode (no values).
@@ -57,12 +81,13 @@ struct resolved_api_key {
   std::vector<key_source> overridden{};
 };
 
-/// One line for a debug log: which source won and which were overridden. Never the value.
-[[nodiscard]] inline std::string describe(const resolved_api_key& r) {
-  auto out = detail::stores::join("using the API key from ", source_name(r.source));
+/// One line for a debug log: which source won and which were overridden, in the application's
+/// own names for them (`names`, as in key_inputs). Never the value.
+[[nodiscard]] inline std::string describe(const resolved_api_key& r, const key_source_names& names = {}) {
+  auto out = detail::stores::join("using the API key from ", names.of(r.source));
   if (!r.origin.empty()) out += detail::stores::join(" '", r.origin, "'");
   for (std::size_t i = 0; i < r.overridden.size(); ++i) {
-    out += detail::stores::join(i == 0 ? "; ignoring " : ", ", source_name(r.overridden[i]));
+    out += detail::stores::join(i == 0 ? "; ignoring " : ", ", names.of(r.overridden[i]));
   }
   return out;
 }
@@ -110,17 +135,18 @@ result<secret> read_key_file(Fs& fs, const std::filesystem::path& path, std::str
 /// not_found naming a missing named key and how to save it; the store's code for a key it could
 /// not read; invalid_argument for a missing or empty keyfile, the file's code for an unreadable
 /// one; and not_found when no source was given at all.
-template <class ProviderKeys, fs_policy Fs = posix_fs>
+template <class ProviderKeys, fs_policy Fs = default_fs>
 [[nodiscard]] result<resolved_api_key> resolve_api_key(const key_inputs& in, ProviderKeys& keys, Fs fs = {}) {
   using detail::stores::join;
   using detail::stores::trim;
+  const auto& names = in.names;
   auto empty_flag = [](std::string_view flag, std::string_view what) {
-    return error{errc::invalid_argument,
-                 join("resolve: ", flag, " was given without a value; pass ", what, ", or leave the flag out")};
+    return error{errc::invalid_argument, join("resolve: ", flag, " was given without a value"),
+                 join("pass ", what, ", or leave ", flag, " out")};
   };
-  if (in.key && trim(*in.key).empty()) return empty_flag("--key", "the key");
-  if (in.key_name && trim(*in.key_name).empty()) return empty_flag("--key-name", "the saved key's name");
-  if (in.keyfile && in.keyfile->empty()) return empty_flag("--keyfile", "the file's path");
+  if (in.key && trim(*in.key).empty()) return empty_flag(names.key, "the key");
+  if (in.key_name && trim(*in.key_name).empty()) return empty_flag(names.key_name, "the saved key's name");
+  if (in.keyfile && in.keyfile->empty()) return empty_flag(names.keyfile, "the file's path");
 
   const bool profile = in.profile_key_name && !trim(*in.profile_key_name).empty();
   std::optional<std::string> env_var;
@@ -140,8 +166,9 @@ template <class ProviderKeys, fs_policy Fs = posix_fs>
   if (given.empty()) {
     std::string vars;
     for (const auto& v : in.env_vars) vars += join(vars.empty() ? "" : " or ", v);
-    return error{errc::not_found, join("resolve: no API key was given; pass --key, --key-name or --keyfile",
-                                       vars.empty() ? std::string{} : join(", or set ", vars))};
+    return error{errc::not_found, "resolve: no API key was given",
+                 join("pass ", names.key, ", ", names.key_name, " or ", names.keyfile,
+                      vars.empty() ? std::string{} : join(", or set ", vars))};
   }
 
   resolved_api_key out;
@@ -153,15 +180,17 @@ template <class ProviderKeys, fs_policy Fs = posix_fs>
     case key_source::profile_key_name: {
       const auto name =
           std::string{trim(out.source == key_source::key_name_flag ? *in.key_name : *in.profile_key_name)};
-      const auto from = source_name(out.source);
+      const auto& from = names.of(out.source);
       auto got = keys.get(name);
       if (!got) {
         if (got.error().code() == errc::not_found) {
-          return error{errc::not_found, join("resolve: no saved key named '", name, "' (from ", from, "); ",
-                                             in.save_hint, ", or pass the key with --key")};
+          return error{errc::not_found, join("resolve: no saved key named '", name, "' (from ", from, ")"),
+                       join(in.save_hint, ", or pass the key with ", names.key)};
         }
-        return error{got.error().code(), join("resolve: cannot read the saved key '", name, "' (from ", from, ": ",
-                                              got.error().message(), "); fix that, or pass the key with --key")};
+        // One remedy: the store's own (unlock the keyring, ...), which is what fixes it.
+        return error{got.error().code(),
+                     join("resolve: cannot read the saved key '", name, "' (from ", from, "): ", got.error().what()),
+                     got.error().remediation()};
       }
       out.value = std::move(got.value());
       out.origin = name;
@@ -169,7 +198,7 @@ template <class ProviderKeys, fs_policy Fs = posix_fs>
     }
     case key_source::keyfile_flag: {
       const auto path = detail::stores::expand_home(*in.keyfile);
-      auto got = detail::stores::read_key_file(fs, path, "resolve: --keyfile");
+      auto got = detail::stores::read_key_file(fs, path, join("resolve: ", names.keyfile));
       if (!got) return got.error();
       out.value = std::move(got.value());
       out.origin = path.native();
@@ -197,7 +226,7 @@ struct sourced_value {
 /// not_found when none has it; the store's other errors (a locked keyring may hold the key, so
 /// nothing later is tried); corrupt for a config file that is not a JSON object or holds a
 /// non-string under `key`; the file's code for one that cannot be read.
-template <class Store, fs_policy Fs = posix_fs>
+template <class Store, fs_policy Fs = default_fs>
 [[nodiscard]] result<sourced_value> get_with_fallback(Store& store, std::string_view key, std::string_view env_var,
                                                       const std::filesystem::path& config_file, Fs fs = {}) {
   using detail::stores::join;

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <iosfwd>
 #include <string>
 #include <string_view>
 
@@ -13,8 +14,9 @@
 namespace securestore {
 
 /// A secret value (API key, token, password). Its bytes live in a Botan secure_vector, which is
-/// zeroized when freed. There is no operator<< and no conversion to std::string: read it with
-/// reveal() and pass that straight to the call that needs it.
+/// zeroized when freed. It does not print (`std::cout << s` fails to compile, saying so) and has no
+/// conversion to std::string: read it with reveal() and pass that straight to the call that
+/// needs it, or show mask_for_display(s) to a person.
 class secret {
  public:
   secret() = default;
@@ -41,6 +43,13 @@ class secret {
            (a.empty() ||
             Botan::constant_time_compare(a.bytes_.data(), reinterpret_cast<const std::uint8_t*>(b.data()), a.size()));
   }
+
+  /// Not printable: a value written to a stream ends up in logs and terminals. Deleted, so that
+  /// generic code (a test framework's printer) sees a type that does not print, and the compiler
+  /// quotes this line, with its reason, where C++26 would say `= delete("reason")`.
+  // clang-format off
+  friend std::ostream& operator<<(std::ostream&, const secret&) = delete;  // a secret is not printable: call reveal() or mask_for_display()
+  // clang-format on
 
  private:
   Botan::secure_vector<std::uint8_t> bytes_;

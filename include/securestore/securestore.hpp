@@ -7,7 +7,7 @@
 #include <securestore/cipher/aead.hpp>
 #include <securestore/error.hpp>
 #include <securestore/file_store.hpp>
-#include <securestore/fs/posix.hpp>
+#include <securestore/fs/default.hpp>
 #include <securestore/keyring/null.hpp>
 #include <securestore/secret.hpp>
 #include <securestore/store_options.hpp>
@@ -20,7 +20,7 @@ namespace securestore {
 
 #if defined(SECURESTORE_WITH_SECRET_SERVICE)
 /// The platform default: the Secret Service (GNOME Keyring, KWallet) first, then the file.
-using secure_store = basic_secure_store<secret_service_keyring, aes_gcm_cipher, posix_fs>;
+using secure_store = basic_secure_store<secret_service_keyring, aes_gcm_cipher, default_fs>;
 #else
 /// The platform default where no keyring backend is linked: the encrypted file store.
 using secure_store = file_store;

@@ -15,6 +15,22 @@ namespace securestore {
 /// Where an entry lives, as answered by locate().
 enum class location { keyring, file };
 
+/// Where set() stored a value, and, when it went to the file although a keyring was meant to
+/// hold it, why (`fallback_reason`: an outage, a value over the keyring's limit, a full quota,
+/// the file override). A file-only store (null_keyring) has no reason: the file is its place.
+struct stored_at {
+  location where = location::keyring;
+  std::optional<error> fallback_reason{};
+  [[nodiscard]] bool fell_back() const noexcept { return fallback_reason.has_value(); }
+};
+
+/// A file entry that does not open under a passphrase store's pinned passphrase (sealed with the
+/// root secret, or planted): its key name and when its file was last modified, if known.
+struct reseal_candidate {
+  std::string name;
+  std::optional<std::chrono::system_clock::time_point> modified;
+};
+
 /// The names a store can read now, and why it cannot read the rest, if there may be more.
 struct name_listing {
   std::vector<std::string> names{};  ///< sorted byte-wise, each once
@@ -45,15 +61,16 @@ struct audit_record {
 /// Whether the keyring can be used, as diagnose() reports it.
 enum class keyring_state {
   available,  ///< the probe round trip worked
-  absent,     ///< unusable: see the reason (no bus, no Secret Service, locked, denied, forced off)
+  absent,     ///< unusable: see the reason (no bus, no Secret Service, denied, forced off)
   busy,       ///< the last probe timed out
+  locked,     ///< there, but locked (and no prompt may be shown, or it was dismissed): unlock it
 };
 
 /// The keyring's state and why, as diagnose() reports it.
 struct keyring_status {
   keyring_state state = keyring_state::absent;
   std::string backend{};  ///< the keyring's name, or "none"
-  std::string reason{};   ///< why it is absent or busy; empty when available
+  std::string reason{};   ///< why it is absent, busy or locked (which collection); empty when available
 };
 
 }  // namespace securestore

@@ -91,6 +91,44 @@ TEST_CASE("with the secret-service backend, save, list, show, load, exec and del
   CHECK(t.run(with({"key", "load", "token"})).status == 3);
 }
 
+// Issue 26.3: through the tool, the file override answers as the library does.
+TEST_CASE("--backend file (or SECURESTORE_BACKEND=file) never reports a key the keyring holds as absent",
+          "[cli][secret-service][override]") {
+  if (keyring_ctl().empty()) return;
+  tool_home t;
+  t.set_env("SECURESTORE_BACKEND", std::nullopt);
+  const auto service = unique_service_name("securestore-cli");
+  REQUIRE(t.run({"--backend", "secret-service", "--service", service, "key", "save", "held"}, std::string{"v"})
+              .status == 0);
+  REQUIRE(t.run({"--backend", "file", "--service", service, "key", "save", "in-file"}, std::string{"f"}).status == 0);
+
+  auto check_override = [&](const std::vector<std::string>& backend) {
+    auto with = [&](std::vector<std::string> args) {
+      args.insert(args.begin(), backend.begin(), backend.end());
+      args.insert(args.begin(), {"--service", service});
+      return args;
+    };
+    auto loaded = t.run(with({"--json", "key", "load", "held"}));
+    CHECK(loaded.status == 6);  // unavailable, not 3 (not_found)
+    CHECK(json::parse(loaded.out)["error"]["code"] == "unavailable");
+    CHECK(loaded.err.find("keeps the keyring out") != std::string::npos);
+    auto listed = t.run(with({"--json", "key", "list"}));
+    CHECK(listed.status == 6);
+    const auto doc = json::parse(listed.out);
+    CHECK(doc["partial"] == true);
+    CHECK(doc["names"] == json::array({{{"name", "in-file"}, {"location", "file"}}}));
+    CHECK(listed.err.find("partial") != std::string::npos);
+    CHECK(t.run(with({"key", "load", "in-file"})).out == "f\n");
+  };
+  SECTION("--backend file") { check_override({"--backend", "file"}); }
+  SECTION("SECURESTORE_BACKEND=file") {
+    t.set_env("SECURESTORE_BACKEND", "file");
+    check_override({});
+    t.set_env("SECURESTORE_BACKEND", std::nullopt);
+  }
+  (void)t.run({"--backend", "secret-service", "--service", service, "--yes", "key", "delete", "held"});
+}
+
 TEST_CASE("key list opens no transfer session, and key load opens one", "[cli][secret-service]") {
   if (keyring_ctl().empty()) return;
   tool_home t;
@@ -155,6 +193,12 @@ TEST_CASE("a locked secret-service keyring exits 4, a silent one 7 and an unreac
     auto ran = t.run(load);
     CHECK(ran.status == 4);
     CHECK(ran.err.find("what to do") != std::string::npos);
+    // Issue 29.2/29.3: status says locked (not absent, not "new values go to the file"), exits 4.
+    auto status = t.run({"--backend", "secret-service", "--service", service, "--json", "status"});
+    CHECK(status.status == 4);
+    const auto doc = json::parse(status.out);
+    CHECK(doc["backends"][0]["state"] == "locked");
+    CHECK(status.out.find("new values go to the encrypted file") == std::string::npos);
   }
   SECTION("no answer within the bound: 7") {
     const auto pid = std::stoi(t.run_other({ctl, "pid"}).out);
@@ -169,7 +213,7 @@ TEST_CASE("a locked secret-service keyring exits 4, a silent one 7 and an unreac
     auto ran = t.run(load);
     CHECK(ran.status == 6);
     auto listed = t.run({"--backend", "secret-service", "--service", service, "--json", "key", "list"});
-    CHECK(listed.status == 0);
+    CHECK(listed.status == 6);  // partial: never 0, the code of why
     CHECK(json::parse(listed.out)["partial"] == true);
     CHECK(listed.err.find("partial") != std::string::npos);
 
@@ -184,8 +228,9 @@ TEST_CASE("a locked secret-service keyring exits 4, a silent one 7 and an unreac
     const auto doc = json::parse(saved.out);
     CHECK(doc["location"] == "file");
     CHECK(doc["fallback"] == true);
-    CHECK(saved.err.find("keyring is not usable") != std::string::npos);
-    CHECK(saved.err.find("went to the encrypted file") != std::string::npos);
+    CHECK(saved.err.find("went to the encrypted file, not the Secret Service keyring") != std::string::npos);
+    CHECK(saved.err.find("cannot be used") != std::string::npos);  // the set's own reason
+    CHECK(doc["fallback_reason"].get<std::string>().find("cannot be used") != std::string::npos);
     auto plain = t.run(with({"key", "save", "plain"}), std::string{"plain-value"});
     CHECK(plain.status == 0);
     CHECK(plain.out.find("saved 'plain' in file (") != std::string::npos);
@@ -314,6 +359,55 @@ TEST_CASE("a keyring entry whose name holds a newline or an escape is reported a
 
   (void)tool({"--yes", "key", "delete", account});
   (void)t.run_other({"secret-tool", "clear", "service", theirs, "account", account});
+}
+
+}  // namespace securestore::test
+
+namespace securestore::test {
+
+TEST_CASE("import keyring: a Python keyring and a secret-tool entry for one account import one and keep the other",
+          "[cli][secret-service][migrate]") {
+  if (keyring_ctl().empty()) return;
+  tool_home t;
+  t.set_env("SECURESTORE_BACKEND", std::nullopt);
+  t.set_env("PYTHON_KEYRING_BACKEND", "keyring.backends.SecretService.Keyring");
+  const auto theirs = unique_service_name("their-app");
+  const auto ours = unique_service_name("securestore-cli");
+  const auto tool = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), {"--backend", "secret-service", "--service", ours});
+    return t.run(args);
+  };
+  const std::string python_lookup = "import sys, keyring\nv = keyring.get_password(sys.argv[1], 'demo')\n"
+                                    "sys.exit(3) if v is None else sys.stdout.write(v)";
+  REQUIRE(t.run_other({"/usr/bin/python3", "-c",
+                       "import sys, keyring; keyring.set_password(sys.argv[1], 'demo', 'value-ONE')", theirs})
+              .status == 0);
+  REQUIRE(t.run_other({"secret-tool", "store", "--label=their app", "service", theirs, "account", "demo"},
+                      std::string{"value-TWO"})
+              .status == 0);
+  const std::vector<std::string> secret_tool_lookup{"secret-tool", "lookup", "service", theirs, "account", "demo"};
+
+  // Entries are tried by account, then origin: Python keyring's comes before secret-tool's.
+  auto planned = tool({"--json", "import", "keyring", theirs, "--dry-run", "--overwrite", "--remove-source"});
+  CHECK(planned.status == 1);
+  const auto plan = json::parse(planned.out);
+  CHECK(plan["items"][0]["origin"] == "python-keyring");
+  CHECK(plan["items"][0]["outcome"] == "planned");
+  CHECK(plan["items"][1]["origin"] == "secret-tool");
+  CHECK(plan["items"][1]["outcome"] == "skipped");
+  CHECK(contains(plan["items"][1]["reason"].get<std::string>(), "another source in this run"));
+
+  auto moved = tool({"import", "keyring", theirs, "--overwrite", "--remove-source"});
+  INFO(moved.out << moved.err);
+  CHECK(moved.status == 1);
+  CHECK(contains(moved.out, "1 imported, 0 already present, 1 skipped"));
+  CHECK(contains(moved.out, "another source in this run set it: python-keyring secret-service service=" + theirs +
+                                " account=demo"));
+  CHECK(tool({"key", "load", "demo"}).out == "value-ONE\n");
+  CHECK(t.run_other({"/usr/bin/python3", "-c", python_lookup, theirs}).status == 3);  // moved
+  CHECK(t.run_other(secret_tool_lookup).out.rfind("value-TWO", 0) == 0);            // kept: not imported
+  (void)tool({"--yes", "key", "delete", "demo"});
+  (void)t.run_other({"secret-tool", "clear", "service", theirs, "account", "demo"});
 }
 
 }  // namespace securestore::test

@@ -384,5 +384,26 @@ TEST_CASE("in a locked collection, entries are listed as locked, and import fail
   CHECK(files.list().value().empty());
 }
 
+// Issue 28.12: what this library writes, Python keyring and keyring-rs find with their own lookup.
+TEST_CASE("Python keyring's and keyring-rs's get_password find the values securestore stored",
+          "[secret-service][interop]") {
+  const auto ps = usable_peers();
+  if (ps.empty()) return;
+  temp_dir dir;
+  const auto service = unique_service_name("securestore-written");
+  ss_store store{service, options_in(dir)};
+  REQUIRE(store.set("api-key", unicode_value));
+  REQUIRE(store.locate("api-key").value() == securestore::location::keyring);
+  int checked = 0;
+  for (const auto& p : ps) {
+    if (p.origin != foreign_origin::python_keyring && p.origin != foreign_origin::keyring_rs) continue;
+    INFO(origin_name(p.origin) << " looks up (" << service << ", api-key)");
+    CHECK(p.lookup(service, "api-key") == std::optional<std::string>{unicode_value});
+    ++checked;
+  }
+  CHECK(checked == 2);
+  CHECK(store.remove("api-key").value());
+}
+
 }  // namespace
 }  // namespace securestore::test

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <future>
 #include <map>
 #include <sstream>
 
@@ -75,6 +76,40 @@ TEST_CASE("an audit file refuses a symlink", "[stores][audit]") {
   test::temp_dir dir;
   std::filesystem::create_symlink(dir / "elsewhere", dir / "audit.jsonl");
   CHECK(audit_file_sink::open(dir / "audit.jsonl", "svc").error() == errc::denied);
+}
+
+// Issue 26.5: the audit path gets the file store's checks, and nothing at it can block the open.
+TEST_CASE("an audit file refuses a FIFO without blocking, a second hard link and an untrusted directory",
+          "[stores][audit]") {
+  securestore::test::temp_dir dir;
+  SECTION("a FIFO: denied at once (the open never waits for a writer's peer)") {
+    REQUIRE(::mkfifo((dir / "audit.jsonl").c_str(), 0600) == 0);
+    auto opened = std::async(std::launch::async, [&] { return audit_file_sink::open(dir / "audit.jsonl", "svc"); });
+    REQUIRE(opened.wait_for(std::chrono::seconds{10}) == std::future_status::ready);
+    auto sink = opened.get();
+    REQUIRE_FALSE(sink);
+    CHECK(sink.error() == errc::denied);
+  }
+  SECTION("a file with another hard link: denied") {
+    std::ofstream{dir / "other"} << "";
+    std::filesystem::create_hard_link(dir / "other", dir / "audit.jsonl");
+    auto sink = audit_file_sink::open(dir / "audit.jsonl", "svc");
+    REQUIRE_FALSE(sink);
+    CHECK(sink.error() == errc::denied);
+    CHECK(sink.error().what().find("hard links") != std::string::npos);
+  }
+  SECTION("a directory others can write: denied, naming it") {
+    const auto open_dir = dir / "shared";
+    std::filesystem::create_directory(open_dir);
+    std::filesystem::permissions(open_dir, std::filesystem::perms::all);  // 0777, not sticky
+    auto sink = audit_file_sink::open(open_dir / "audit.jsonl", "svc");
+    REQUIRE_FALSE(sink);
+    CHECK(sink.error() == errc::denied);
+    CHECK_FALSE(std::filesystem::exists(open_dir / "audit.jsonl"));
+  }
+  SECTION("an ordinary file in a private directory still opens") {
+    CHECK(audit_file_sink::open(dir / "audit.jsonl", "svc"));
+  }
 }
 
 TEST_CASE("processes appending to one audit file at once leave whole lines", "[stores][audit]") {

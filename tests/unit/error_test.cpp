@@ -3,7 +3,12 @@
 
 #include <catch2/catch.hpp>
 
+#include <string>
+#include <string_view>
 #include <system_error>
+#include <vector>
+
+#include <securestore/secret.hpp>
 
 using securestore::errc;
 using securestore::error;
@@ -58,4 +63,18 @@ TEST_CASE("every code has a default remediation", "[error]") {
   for (int c = 1; c <= static_cast<int>(errc::invalid_argument); ++c) {
     CHECK_FALSE(securestore::default_remediation(static_cast<errc>(c)).empty());
   }
+}
+
+// Issue 28.1 and 28.9: a result used as people use std::optional and std::expected.
+TEST_CASE("value() on a temporary result owns its value, and value_or gives a default", "[error][result]") {
+  auto names = [] { return securestore::result<std::vector<std::string>>{std::vector<std::string>{"a", "b", "c"}}; };
+  std::string joined;
+  for (const auto& name : names().value()) joined += name;  // the temporary's vector lives for the loop
+  CHECK(joined == "abc");
+
+  const securestore::result<securestore::secret> missing{securestore::error{securestore::errc::not_found, "test"}};
+  CHECK(missing.value_or(securestore::secret{"default"}) == std::string_view{"default"});
+  const securestore::result<securestore::secret> found{securestore::secret{"stored"}};
+  CHECK(found.value_or(securestore::secret{"default"}) == std::string_view{"stored"});
+  CHECK(securestore::result<int>{securestore::error{securestore::errc::locked, "test"}}.value_or(7) == 7);
 }

@@ -77,5 +77,36 @@ TEST_CASE("a relative password store path is refused", "[unit][pass]") {
   }
 }
 
+// Issue 26.4: the password store the environment names is checked like a store directory.
+TEST_CASE("a password store that others can write, or another user owns, is denied", "[unit][pass]") {
+  const temp_dir dir;
+  const auto store = dir / "store";
+  std::filesystem::create_directories(store);
+  std::ofstream{store / ".gpg-id"} << "someone@example.invalid\n";
+  const auto service = unique_service_name();
+  SECTION("writable by others") {
+    std::filesystem::permissions(store, std::filesystem::perms::all);  // 0777
+    const scoped_env env{"PASSWORD_STORE_DIR", store.c_str()};
+    pass_keyring keyring;
+    auto stored = keyring.set(service, "api", "value");
+    REQUIRE_FALSE(stored);
+    CHECK(stored.error().code() == errc::denied);
+    CHECK(stored.error().what().find("can be written by others") != std::string::npos);
+    CHECK_FALSE(std::filesystem::exists(store / "securestore"));
+  }
+  SECTION("owned by another user") {
+    if (::geteuid() != 0) {
+      WARN("needs root to give the store to another user");
+      return;
+    }
+    REQUIRE(::chown(store.c_str(), 65534, 65534) == 0);
+    pass_keyring keyring{{.store_dir = store}};
+    auto names = keyring.list(service);
+    REQUIRE_FALSE(names);
+    CHECK(names.error().code() == errc::denied);
+    CHECK(names.error().what().find("belongs to uid 65534") != std::string::npos);
+  }
+}
+
 }  // namespace
 }  // namespace securestore::test

@@ -196,3 +196,49 @@ TEST_CASE("get_with_fallback reads the store, then the environment, then the con
     CHECK(get_with_fallback(store, "api", env_var, config, rig.fs).error() == errc::corrupt);
   }
 }
+
+// Issue 28.6: the application names its own flags, and a message gives one remedy, once.
+TEST_CASE("resolve_api_key speaks in the application's own flag names, with one remedy apart from what happened",
+          "[stores][resolve]") {
+  test::memory_rig rig;
+  provider_keys keys{rig.make()};
+  key_inputs in;
+  in.names.key = "--api-key";
+  in.names.key_name = "--api-key-name";
+  in.names.keyfile = "--api-key-file";
+  SECTION("no source at all") {
+    auto got = resolve_api_key(in, keys, rig.fs);
+    REQUIRE_FALSE(got);
+    CHECK(got.error() == errc::not_found);
+    CHECK(got.error().remediation().find("--api-key, --api-key-name or --api-key-file") != std::string::npos);
+    CHECK(got.error().message().find("--key,") == std::string::npos);
+    CHECK(got.error().message().find("--keyfile") == std::string::npos);
+  }
+  SECTION("a named key that is missing: what happened once, then one remedy") {
+    in.key_name = "work";
+    auto got = resolve_api_key(in, keys, rig.fs);
+    REQUIRE_FALSE(got);
+    CHECK(got.error().what().find("'work' (from --api-key-name)") != std::string::npos);
+    CHECK(got.error().what().find("pass the key") == std::string::npos);  // the remedy is not glued into what()
+    CHECK(got.error().what().find("your application") == std::string::npos);
+    CHECK(got.error().remediation().find("pass the key with --api-key") != std::string::npos);
+    CHECK(got.error().remediation().find("provider_key_store") == std::string::npos);  // no API names
+  }
+  SECTION("a named key the keyring cannot read: the store's one remedy, not three") {
+    REQUIRE(keys.save("work", "sk-value"));
+    rig.keyring.fail_with(errc::locked);
+    in.key_name = "work";
+    auto got = resolve_api_key(in, keys, rig.fs);
+    REQUIRE_FALSE(got);
+    CHECK(got.error() == errc::locked);
+    CHECK(got.error().what().find("(from --api-key-name)") != std::string::npos);
+    CHECK(got.error().message().find("fix that") == std::string::npos);
+    rig.keyring.heal();
+  }
+  SECTION("describe uses the same names") {
+    in.key = "sk-flag";
+    auto got = resolve_api_key(in, keys, rig.fs);
+    REQUIRE(got);
+    CHECK(describe(got.value(), in.names) == "using the API key from --api-key");
+  }
+}

@@ -218,3 +218,43 @@ TEST_CASE("a relative fallback directory is refused, never resolved against the 
   securestore::file_store store{"svc", options};
   CHECK(store.set("api", canary).error().code() == errc::invalid_argument);
 }
+
+// Issue 26.8: once a passphrase is pinned, a re-seal never launders an entry nobody named.
+TEST_CASE("with a .passphrase record, a re-seal takes the names to re-seal and leaves planted entries as they are",
+          "[security][passphrase]") {
+  temp_dir dir;
+  {
+    securestore::file_store owner{"svc", with_passphrase(dir, "correct horse")};
+    REQUIRE(owner.set("mine", "my-value"));  // creates the .passphrase record
+  }
+  REQUIRE(fs::exists(entries_of(dir) / ".passphrase"));
+  {
+    securestore::file_store planter{"svc", options_in(dir)};  // someone who can write the directory
+    REQUIRE(planter.set("planted", "attacker-value"));
+    REQUIRE(planter.set("old", "root-sealed-value"));
+  }
+  securestore::file_store store{"svc", with_passphrase(dir, "correct horse")};
+  auto got = store.get("planted");
+  REQUIRE_FALSE(got);
+  CHECK(got.error().code() == errc::corrupt);
+  CHECK_FALSE(contains(got.error(), "if you wrote it"));
+  CHECK(contains(got.error(), "reseal_candidates"));
+
+  auto everything = store.reseal_file_entries();
+  REQUIRE_FALSE(everything);
+  CHECK(everything.error().code() == errc::invalid_argument);
+  CHECK(store.get("planted").error().code() == errc::corrupt);  // nothing was re-sealed
+
+  auto candidates = store.reseal_candidates();
+  REQUIRE(candidates);
+  REQUIRE(candidates.value().size() == 2);
+  CHECK(candidates.value()[0].name == "old");
+  CHECK(candidates.value()[1].name == "planted");
+  CHECK(candidates.value()[0].modified.has_value());
+
+  CHECK(store.reseal_file_entries({"old"}).value() == 1);
+  CHECK(store.get("old").value() == std::string_view{"root-sealed-value"});
+  CHECK(store.get("planted").error().code() == errc::corrupt);  // never named: never opened
+  CHECK(store.get("mine").value() == std::string_view{"my-value"});
+  CHECK(store.reseal_file_entries({"absent"}).error().code() == errc::not_found);
+}

@@ -2,6 +2,7 @@
 // heals, the file override never reports a keyring-held key as absent, a partial list says so,
 // and what locate, the logs and diagnose report is where values really are.
 #include <securestore/basic_secure_store.hpp>
+#include <securestore/file_store.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -284,4 +285,67 @@ TEST_CASE("a store built for one backend refuses SECURESTORE_BACKEND naming anot
   const scoped_env env{"SECURESTORE_BACKEND", "keyutils"};
   memory_rig rig;
   CHECK(rig.make().set("api", "v").error().code() == errc::invalid_argument);
+}
+
+// Issue 26.2: `deny` means "never the file", also when there is no keyring to prefer.
+TEST_CASE("fallback_policy::deny writes nothing to the file when the store has no keyring or the override keeps it out",
+          "[store][deny]") {
+  SECTION("a file-only store (null_keyring)") {
+    securestore::test::temp_dir dir;
+    securestore::file_store store{"svc", securestore::test::options_in(dir, fallback_policy::deny)};
+    auto stored = store.set("api", canary);
+    REQUIRE_FALSE(stored);
+    CHECK(stored.error().code() == errc::unavailable);
+    CHECK(stored.error().what().find("fallback is denied and this store has no keyring") != std::string::npos);
+    CHECK_FALSE(std::filesystem::exists(securestore::test::entries_of(dir) / "api.enc"));
+    CHECK(store.get("api").error().code() == errc::not_found);
+  }
+  SECTION("SECURESTORE_BACKEND=file with deny: the answer names both, and no file is written") {
+    memory_rig rig;
+    const scoped_env forced{"SECURESTORE_BACKEND", "file"};
+    auto store = rig.make(fallback_policy::deny);
+    auto stored = store.set("api", canary);
+    REQUIRE_FALSE(stored);
+    CHECK(stored.error().code() == errc::unavailable);
+    CHECK(stored.error().what().find("SECURESTORE_BACKEND=file") != std::string::npos);
+    CHECK(stored.error().what().find("deny") != std::string::npos);
+    CHECK_FALSE(std::filesystem::exists(rig.file_of("api")));
+    CHECK(rig.keyring.entries().empty());
+  }
+}
+
+// Issue 28.7 / 29.4: set() says where the value went and, when it was not the keyring, why.
+TEST_CASE("set returns where the value went, and the reason of the set that fell back", "[store][stored-at]") {
+  memory_rig rig;
+  auto store = rig.make();
+  auto in_keyring = store.set("small", "v");
+  REQUIRE(in_keyring);
+  CHECK(in_keyring.value().where == location::keyring);
+  CHECK_FALSE(in_keyring.value().fell_back());
+
+  rig.keyring.fail_next_set(errc::invalid_argument);  // this one value: a full quota, say
+  auto big = store.set("big", canary);
+  REQUIRE(big);
+  CHECK(big.value().where == location::file);
+  REQUIRE(big.value().fell_back());
+  CHECK(big.value().fallback_reason->code() == errc::invalid_argument);
+  CHECK(store.set("next", "v").value().where == location::keyring);  // the keyring stays on
+
+  SECTION("a file-only store: the file is its place, not a fallback") {
+    securestore::file_store files{"svc", securestore::test::options_in(rig.dir)};
+    auto stored = files.set("api", "v");
+    REQUIRE(stored);
+    CHECK(stored.value().where == location::file);
+    CHECK_FALSE(stored.value().fell_back());
+  }
+  SECTION("an outage: unavailable, with the probe's reason") {
+    rig.keyring.fail_with(errc::unavailable);
+    rig.clock.advance(std::chrono::minutes{5});  // past the probe's TTL
+    auto stored = store.set("during-outage", "v");
+    REQUIRE(stored);
+    CHECK(stored.value().where == location::file);
+    REQUIRE(stored.value().fell_back());
+    CHECK(stored.value().fallback_reason->code() == errc::unavailable);
+    rig.keyring.heal();
+  }
 }

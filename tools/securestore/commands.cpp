@@ -96,8 +96,13 @@ std::string_view display_name(std::string_view backend) {
 std::string_view location_name(location where) { return where == location::keyring ? "keyring" : "file"; }
 
 // A store of g.service on `backend_name` ("auto", "keyutils", "file", ...).
+// `--backend file` is the library's SECURESTORE_BACKEND=file: the keyring `auto` chooses is kept
+// out but still known, so a key it may hold is `unavailable` (never `not_found`) and a list of
+// names is partial, exactly as the library answers. open_file_entries() is the view of the files
+// alone.
 result<opened> open_store(const global_options& g, const std::string& backend_name, std::optional<interaction> mode) {
-  auto keyring = any_keyring::named(backend_name);
+  const bool file_override = backend_name == "file";
+  auto keyring = any_keyring::named(file_override ? "auto" : backend_name);
   if (!keyring) {
     return error{errc::invalid_argument,
                  detail::concat("securestore: --backend/SECURESTORE_BACKEND: ", keyring.error().what()),
@@ -109,9 +114,22 @@ result<opened> open_store(const global_options& g, const std::string& backend_na
     std::error_code ignored;
     options.fallback_dir = std::filesystem::absolute(g.fallback_dir, ignored);
   }
-  const std::string backend{keyring.value().capabilities().backend};
+  const std::string backend{file_override ? "none" : keyring.value().capabilities().backend};
   const scoped_backend_variable variable{backend_name};
   return opened{tool_store{g.service, std::move(options), std::move(keyring.value())}, backend};
+}
+
+result<opened> open_file_entries(const global_options& g) {
+  auto none = any_keyring::make(keyring_backend::file);
+  if (!none) return none.error();
+  store_options options;
+  options.interaction = interaction::never;
+  if (!g.fallback_dir.empty()) {
+    std::error_code ignored;
+    options.fallback_dir = std::filesystem::absolute(g.fallback_dir, ignored);
+  }
+  const scoped_backend_variable variable{"file"};
+  return opened{tool_store{g.service, std::move(options), std::move(none.value())}, "none"};
 }
 
 std::string describe(location where, opened& s) {
@@ -225,25 +243,27 @@ exit_code key_save(const global_options& g, save_options& o) {
   }
   if (!value) return fail(g, "read the secret for", o.name, backend, value.error());
 
-  if (auto stored = store.set(o.name, value.value().reveal()); !stored) {
-    return fail(g, "save", o.name, backend, stored.error());
-  }
-  auto where = store.locate(o.name);
-  if (!where) return fail(g, "find the saved", o.name, backend, where.error());
-  const bool fell_back = where.value() == location::file && backend != "none";
+  auto stored = store.set(o.name, value.value().reveal());
+  if (!stored) return fail(g, "save", o.name, backend, stored.error());
+  const auto where = stored.value().where;
+  // Why it went to the file comes from the set itself (an outage, a value over the keyring's
+  // limit, the kernel's quota), not from a later diagnose(): the keyring may well work for the
+  // next, smaller value. The file chosen with --backend file is no fallback.
+  const auto& reason = stored.value().fallback_reason;
+  const bool fell_back = reason.has_value() && backend != "none";
   if (g.json) {
-    std::cout << dump(json{{"name", o.name},
-                           {"location", location_name(where.value())},
-                           {"backend", where.value() == location::keyring ? backend : "file"},
-                           {"fallback", fell_back}})
-              << '\n';
+    json doc{{"name", o.name},
+             {"location", location_name(where)},
+             {"backend", where == location::keyring ? backend : "file"},
+             {"fallback", fell_back}};
+    if (fell_back) doc["fallback_reason"] = std::string{reason->what()};
+    std::cout << dump(doc) << '\n';
   } else {
-    say(g, detail::concat("saved '", o.name, "' in ", describe(where.value(), s.value())));
+    say(g, detail::concat("saved '", o.name, "' in ", describe(where, s.value())));
   }
   if (fell_back) {
-    const auto status = store.diagnose();
-    warn(g, detail::concat("the ", display_name(backend), " keyring is not usable (", status.reason, "), so '", o.name,
-                           "' went to the encrypted file; run 'securestore status' for details"));
+    warn(g, detail::concat("'", o.name, "' went to the encrypted file, not the ", display_name(backend),
+                           " keyring: ", reason->what()));
   }
   return exit_code::ok;
 }
@@ -318,7 +338,7 @@ exit_code key_list(const global_options& g) {
   // Which names are in files: a file-only view of the same directory, which reads no value (a
   // file, when present, holds the key's newest value, so that is where the key lives).
   std::set<std::string> in_files;
-  if (auto files = open_store(g, "file")) {
+  if (auto files = open_file_entries(g)) {
     if (auto names = files.value().store.list()) in_files.insert(names.value().begin(), names.value().end());
   }
   const auto& names = listing.value().names;
@@ -337,10 +357,11 @@ exit_code key_list(const global_options& g) {
                 << '\n';
     }
   }
+  // A partial list never exits 0: a script would read it as "these are all the keys".
   if (const auto& missing = listing.value().missing) {
-    warn(g, detail::concat("the list is partial: the ", display_name(s.value().backend),
-                           " keyring may hold more keys but cannot be read (", missing->what(),
+    warn(g, detail::concat("the list is partial: the keyring may hold more keys but cannot be read (", missing->what(),
                            "); what to do: ", missing->remediation()));
+    return exit_code_for(missing->code());
   }
   return exit_code::ok;
 }
@@ -380,6 +401,7 @@ std::string_view state_name(keyring_state state) {
     case keyring_state::available: return "available";
     case keyring_state::absent: return "absent";
     case keyring_state::busy: return "busy";
+    case keyring_state::locked: return "locked";
   }
   return "absent";
 }
@@ -427,6 +449,19 @@ bool valid_variable_name(std::string_view name) {
 
 }  // namespace
 
+namespace {
+
+// status exits non-zero when the chosen keyring cannot be used now (as `gh auth status` does when
+// logged out), with the code its state maps to: locked 4, absent 6, busy 7.
+exit_code status_verdict(std::string_view chosen_state) {
+  if (chosen_state == "available") return exit_code::ok;
+  if (chosen_state == "locked") return exit_code_for(errc::locked);
+  if (chosen_state == "busy") return exit_code_for(errc::timeout);
+  return exit_code_for(errc::unavailable);
+}
+
+}  // namespace
+
 exit_code status(const global_options& g) {
   const auto requested = requested_backend(g);
   auto chosen_keyring = any_keyring::named(requested);
@@ -470,6 +505,13 @@ exit_code status(const global_options& g) {
     warnings.emplace_back(
         "every value is in the encrypted file, whose key (root.key) is on the same disk and readable by you: it "
         "protects copies of the store's directory, not against programs running as you");
+  } else if (chosen_state == "locked") {
+    // A locked keyring still holds its values: saves and loads fail (exit 4) until it is unlocked,
+    // and the file cannot stand in for what the keyring holds.
+    warnings.emplace_back(detail::concat("the chosen keyring (", backend_name(chosen),
+                                         ") is locked: its keys cannot be read and new values cannot be saved "
+                                         "until you unlock it (your desktop's keyring or password manager "
+                                         "unlocks it at login; Seahorse can unlock it by hand)"));
   } else if (chosen_state != "available") {
     warnings.emplace_back(detail::concat("the chosen keyring (", backend_name(chosen),
                                          ") is not usable: new values go to the encrypted file"));
@@ -501,7 +543,7 @@ exit_code status(const global_options& g) {
                            {"root_secret", root_path.native()},
                            {"warnings", warnings}})
               << '\n';
-    return exit_code::ok;
+    return status_verdict(chosen_state);
   }
   std::cout << "service:  " << printable(g.service) << "\nbackends:\n";
   for (const auto& b : backends) {
@@ -526,7 +568,7 @@ exit_code status(const global_options& g) {
                                              : std::string{"nothing sealed yet (a root secret is made on first use)"})
             << '\n';
   for (const auto& w : warnings) std::cout << "warning:  " << printable(w) << '\n';
-  return exit_code::ok;
+  return status_verdict(chosen_state);
 }
 
 exit_code exec_command(const global_options& g, const exec_options& o) {

@@ -26,9 +26,12 @@ struct opened {
   std::string backend;  ///< capabilities().backend: "secret_service", "none"
 };
 
-/// A store of g.service on `backend_name` ("auto", "keyutils", "file", ...).
+/// A store of g.service on `backend_name` ("auto", "keyutils", "file", ...). "file" is the file
+/// override: the default keyring is kept out but may still hold entries (as SECURESTORE_BACKEND=file).
 [[nodiscard]] result<opened> open_store(const global_options& g, const std::string& backend_name,
                                         std::optional<interaction> mode = std::nullopt);
+/// The store directory's files alone (no keyring at all): which names have a file, never a value.
+[[nodiscard]] result<opened> open_file_entries(const global_options& g);
 /// One JSON document on one line (invalid UTF-8 replaced).
 [[nodiscard]] std::string dump(const json& doc);
 /// "securestore: warning: ..." on stderr, unless --quiet.

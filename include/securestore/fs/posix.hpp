@@ -187,6 +187,16 @@ class basic_posix_fs {
     return detail::settled_stamp(held);
   }
 
+  /// When `name` in `dir` was last modified, if it can be told (an optional fs hook: the
+  /// re-seal candidates show it, so a person can tell an entry they wrote from a planted one).
+  [[nodiscard]] std::optional<std::chrono::system_clock::time_point> modified_time(const directory_type& dir,
+                                                                                 std::string_view name) const {
+    struct stat st {};
+    if (::fstatat(dir.fd(), std::string{name}.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) return std::nullopt;
+    return std::chrono::system_clock::time_point{std::chrono::duration_cast<std::chrono::system_clock::duration>(
+        std::chrono::seconds{st.st_mtim.tv_sec} + std::chrono::nanoseconds{st.st_mtim.tv_nsec})};
+  }
+
   /// Replaces `name` in `dir` with `bytes`: temp file (0600) -> write -> fsync -> rename ->
   /// fsync(dir). On a failure before the rename the old contents stay and the temp file is
   /// removed. A failure of the final directory fsync is reported, though the new contents are in

@@ -172,7 +172,7 @@ class any_keyring {
   void set_interaction(interaction mode) noexcept {
     std::visit(
         [mode](auto& k) noexcept {
-          if constexpr (requires { k.set_interaction(mode); }) k.set_interaction(mode);
+          if constexpr (keyring_with_interaction<std::decay_t<decltype(k)>>) k.set_interaction(mode);
         },
         keyring_);
   }
@@ -181,7 +181,7 @@ class any_keyring {
   [[nodiscard]] std::string latch_scope() const {
     return std::visit(
         [](const auto& k) -> std::string {
-          if constexpr (requires { k.latch_scope(); }) {
+          if constexpr (keyring_with_latch_scope<std::decay_t<decltype(k)>>) {
             return k.latch_scope();
           } else {
             return std::string{k.capabilities().backend};
@@ -194,9 +194,7 @@ class any_keyring {
   [[nodiscard]] result<void> probe(std::string_view service) {
     return std::visit(
         [service](auto& k) -> result<void> {
-          if constexpr (requires {
-                          { k.probe(service) } -> std::same_as<result<void>>;
-                        }) {
+          if constexpr (keyring_with_probe<std::decay_t<decltype(k)>>) {
             return k.probe(service);
           } else {
             return detail::round_trip_probe(k, service);
@@ -210,7 +208,7 @@ class any_keyring {
   void on_change(std::function<void()> callback) {
     std::visit(
         [&callback](auto& k) {
-          if constexpr (requires { k.on_change(std::move(callback)); }) k.on_change(std::move(callback));
+          if constexpr (keyring_with_change_signal<std::decay_t<decltype(k)>>) k.on_change(std::move(callback));
         },
         keyring_);
   }

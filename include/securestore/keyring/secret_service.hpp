@@ -387,8 +387,15 @@ class secret_service_keyring {
 
   [[nodiscard]] result<void> create_item(const handle& h, std::string_view service, std::string_view account,
                                          std::string_view value) const {
-    const auto attrs = detail::ss_attributes(service, account);
+    auto attrs = detail::ss_attributes(service, account);
     const auto label = detail::concat("securestore: ", attrs[1].second, " / ", attrs[2].second);
+    // Beside our own attributes, the one other libraries look an entry up by, so that a script
+    // in another language (or an application moving away) finds the keys: Python keyring's
+    // SecretService backend searches {"service", "username"} (keyring/backends/SecretService.py,
+    // get_password), and keyring-rs's Secret Service store {"service", "username"} (+ "target"
+    // when set). keytar cannot be served: it looks up by libsecret's xdg:schema
+    // org.freedesktop.Secret.Generic, and an item has one schema (ours).
+    attrs.emplace_back("username", attrs[2].second);
     const auto seq_before = shared().cache().sequence();
     // Without replace: the search just found no item, and gnome-keyring writes its file twice for a
     // CreateItem with replace (once to search, once to store), once without. An item another client

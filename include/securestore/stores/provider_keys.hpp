@@ -61,8 +61,8 @@ class basic_provider_key_store {
   /// Stores `value`, trimmed, under `name`. errc::invalid_argument for a bad name, or a value
   /// that is empty after trimming (the previous value, if any, is kept); otherwise the store's
   /// errors (unavailable, locked, denied, timeout).
-  [[nodiscard]] result<void> save(std::string_view name, std::string_view value) {
-    if (auto valid = check_name(name); !valid) return valid;
+  [[nodiscard]] result<stored_at> save(std::string_view name, std::string_view value) {
+    if (auto valid = check_name(name); !valid) return valid.error();
     const auto trimmed = detail::stores::trim(value);
     if (trimmed.empty()) {
       return error{errc::invalid_argument,

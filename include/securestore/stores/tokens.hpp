@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -17,6 +18,7 @@
 #include <securestore/basic_secure_store.hpp>
 #include <securestore/detail/stores/text.hpp>
 #include <securestore/detail/stores/token_record.hpp>
+#include <securestore/oauth.hpp>
 #include <securestore/error.hpp>
 #include <securestore/securestore.hpp>
 #include <securestore/store_options.hpp>
@@ -82,8 +84,8 @@ class basic_token_store {
 
   /// Stores `c` under c.server_name with updated_at set to now. Errors: invalid_argument (blank
   /// server name, no access token or token type, strings that are not UTF-8), else the store's.
-  [[nodiscard]] result<void> save(oauth_credentials c) {
-    if (auto valid = detail::stores::validate_credentials(c); !valid) return valid;
+  [[nodiscard]] result<stored_at> save(oauth_credentials c) {
+    if (auto valid = detail::stores::validate_credentials(c); !valid) return valid.error();
     c.updated_at = clock_.now();
     detail::stores::scrubbed_string encoded;
     try {
@@ -160,6 +162,19 @@ class basic_token_store {
   WallClock clock_{};
 };
 
+/// What token_manager::valid_token hands out: credentials to use now and, when a refresh
+/// succeeded but its record could not be stored (even after one retry), why (`unsaved`).
+///
+/// The credentials are good either way: use them. When `unsaved` is set, the server may already
+/// have invalidated the old refresh token (rotation), so the stored record is stale: keep
+/// `credentials` for this run, tell the user that the sign-in will not survive a restart (the
+/// error's remediation() says what to fix), and call token_store::save(credentials) again once
+/// it is fixed. Dropping them would make the user sign in again.
+struct refreshed_credentials {
+  oauth_credentials credentials;
+  std::optional<error> unsaved;
+};
+
 /// Hands out a token that is valid for at least token_refresh_margin, refreshing it through the
 /// application's callback when it expires sooner. Refreshes of one server's credentials are
 /// serialised in the process, across managers and token stores over the same store directory,
@@ -184,14 +199,18 @@ class basic_token_manager {
   /// The credentials of `server`, refreshed first if they expire within the margin. The new
   /// record keeps the old refresh token, client id and URLs where the refresh omitted them
   /// (RFC 6749 §6 lets a server keep the refresh token), and is saved before it is returned.
-  /// Errors: the store's (not_found when there is no record), the callback's, invalid_argument
-  /// when a refresh is due but no callback was given or it returned an invalid record. On any
-  /// failure the stored record is the old one.
-  [[nodiscard]] result<oauth_credentials> valid_token(std::string_view server, const refresh_function& refresh) {
+  /// A refresh is never thrown away: when its record cannot be saved (tried twice), the fresh
+  /// credentials come back anyway with the save's error in `unsaved` (see refreshed_credentials),
+  /// and the log sink gets a warning. Errors: the store's (not_found when there is no record),
+  /// the callback's, invalid_argument when a refresh is due but no callback was given or it
+  /// returned an invalid record. On any error the stored record is the old one.
+  [[nodiscard]] result<refreshed_credentials> valid_token(std::string_view server, const refresh_function& refresh) {
     std::lock_guard serial{lock_for(server)};
     auto current = tokens_.get(server);
     if (!current) return current.error();
-    if (!needs_refresh(current.value(), tokens_.clock().now())) return current;
+    if (!needs_refresh(current.value(), tokens_.clock().now())) {
+      return refreshed_credentials{std::move(current).value(), std::nullopt};
+    }
     if (!refresh) {
       return error{errc::invalid_argument, detail::stores::join("tokens: the token of server '", server,
                                                                 "' expires soon and no refresh callback was "
@@ -206,8 +225,20 @@ class basic_token_manager {
     if (!next.client_id) next.client_id = old.client_id;
     if (!next.token_url) next.token_url = old.token_url;
     if (!next.server_url) next.server_url = old.server_url;
-    if (auto saved = tokens_.save(next); !saved) return saved.error();
-    return tokens_.get(server);
+    if (auto valid = detail::stores::validate_credentials(next); !valid) return valid.error();
+    auto saved = tokens_.save(next);
+    if (!saved) saved = tokens_.save(next);  // once more: a busy keyring or a full disk may pass
+    if (!saved) {
+      tokens_.store().warn("refresh", saved.error().code(),
+                           detail::stores::join("tokens: the refreshed token of server '", server,
+                                                "' could not be saved (", saved.error().what(),
+                                                "); the application holds it for this run only"));
+      next.updated_at = tokens_.clock().now();
+      return refreshed_credentials{std::move(next), std::move(saved).error()};
+    }
+    auto stored = tokens_.get(server);
+    if (!stored) return refreshed_credentials{std::move(next), std::move(stored).error()};
+    return refreshed_credentials{std::move(stored).value(), std::nullopt};
   }
 
  private:

@@ -79,7 +79,7 @@ class basic_tool_key_store {
 
   /// Stores `value` (as given, not trimmed) as the key of `tool`. Errors: invalid_argument
   /// (unknown tool, empty value), else the store's.
-  [[nodiscard]] result<void> save(std::string_view tool, std::string_view value) {
+  [[nodiscard]] result<stored_at> save(std::string_view tool, std::string_view value) {
     if (auto known = info(tool); !known) return known.error();
     return store_.set(tool, value);
   }

@@ -11,6 +11,7 @@
 
 #include <cerrno>
 #include <climits>
+#include <cstring>
 #include <cstdlib>
 #include <filesystem>
 #include <optional>
@@ -84,30 +85,44 @@ namespace securestore::detail::platform {
 /// stay whole. Closed on destruction; movable, not copyable.
 class append_file {
  public:
-  /// Opens (creating, 0600) `path`; `what` names the file's use in messages ("audit"). Errors:
-  /// denied (a symlink, not a regular file of this user, cannot be made private), unavailable
-  /// (any other open failure).
-  [[nodiscard]] static result<append_file> open(const std::filesystem::path& path, std::string_view what) {
+  /// Opens (creating, 0600) the file `name` in the directory open on `dir_fd` (already checked by
+  /// the caller, as the fs policy's open_directory checks a store's); `path` and `what` name it in
+  /// messages ("audit"). Errors: denied (a symlink, not a regular file of this user, a file with
+  /// another hard link, cannot be made private), unavailable (any other open failure).
+  /// Opened O_NONBLOCK so that a FIFO planted at the path cannot block the open; the flag is
+  /// cleared once fstat has shown a regular file.
+  [[nodiscard]] static result<append_file> open_in(int dir_fd, const std::string& name,
+                                                   const std::filesystem::path& path, std::string_view what) {
     int fd = -1;
     do {
-      fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+      fd = ::openat(dir_fd, name.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0600);
     } while (fd < 0 && errno == EINTR);
     if (fd < 0) {
       const int e = errno;
-      return error{e == ELOOP || e == EACCES || e == EPERM ? errc::denied : errc::unavailable,
-                   concat(what, ": cannot open ", path.native(), " (errno ", e,
-                          "); choose a path of your own that is not a symlink")};
+      return error{e == ELOOP || e == EACCES || e == EPERM || e == ENXIO ? errc::denied : errc::unavailable,
+                   concat(what, ": cannot open ", path.native(), " (", std::strerror(e), ")"),
+                   "choose a path of your own that is a regular file, not a symlink"};
     }
     append_file file{fd};
     struct stat st {};
     if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != ::geteuid()) {
-      return error{errc::denied,
-                   concat(what, ": ", path.native(), " is not a regular file of this user; choose another path")};
+      return error{errc::denied, concat(what, ": ", path.native(), " is not a regular file of this user"),
+                   "choose another path"};
+    }
+    // Another name for the same file could be read by whoever made it, wherever it is.
+    if (st.st_nlink > 1) {
+      return error{errc::denied, concat(what, ": ", path.native(), " has ", st.st_nlink, " hard links"),
+                   "remove the other links, or choose another path"};
+    }
+    const int flags = ::fcntl(fd, F_GETFL);
+    if (flags < 0 || ::fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) != 0) {
+      return error{errc::unavailable, concat(what, ": cannot set up ", path.native(), " (", std::strerror(errno), ")"),
+                   "retry"};
     }
     // What an append-only log holds is not secret, but nobody else needs to read it.
     if ((st.st_mode & 077) != 0 && ::fchmod(fd, 0600) != 0) {
-      return error{errc::denied,
-                   concat(what, ": cannot make ", path.native(), " private (chmod 600); fix its permissions")};
+      return error{errc::denied, concat(what, ": cannot make ", path.native(), " private"),
+                   "fix its permissions (chmod 600)"};
     }
     return file;
   }

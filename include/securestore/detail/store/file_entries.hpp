@@ -3,6 +3,7 @@
 // writers. It knows nothing of keyrings.
 #pragma once
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <mutex>
@@ -22,6 +23,7 @@
 #include <securestore/error.hpp>
 #include <securestore/secret.hpp>
 #include <securestore/store_options.hpp>
+#include <securestore/store_types.hpp>
 
 namespace securestore::detail {
 
@@ -181,18 +183,62 @@ class file_entries {
     return fs_.write_atomic(*lock.dir, name, bytes);
   }
 
-  /// Opens every entry (root-sealed ones and passphrase ones alike) and seals it again under the
+  /// The entries that do not open under this store's passphrase as it is pinned now (sealed with
+  /// the root secret, or with other parameters), with their modification times where the fs
+  /// policy can tell: what reseal(lock, names) may be given. Reads no value.
+  [[nodiscard]] result<std::vector<reseal_candidate>> reseal_candidates() {
+    auto keys = names();
+    if (!keys) return keys.error();
+    std::vector<reseal_candidate> out;
+    if (keys.value().empty()) return out;
+    auto dir = directory_for(/*create=*/false);
+    if (!dir) return dir.error();
+    for (auto& key : keys.value()) {
+      auto value = read_in(dir.value(), key, master_use::read);
+      if (value || value.error().code() != errc::corrupt) continue;
+      reseal_candidate c{std::move(key), std::nullopt};
+      if constexpr (requires { fs_.modified_time(dir.value(), std::string_view{}); }) {
+        c.modified = fs_.modified_time(dir.value(), entry_name(c.name));
+      }
+      out.push_back(std::move(c));
+    }
+    std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
+    return out;
+  }
+
+  /// Opens entries (root-sealed ones and passphrase ones alike) and seals them again under the
   /// store's passphrase, creating the .passphrase record when it is missing. Nothing is written
   /// unless every entry opened. The explicit step that moves a store to a passphrase, or that
-  /// re-creates a lost record. Returns how many entries were re-sealed. The caller holds `lock`.
-  [[nodiscard]] result<std::size_t> reseal(const write_lock& lock) {
+  /// re-creates a lost record. Once a .passphrase record pins the passphrase, an entry that does
+  /// not open under it may have been planted by someone who can write the directory, so only the
+  /// entries named in `only` are re-sealed (the rest are left as they are) and a call without
+  /// names is refused. Returns how many entries were re-sealed. The caller holds `lock`.
+  [[nodiscard]] result<std::size_t> reseal(const write_lock& lock, const std::vector<std::string>* only = nullptr) {
     if (!keys_.uses_passphrase()) {
       return error{errc::invalid_argument, "store: reseal_file_entries needs store_options.passphrase",
                    "configure the passphrase to seal the entries with"};
     }
     if (lock.no_directory) return std::size_t{0};
+    auto pinned = keys_.has_record(*lock.dir);
+    if (!pinned) return pinned.error();
+    if (pinned.value() && only == nullptr) {
+      return error{errc::invalid_argument,
+                   "store: the passphrase is pinned in .passphrase, so an entry that does not open under it may "
+                   "have been planted; a re-seal takes the names of the entries to re-seal",
+                   "list them with reseal_candidates() (names and modification times) and pass the ones you "
+                   "wrote to reseal_file_entries(names)"};
+    }
     auto keys = names();
     if (!keys) return keys.error();
+    if (only != nullptr) {
+      for (const auto& wanted : *only) {
+        if (std::find(keys.value().begin(), keys.value().end(), wanted) == keys.value().end()) {
+          return error{errc::not_found, concat("store: no file entry '", wanted, "' to re-seal"),
+                       "name an entry that reseal_candidates() lists"};
+        }
+      }
+      keys.value() = *only;
+    }
     std::vector<std::pair<std::string, secret>> opened;
     for (auto& key : keys.value()) {
       auto value = read_in(*lock.dir, key, master_use::reseal);

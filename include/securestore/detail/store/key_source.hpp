@@ -57,6 +57,13 @@ class key_source {
 
   [[nodiscard]] bool uses_passphrase() const noexcept { return static_cast<bool>(passphrase_); }
 
+  /// Whether `store_dir` holds a .passphrase record (which pins the store's passphrase).
+  [[nodiscard]] result<bool> has_record(const directory& store_dir) {
+    auto record = read_record(store_dir);
+    if (!record) return record.error();
+    return record.value().has_value();
+  }
+
   /// The KDF record and master key for a new entry in `store_dir`: the root secret's (created if
   /// missing), or the passphrase's under the store's record. A passphrase that does not match the
   /// record is errc::denied and seals nothing. A missing record is created only while the
@@ -124,8 +131,8 @@ class key_source {
                           ": not sealed with this store's passphrase (it is sealed with the "
                           "root secret; an entry written before the store had a passphrase, "
                           "or one planted by someone who can write the directory)"),
-                   "if you wrote it, re-seal the store's entries under the passphrase (reseal_file_entries), "
-                   "else delete it"};
+                   "delete it unless you know you wrote it: reseal_candidates() lists such entries with their "
+                   "modification times, and reseal_file_entries(names) re-seals the ones you name"};
     }
     if (auto key = cached_master(kdf)) return key;
     auto record = read_record(store_dir);
@@ -138,7 +145,8 @@ class key_source {
                         ": not sealed with this store's passphrase (its KDF parameters are "
                         "not the ones pinned in ",
                         store_dir.path().native(), "/", passphrase_record_name, ")"),
-                 "if you wrote it, re-seal the store's entries (reseal_file_entries), else delete it"};
+                 "delete it unless you know you wrote it: reseal_candidates() lists such entries with their "
+                 "modification times, and reseal_file_entries(names) re-seals the ones you name"};
   }
 
   /// The key of one entry, cached by its salt: repeated reads of an unchanged entry skip HKDF.

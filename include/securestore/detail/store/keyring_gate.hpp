@@ -78,7 +78,7 @@ class keyring_gate {
  public:
   keyring_gate(Keyring& keyring, Clock& clock, std::chrono::seconds ttl, securestore::interaction mode)
       : keyring_{keyring}, clock_{clock}, ttl_{ttl}, mode_{mode}, scope_{latch_scope(keyring)} {
-    if constexpr (requires(Keyring & k, std::function<void()> f) { k.on_change(std::move(f)); }) {
+    if constexpr (keyring_with_change_signal<Keyring>) {
       // Captures the scope by value: the keyring may outlive this gate.
       keyring_.on_change([scope = scope_] { process_latches::lift(scope); });
     }
@@ -188,11 +188,16 @@ class keyring_gate {
   /// Why the keyring is not usable: the latch, the probe's failure, or nothing.
   [[nodiscard]] keyring_status status(std::string_view backend) {
     if (auto latch = latched()) {
-      return {.state = keyring_state::absent, .backend = std::string{backend}, .reason = latch->message()};
+      return {.state = latch->code() == errc::locked ? keyring_state::locked : keyring_state::absent,
+              .backend = std::string{backend},
+              .reason = latch->message()};
     }
     std::lock_guard lock{mutex_};
     keyring_status out{.state = state_, .backend = std::string{backend}, .reason = {}};
-    if (reason_) out.reason = reason_->message();
+    if (reason_) {
+      out.reason = reason_->message();
+      if (state_ == keyring_state::absent && reason_->code() == errc::locked) out.state = keyring_state::locked;
+    }
     return out;
   }
 
@@ -226,7 +231,7 @@ class keyring_gate {
   }
 
   static std::string latch_scope(const Keyring& keyring) {
-    if constexpr (requires { keyring.latch_scope(); }) {
+    if constexpr (keyring_with_latch_scope<Keyring>) {
       return keyring.latch_scope();
     } else {
       return std::string{keyring.capabilities().backend};
@@ -237,9 +242,7 @@ class keyring_gate {
   // remove of a random reserved account. The remove runs whenever the set succeeded, so a failed
   // probe leaves nothing behind when the keyring allows it.
   result<void> probe(std::string_view service) {
-    if constexpr (requires(Keyring & k) {
-                    { k.probe(service) } -> std::same_as<result<void>>;
-                  }) {
+    if constexpr (keyring_with_probe<Keyring>) {
       return keyring_.probe(service);
     } else {
       return round_trip_probe(keyring_, service);

@@ -58,7 +58,7 @@ namespace securestore::detail {
                concat(backend,
                       ": SECURESTORE_BACKEND=file keeps the keyring out, and it may hold this service's "
                       "entries (",
-                      dir.native(), "/.keyring-used says it has held them)"),
+                      dir.native(), "/.keyring-used says a keyring has held them)"),
                "unset SECURESTORE_BACKEND to reach them"};
 }
 
@@ -81,6 +81,33 @@ namespace securestore::detail {
                concat(backend, ": the keyring cannot be used (",
                       reason.empty() ? std::string_view{"probe failed"} : reason, ") and the fallback policy is deny"),
                "start a keyring, or allow the file fallback"};
+}
+
+/// Why a value went to the file: the SECURESTORE_BACKEND=file override keeps the keyring out.
+[[nodiscard]] inline error override_chosen(std::string_view backend) {
+  return error{errc::unavailable, concat(backend, ": SECURESTORE_BACKEND=file keeps the keyring out"),
+               "unset SECURESTORE_BACKEND to use the keyring"};
+}
+
+/// Why a value went to the file: the keyring cannot be used now (its last probe's reason).
+[[nodiscard]] inline error unusable_keyring(std::string_view backend, std::string_view reason) {
+  return error{errc::unavailable,
+               concat(backend, ": the keyring cannot be used (",
+                      reason.empty() ? std::string_view{"it did not answer the probe"} : reason, ")"),
+               "start or unlock the keyring; later reads move the value into it"};
+}
+
+/// The fallback policy is deny, and there is no keyring to write to: none was built in, or the
+/// SECURESTORE_BACKEND=file override keeps it out. Nothing is written to the file.
+[[nodiscard]] inline error deny_without_keyring(bool forced_file) {
+  if (forced_file) {
+    return error{errc::unavailable,
+                 "store: SECURESTORE_BACKEND=file keeps the keyring out, and the fallback policy is deny, which "
+                 "forbids the encrypted file",
+                 "unset SECURESTORE_BACKEND, or allow the file fallback"};
+  }
+  return error{errc::unavailable, "store: fallback is denied and this store has no keyring",
+               "use a store type with a keyring backend, or allow the file fallback"};
 }
 
 }  // namespace securestore::detail

@@ -61,7 +61,9 @@ class observer {
     }
   }
 
-  /// The one warning a person should see (the latch): through the log sink, else on stderr.
+  /// A warning a person should see (the latch; a refreshed token that could not be saved):
+  /// through the log sink when one is set, and nowhere otherwise. A library never writes to the
+  /// application's streams unasked; the error itself and diagnose() carry the same facts.
   void warn(std::string_view operation, std::string_view backend, errc code, std::string_view note) const;
 
  private:
@@ -72,8 +74,6 @@ inline void observer::warn(std::string_view operation, std::string_view backend,
                            std::string_view note) const {
   if (options_.log) {
     options_.log(log_event{.operation = operation, .backend = backend, .outcome = code, .warning = true, .note = note});
-  } else {
-    std::fprintf(stderr, "securestore: %.*s\n", static_cast<int>(note.size()), note.data());
   }
 }
 

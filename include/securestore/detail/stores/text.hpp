@@ -9,7 +9,6 @@
 
 #include <botan/mem_ops.h>
 
-#include <securestore/basic_secure_store.hpp>
 #include <securestore/detail/concat.hpp>
 
 namespace securestore::detail::stores {

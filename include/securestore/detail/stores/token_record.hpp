@@ -1,4 +1,4 @@
-// detail/stores/token_record.hpp: the OAuth credential record (stores/tokens.hpp), its JSON form
+// detail/stores/token_record.hpp: the JSON form of the OAuth record (oauth.hpp, stores/tokens.hpp)
 // and its validation; a record that fails to decode names the server and field, never a token.
 #pragma once
 
@@ -13,28 +13,10 @@
 
 #include <securestore/detail/stores/text.hpp>
 #include <securestore/error.hpp>
+#include <securestore/oauth.hpp>
 #include <securestore/secret.hpp>
 
 namespace securestore {
-
-/// An OAuth token as the token endpoint returned it.
-struct oauth_token {
-  secret access_token;
-  std::string token_type;  ///< "Bearer"
-  std::optional<secret> refresh_token{};
-  std::optional<std::chrono::system_clock::time_point> expires_at{};  ///< none: never expires
-  std::optional<std::string> scope{};
-};
-
-/// The credentials of one server: its token and what is needed to refresh it.
-struct oauth_credentials {
-  std::string server_name;  ///< any characters; the record's key in the store
-  oauth_token token;
-  std::optional<std::string> client_id{};
-  std::optional<std::string> token_url{};
-  std::optional<std::string> server_url{};
-  std::chrono::system_clock::time_point updated_at{};  ///< set by the store on every save
-};
 
 namespace detail::stores {
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <pwd.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -53,6 +54,23 @@ namespace securestore::detail {
     return error{errc::unavailable, concat("pass: the password store path '", dir.native(),
                                            "' is relative (to whatever the current directory is); give an "
                                            "absolute path in PASSWORD_STORE_DIR or pass_keyring::options")};
+  }
+  // The file store's rule for its own directory: a store another user owns, or others can write,
+  // may hold entries (and a .gpg-id naming his key) that he planted or can read back. The path
+  // comes from the environment, so it is checked like one.
+  struct stat st {};
+  if (::stat(dir.c_str(), &st) == 0) {
+    if (!S_ISDIR(st.st_mode)) {
+      return error{errc::unavailable, concat("pass: the password store ", dir.native(), " is not a directory"),
+                   "point PASSWORD_STORE_DIR at your password store"};
+    }
+    if (st.st_uid != ::geteuid() || (st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
+      return error{errc::denied,
+                   concat("pass: the password store ", dir.native(),
+                          st.st_uid != ::geteuid() ? concat(" belongs to uid ", st.st_uid, ", not to this user")
+                                                   : std::string{" can be written by others"}),
+                   "use your own password store (PASSWORD_STORE_DIR), or chmod go-w it if it is yours"};
+    }
   }
   return dir;
 }

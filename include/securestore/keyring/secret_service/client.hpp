@@ -79,6 +79,7 @@ class ss_client {
   struct session_setup {
     bool present = false;
     std::string owner;
+    std::optional<std::uint32_t> owner_uid;  ///< the bus's answer to GetConnectionUnixUser, if any
     std::shared_ptr<const ss_session_key> session;  ///< null unless asked for
     std::string collection;                         ///< "/" when there is no default collection
   };
@@ -89,14 +90,20 @@ class ss_client {
     ss_pending_call owner_call;
     ss_pending_call open_call;
     ss_pending_call alias_call;
+    ss_pending_call uid_call;
     g_dbus_connection_call(bus_, ss_bus_driver, "/org/freedesktop/DBus", ss_bus_driver, "GetNameOwner",
                            g_variant_new("(s)", ss_bus_name), G_VARIANT_TYPE("(s)"), G_DBUS_CALL_FLAGS_NONE,
                            bound_ms(), nullptr, &ss_pending_call::on_reply, &owner_call);
+    // Which user runs the Secret Service: a bus chosen by the environment may be another user's,
+    // with his keyring on it (ss_connection refuses it). In the same round trip as the rest.
+    g_dbus_connection_call(bus_, ss_bus_driver, "/org/freedesktop/DBus", ss_bus_driver, "GetConnectionUnixUser",
+                           g_variant_new("(s)", ss_bus_name), G_VARIANT_TYPE("(u)"), G_DBUS_CALL_FLAGS_NONE,
+                           bound_ms(), nullptr, &ss_pending_call::on_reply, &uid_call);
     if (offer) send_open_session(*offer, open_call);
     send(ss_service_path, ss_service_iface, "ReadAlias", g_variant_new("(s)", "default"), G_VARIANT_TYPE("(o)"),
          alias_call);
     // Each call carries our bound, so every one reports back within it.
-    scope.run([&] { return owner_call.done && (!offer || open_call.done) && alias_call.done; },
+    scope.run([&] { return owner_call.done && uid_call.done && (!offer || open_call.done) && alias_call.done; },
               bound_ * 2 + std::chrono::milliseconds{1000});
 
     session_setup out;
@@ -110,6 +117,11 @@ class ss_client {
       const gchar* name = nullptr;
       g_variant_get(owner_call.reply, "(&s)", &name);
       out.owner = name;
+    }
+    if (uid_call.reply != nullptr) {
+      guint32 uid = 0;
+      g_variant_get(uid_call.reply, "(u)", &uid);
+      out.owner_uid = uid;
     }
     out.present = true;
     if (offer) {
