@@ -61,6 +61,8 @@ inline constexpr std::string_view ss_keyring_rs_application = "rust-keyring";
 
 /// Who wrote an item with these attributes and this label, and the account it holds; nullopt for
 /// our own items and for items none of the known libraries writes.
+///  - xdg:schema org.securestore.Secret: ours, whatever else it holds (it carries `username` too,
+///    for Python keyring and keyring-rs to find it), so an import never takes it for theirs;
 ///  - `username` + application "Python keyring library": python-keyring;
 ///  - `username` + application "rust-keyring" (keyring-rs 2/3) or none (keyring-core, @napi-rs/keyring): keyring-rs;
 ///  - `account`, label "<service>/<account>": keytar (its label is always exactly that);
@@ -79,7 +81,7 @@ inline constexpr std::string_view ss_keyring_rs_application = "rust-keyring";
   const auto schema = find("xdg:schema");
   const auto application = find("application");
   const auto service = find("service");
-  if (!service) return std::nullopt;
+  if (!service || schema == std::string_view{ss_schema}) return std::nullopt;
   if (const auto user = find("username")) {
     if (application == ss_python_keyring_application)
       return std::pair{foreign_origin::python_keyring, std::string{*user}};
@@ -93,7 +95,7 @@ inline constexpr std::string_view ss_keyring_rs_application = "rust-keyring";
                               label[service->size()] == '/' && label.ends_with(*account);
     return std::pair{keytar_label ? foreign_origin::keytar : foreign_origin::secret_tool, std::string{*account}};
   }
-  return std::nullopt;  // ours (org.securestore.Secret) or an application of its own
+  return std::nullopt;  // an application with a schema of its own
 }
 
 }  // namespace detail
