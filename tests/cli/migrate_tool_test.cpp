@@ -145,6 +145,32 @@ TEST_CASE("import config moves the fields out of the config and records where th
   }
 }
 
+TEST_CASE("import config: two fields naming one key move one and keep the other, and a dry run says so",
+          "[cli][migrate]") {
+  tool_home t;
+  const auto path = write_config(t, sample_config);
+  const std::vector<std::string> args{"import", "config", path.native(), "--field", "apiKey=openai", "--field",
+                                      "/providers/openai/apiKey=openai", "--overwrite", "--remove-source"};
+
+  auto dry_run = args;
+  dry_run.push_back("--dry-run");
+  auto dry = t.run(dry_run);
+  CHECK(dry.status == 1);
+  CHECK(contains(dry.out, "1 skipped"));
+  CHECK(contains(dry.out, "another source in this run would set it: plaintext-config " + path.native() + "#apiKey"));
+  CHECK(slurp(path) == sample_config);
+
+  auto moved = t.run(args);
+  CHECK(moved.status == 1);
+  CHECK(contains(moved.out, "1 imported, 0 already present, 1 skipped"));
+  CHECK(contains(moved.out, "another source in this run set it: plaintext-config " + path.native() + "#apiKey"));
+  check_no_value(moved);
+  CHECK(t.run({"key", "load", "openai"}).out == std::string{canary} + "\n");
+  const auto doc = json::parse(slurp(path));
+  CHECK_FALSE(doc.contains("apiKey"));
+  CHECK(doc["providers"]["openai"].value("apiKey", "") == other_canary);
+}
+
 TEST_CASE("import config refuses bad JSON with the corrupt status and leaves the file alone", "[cli][migrate]") {
   tool_home t;
   const std::string broken = std::string{"{\n  \"apiKey\": \""} + canary + "\n";

@@ -2,6 +2,7 @@
 // check that a report mentions some text (for leak checks).
 #pragma once
 
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -45,6 +46,25 @@ struct mangling_store {
   }
   auto list() { return inner.list(); }
   auto locate(std::string_view key) { return inner.locate(key); }
+};
+
+/// A store whose key names are case-insensitive ("OpenAI" and "openai" are one entry), as some
+/// keyrings' are: two sources of one run can then reach one entry under two key names, which only
+/// the check at the end of the run (does the store still hold each source's value?) can see.
+template <class Store>
+struct case_folding_store {
+  using fs_type = typename Store::fs_type;
+  Store& inner;
+
+  static std::string fold(std::string_view key) {
+    std::string out{key};
+    for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+  }
+  auto set(std::string_view key, std::string_view value) { return inner.set(fold(key), value); }
+  auto get(std::string_view key) { return inner.get(fold(key)); }
+  auto list() { return inner.list(); }
+  auto locate(std::string_view key) { return inner.locate(fold(key)); }
 };
 
 }  // namespace securestore::test

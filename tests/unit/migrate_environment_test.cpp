@@ -131,4 +131,22 @@ TEST_CASE("import_from_env stores into the encrypted file when there is no keyri
   CHECK(store.get("anthropic").value().reveal() == canary);
 }
 
+TEST_CASE("two variables for one key: the first is imported, the later one skipped and left set",
+          "[migrate][env]") {
+  memory_rig rig;
+  auto store = rig.make();
+  const scoped_env a{"SECURESTORE_TEST_FIRST", canary};
+  const scoped_env b{"SECURESTORE_TEST_SECOND", other_canary};
+
+  auto report = import_from_env(store, {{"SECURESTORE_TEST_FIRST", "anthropic"}, {"SECURESTORE_TEST_SECOND", "anthropic"}},
+                                {.remove_source = true, .overwrite = true});
+  REQUIRE(report.items.size() == 2);
+  CHECK(report.items[0].outcome == migration_outcome::imported);
+  CHECK(report.items[1].outcome == migration_outcome::skipped);
+  CHECK(report.items[1].reason == "another source in this run set it: environment $SECURESTORE_TEST_FIRST");
+  CHECK(store.get("anthropic").value().reveal() == canary);
+  CHECK(std::getenv("SECURESTORE_TEST_FIRST") == nullptr);
+  CHECK(std::getenv("SECURESTORE_TEST_SECOND") != nullptr);  // kept, like any source not imported
+}
+
 }  // namespace securestore::test

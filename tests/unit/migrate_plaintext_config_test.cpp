@@ -258,4 +258,66 @@ TEST_CASE("a config other users can read is refused before anything is copied", 
   CHECK(rig.keyring.entries().empty());
 }
 
+TEST_CASE("two fields naming one key: the first is imported, the later one skipped and kept in the config",
+          "[migrate][config]") {
+  memory_rig rig;
+  auto store = rig.make();
+  temp_dir config_dir;
+  const auto path = write_config(config_dir, std::string{"{\"apiKey\": \""} + canary + "\", \"legacyKey\": \"" +
+                                                 other_canary + "\", \"theme\": \"dark\"}");
+  const std::vector<config_field> fields{{"apiKey", "openai"}, {"legacyKey", "openai"}};
+
+  SECTION("with overwrite and remove_source, the second neither replaces the first nor leaves the config") {
+    auto report = import_plaintext_config(store, path, fields, {.remove_source = true, .overwrite = true});
+    REQUIRE(report);
+    REQUIRE(report.value().items.size() == 2);
+    const auto& first = report.value().items[0];
+    const auto& second = report.value().items[1];
+    CHECK(first.outcome == migration_outcome::imported);
+    CHECK(first.source_removed);
+    CHECK(second.outcome == migration_outcome::skipped);
+    CHECK_FALSE(second.source_removed);
+    CHECK_THAT(second.reason, Catch::StartsWith("another source in this run set it: ") &&
+                                  Catch::Contains(path.native() + "#apiKey"));
+    CHECK(store.get("openai").value().reveal() == canary);
+    const auto doc = nlohmann::json::parse(slurp(path));
+    CHECK_FALSE(doc.contains("apiKey"));
+    CHECK(doc.value("legacyKey", "") == other_canary);  // not in the store: it stays where it was
+    CHECK_FALSE(report.value().complete());
+    CHECK_FALSE(mentions(report.value(), canary));
+    CHECK_FALSE(mentions(report.value(), other_canary));
+  }
+  SECTION("a dry run lists the collision") {
+    auto plan = import_plaintext_config(store, path, fields, {.dry_run = true, .remove_source = true});
+    REQUIRE(plan);
+    CHECK(plan.value().items[0].outcome == migration_outcome::planned);
+    CHECK(plan.value().items[1].outcome == migration_outcome::skipped);
+    CHECK_THAT(plan.value().items[1].reason, Catch::Contains("another source in this run"));
+    CHECK(rig.keyring.entries().empty());
+  }
+}
+
+TEST_CASE("a field is removed from the config only if the store holds its value when the run ends",
+          "[migrate][config]") {
+  // Two key names, one entry: the ledger of the run cannot tell, the check at its end can.
+  memory_rig rig;
+  auto store = rig.make();
+  case_folding_store<memory_store> folding{store};
+  temp_dir config_dir;
+  const auto path = write_config(config_dir, sample_config());
+
+  auto report = import_plaintext_config(folding, path, {{"apiKey", "OpenAI"}, {"/providers/openai/apiKey", "openai"}},
+                                        {.remove_source = true, .overwrite = true});
+  REQUIRE(report);
+  const auto& first = report.value().items[0];
+  CHECK_FALSE(first.source_removed);
+  CHECK_THAT(first.reason, Catch::Contains("kept"));
+  CHECK(report.value().items[1].source_removed);
+  CHECK(store.get("openai").value().reveal() == other_canary);
+  const auto doc = nlohmann::json::parse(slurp(path));
+  CHECK(doc.value("apiKey", "") == canary);  // the store lost it to the second field: the config keeps it
+  CHECK_FALSE(doc["providers"]["openai"].contains("apiKey"));
+  CHECK_FALSE(mentions(report.value(), canary));
+}
+
 }  // namespace securestore::test

@@ -162,6 +162,49 @@ TEST_CASE("remove_source removes only originals whose copy was read back", "[ref
   }
 }
 
+// The item of `report` that came from the file at `source`.
+const migration_item& item_from(const migration_report& report, const fs::path& source) {
+  for (const auto& item : report.items) {
+    if (item.source == source.string()) return item;
+  }
+  FAIL("no report item from " << source);
+  throw;
+}
+
+TEST_CASE("a key in two data directories: the current one's copy wins and only it is removed", "[reference-files]") {
+  golden_home home;
+  // The files are sealed per service and machine, not per key: anthropic's file, renamed, is an
+  // openai.enc with another value. XDG's llxprt-code directory is current, ~/.llxprt the old one.
+  const auto current = home.home / ".local/share/llxprt-code/provider-keys/openai.enc";
+  const auto stale = home.home / ".llxprt/provider-keys/openai.enc";
+  fs::copy_file(home.home / ".llxprt/provider-keys/anthropic.enc", current);
+  test::memory_rig rig;
+  auto store = rig.make();
+
+  SECTION("with overwrite and remove_source, the stale copy is skipped and kept") {
+    auto report = import_reference_files(store, home.provider_keys(), {.remove_source = true, .overwrite = true});
+    REQUIRE(report);
+    INFO(report.value().to_text());
+    const auto& won = item_from(report.value(), current);
+    const auto& lost = item_from(report.value(), stale);
+    CHECK(won.outcome == migration_outcome::imported);
+    CHECK(won.source_removed);
+    CHECK(lost.outcome == migration_outcome::skipped);
+    CHECK_FALSE(lost.source_removed);
+    CHECK(lost.reason == "another source in this run set it: reference-v1 " + current.string());
+    CHECK(store.get("openai").value().reveal() == "sk-ant-golden-0001");
+    CHECK_FALSE(fs::exists(current));
+    CHECK(fs::exists(stale));
+  }
+  SECTION("a dry run lists the collision") {
+    auto plan = import_reference_files(store, home.provider_keys(), {.dry_run = true, .remove_source = true});
+    REQUIRE(plan);
+    CHECK(item_from(plan.value(), current).outcome == migration_outcome::planned);
+    CHECK(item_from(plan.value(), stale).outcome == migration_outcome::skipped);
+    CHECK_THAT(item_from(plan.value(), stale).reason, Catch::Contains(current.string()));
+  }
+}
+
 TEST_CASE("a dry run decrypts nothing and plans every readable file", "[reference-files]") {
   golden_home home;
   test::memory_rig rig;

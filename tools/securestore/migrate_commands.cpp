@@ -90,9 +90,10 @@ wired_command add_import_env(CLI::App& import) {
   add_migration_flags(*command, o->options, false);
   command->footer(
       "Each value is read back from the store before it counts as imported; a key already holding that value\n"
-      "is a no-op, one holding another value is skipped unless --overwrite. An unset variable is reported,\n"
-      "not an error. The variables stay set in your shell: no program can unset them there, so remove them\n"
-      "from your shell profile or .env file yourself once the import is done.\n\n"
+      "is a no-op, one holding another value is skipped unless --overwrite. A key named twice takes the first\n"
+      "set variable's value; a later one is skipped. An unset variable is reported, not an error. The\n"
+      "variables stay set in your shell: no program can unset them there, so remove them from your shell\n"
+      "profile or .env file yourself once the import is done.\n\n"
       "Examples:\n"
       "  securestore import env ANTHROPIC_API_KEY=anthropic OPENAI_API_KEY=openai\n"
       "  securestore import env --dry-run GITHUB_TOKEN=github-token\n");
@@ -123,8 +124,9 @@ wired_command add_import_config(CLI::App& import) {
       "FIELD is a top-level member (apiKey) or a JSON pointer (/providers/openai/apiKey); the pair is split at\n"
       "its last '='. With --remove-source the fields whose copy was read back are removed from the config,\n"
       "which is rewritten atomically (other members, order and mode kept) with \"credentialStorage\":\n"
-      "\"keyring\" or \"file\". Running it again is a no-op; a run that stopped half-way is finished by\n"
-      "running it again. The config must be private (chmod 600).\n\n"
+      "\"keyring\" or \"file\". A key named by two fields takes the first one's value; the later one is\n"
+      "skipped and stays in the config. Running it again is a no-op; a run that stopped half-way is finished\n"
+      "by running it again. The config must be private (chmod 600).\n\n"
       "Examples:\n"
       "  securestore import config ~/.myapp/settings.json --field apiKey=anthropic --dry-run\n"
       "  securestore import config ~/.myapp/settings.json --field apiKey=anthropic \\\n"
@@ -166,10 +168,11 @@ wired_command add_import_reference(CLI::App& import) {
   command->add_option("--user", o->user, "the user name they were written by, when not yours");
   add_migration_flags(*command, o->options, true);
   command->footer(
-      "Looks in every directory llxprt-code used ($LLXPRT_DATA_HOME, $LLXPRT_CONFIG_HOME,\n"
-      "~/.local/share/llxprt-code, ~/.llxprt). Its files are sealed with this machine's host and user\n"
-      "name; a file made elsewhere fails as corrupt and stays. v2 files need its machine secret: from\n"
-      "<dataDir>/machine_secret, else from the Secret Service (service llxprt-code-machine-secret).\n\n"
+      "Looks in every directory llxprt-code used, newest first ($LLXPRT_DATA_HOME, $LLXPRT_CONFIG_HOME,\n"
+      "~/.local/share/llxprt-code, ~/.llxprt): a key found in several is taken from the first, and an\n"
+      "older copy with another value is skipped and kept. Its files are sealed with this machine's host\n"
+      "and user name; a file made elsewhere fails as corrupt and stays. v2 files need its machine secret:\n"
+      "from <dataDir>/machine_secret, else from the Secret Service (service llxprt-code-machine-secret).\n\n"
       "Examples:\n"
       "  securestore import reference llxprt-code-provider-keys --dry-run\n"
       "  securestore --service llxprt import reference llxprt-code-provider-keys --remove-source\n");
@@ -213,8 +216,10 @@ wired_command add_import_keyring(CLI::App& import) {
   add_migration_flags(*command, o->options, true);
   command->footer(
       "Finds what keytar, keyring-rs (@napi-rs/keyring), Python keyring and secret-tool stored under\n"
-      "SERVICE and copies each entry to the key named by its account. With --remove-source an original\n"
-      "is deleted only after its copy was read back; securestore's own items are never touched.\n\n"
+      "SERVICE and copies each entry to the key named by its account. When several of them stored one\n"
+      "account, the first in that order (keyring-rs, keytar, Python keyring, secret-tool) is imported and\n"
+      "the others are skipped and kept. With --remove-source an original is deleted only if the store holds\n"
+      "its value when the import ends; securestore's own items are never touched.\n\n"
       "Examples:\n"
       "  securestore import keyring my-app --dry-run\n"
       "  securestore --service my-app import keyring my-app --remove-source\n");

@@ -79,17 +79,20 @@ namespace detail::migrate {
 /// Moves each field of the plaintext JSON config at `path` into `store` under its key.
 ///
 /// Each field's value is copied with detail::copy_verified (already present: a no-op; a
-/// different stored value: skipped unless options.overwrite). With options.remove_source, the
-/// fields whose copy was read back equal are then removed from the config, which is rewritten
-/// once, atomically (temp file, fsync, rename) through the fs policy, keeping every other member,
-/// the key order, the indentation and the file's mode, and gaining "credentialStorage":
-/// "keyring" when every moved key is in the keyring, "file" when any is in the encrypted file.
-/// Without remove_source the config is left untouched (the values stay in it in plain text).
+/// different stored value: skipped unless options.overwrite). Fields are tried in the order
+/// given, and a key is written by the first field naming it: a later field naming the same key
+/// with another value is skipped ("another source in this run set it: ...") and stays in the
+/// config. With options.remove_source, the fields whose value the store still holds when every
+/// field was tried (read again then) are removed from the config, which is rewritten once,
+/// atomically (temp file, fsync, rename) through the fs policy, keeping every other member, the
+/// key order, the indentation and the file's mode, and gaining "credentialStorage": "keyring"
+/// when every moved key is in the keyring, "file" when any is in the encrypted file. Without
+/// remove_source the config is left untouched (the values stay in it in plain text).
 ///
 /// - A field that is not in the config is already_present when the store lists its key (a
 ///   re-run: the config is then not touched), else skipped.
 /// - options.dry_run: finds the fields and checks their type, copies no value out of the config,
-///   writes nothing, and reports `planned` items.
+///   writes nothing, and reports `planned` items (a later field for a planned key: skipped).
 /// - An interrupted run (the copies made, the rewrite not) is finished by running it again.
 /// Items: origin "plaintext-config", source "<path>#<field>".
 ///
@@ -122,7 +125,8 @@ template <class Store, fs_policy Fs = typename Store::fs_type>
 
   migration_report report;
   std::optional<std::set<std::string>> stored;  // the store's names, listed once when needed
-  std::vector<std::size_t> movable;             // items (and pointers) to remove from the config
+  detail::deferred_removals removals;
+  std::vector<std::size_t> movable;  // items (and pointers) to remove from the config, once the run ends
   for (std::size_t i = 0; i < fields.size(); ++i) {
     migration_item item;
     item.origin = "plaintext-config";
@@ -140,17 +144,17 @@ template <class Store, fs_policy Fs = typename Store::fs_type>
       item.outcome = migration_outcome::skipped;
       item.reason = std::move(*why);
     } else if (options.dry_run) {
-      item.outcome = migration_outcome::planned;
-    } else if (detail::copy_verified(store, fields[i].key, config.doc.at(pointers[i]).get_ref<const std::string&>(),
-                                     options, item) &&
-               options.remove_source) {
-      movable.push_back(i);
+      detail::plan_copy(report, item);
+    } else if (const auto& value = config.doc.at(pointers[i]).get_ref<const std::string&>();
+               detail::copy_in_run(store, fields[i].key, value, options, report, item) && options.remove_source) {
+      removals.add(i, value, [&movable, i](migration_item&) { movable.push_back(i); });
     }
     report.items.push_back(std::move(item));
   }
+  removals.finish(store, report);
   if (movable.empty()) return report;
 
-  // Every copy removed below was read back equal; nothing else leaves the config.
+  // Every field removed below is in the store as the run ends; nothing else leaves the config.
   bool all_in_keyring = true;
   for (const auto i : movable) {
     auto where = store.locate(fields[i].key);
@@ -159,6 +163,7 @@ template <class Store, fs_policy Fs = typename Store::fs_type>
           concat("the keys were copied but ", file.native(), " still holds them: run the import again to finish"));
     }
     all_in_keyring = all_in_keyring && where.value() == location::keyring;
+    if (!detail::migrate::holds(config.doc, pointers[i])) continue;  // two fields naming one member
     auto& value = config.doc.at(pointers[i]);
     detail::stores::scrub(value.get_ref<std::string&>());
     config.doc.at(pointers[i].parent_pointer()).erase(pointers[i].back());

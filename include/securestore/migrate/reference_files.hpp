@@ -39,11 +39,14 @@ struct reference_locations {
 };
 
 /// The directories where the reference implementation kept `service`'s files (§0.4), newest
-/// layout first, so that with overwrite off the newest copy of a key wins and older ones are
-/// reported skipped. Its data dir was, over time, $LLXPRT_DATA_HOME, $LLXPRT_CONFIG_HOME,
-/// then env-paths' ($XDG_DATA_HOME or ~/.local/share)/llxprt-code; before that, ~/.llxprt.
-/// Each base holds `secure-store/<service>`; provider keys also lived in `<base>/provider-keys`,
-/// and the tool keys' legacy files in ~/.llxprt/tools. errc::unavailable without a home directory.
+/// location first, which is the order import_reference_files tries them in: the first copy of a
+/// key found is the one imported, and a copy in a later (older) location with another value is
+/// skipped and kept, overwrite or not. The bases are $LLXPRT_DATA_HOME, $LLXPRT_CONFIG_HOME,
+/// env-paths' ($XDG_DATA_HOME or ~/.local/share)/llxprt-code (the current one), and last
+/// ~/.llxprt (the first one it used). Each base holds `secure-store/<service>`; provider keys also
+/// lived in `<base>/provider-keys` (listed before it), and the tool keys' legacy files in
+/// ~/.llxprt/tools (legacy_key_dirs, tried after every envelope directory). errc::unavailable
+/// without a home directory.
 [[nodiscard]] inline result<reference_locations> default_reference_locations(std::string_view service) {
   const auto home = detail::platform::home_dir();
   if (!home) {
@@ -91,12 +94,14 @@ namespace detail {
   return value.find_first_not_of(" \t\r\n\v\f") == std::string_view::npos;
 }
 
-/// One directory's files of one format: read, (unless a dry run) decrypt, copy, maybe remove.
-/// `key_of(name)` is the target key or nullopt (not such a file); `origin_of(text, source)`
-/// parses without decrypting (text null: the format's default origin); `open(text, source)` decrypts.
+/// One directory's files of one format, in name order: read, (unless a dry run) decrypt, copy,
+/// and queue the original in `removals` when it may go. `key_of(name)` is the target key or
+/// nullopt (not such a file); `origin_of(text, source)` parses without decrypting (text null: the
+/// format's default origin); `open(text, source)` decrypts.
 template <class Store, fs_policy Fs, class KeyOf, class OriginOf, class Open>
 void import_reference_dir(Store& store, Fs& fs, const std::filesystem::path& dir, const migration_options& options,
-                          migration_report& report, KeyOf key_of, OriginOf origin_of, Open open) {
+                          migration_report& report, deferred_removals& removals, KeyOf key_of, OriginOf origin_of,
+                          Open open) {
   auto opened = fs.open_directory(dir, directory_options{.create = false, .make_private = false});
   if (!opened) {
     if (opened.error().code() == errc::not_found) return;
@@ -121,18 +126,21 @@ void import_reference_dir(Store& store, Fs& fs, const std::filesystem::path& dir
     if (!text || parsed.problem) {
       item.reason = (text ? *parsed.problem : text.error()).message();
     } else if (options.dry_run) {
-      item.outcome = migration_outcome::planned;
+      plan_copy(report, item);
     } else if (auto value = open(text.value(), item.source); !value) {
       item.reason = value.error().message();
     } else if (blank(value.value().reveal())) {
       item.outcome = migration_outcome::skipped;
       item.reason = "the file holds an empty value; nothing to import (the original was kept)";
-    } else if (copy_verified(store, *key, value.value().reveal(), options, item) && options.remove_source) {
-      if (auto removed = fs.remove(opened.value(), name); removed) {
-        item.source_removed = removed.value();
-      } else {
-        item.reason = concat("imported, but the original was not removed: ", removed.error().message());
-      }
+    } else if (copy_in_run(store, *key, value.value().reveal(), options, report, item) && options.remove_source) {
+      removals.add(
+          report.items.size(), value.value().reveal(), [&fs, in = opened.value(), name](migration_item& removing) {
+            if (auto removed = fs.remove(in, name); removed) {
+              removing.source_removed = removed.value();
+            } else {
+              removing.reason = concat("imported, but the original was not removed: ", removed.error().message());
+            }
+          });
     }
     if (text) scrub(text.value().data(), text.value().size());
     report.items.push_back(std::move(item));
@@ -153,8 +161,13 @@ struct reference_origin {
 /// * < > : " | ? undone; `<tool>.key` gives the tool name. Its temp files are ignored.
 /// - The copy goes through detail::copy_verified: a key already holding this value is
 ///   already_present (so a re-run is a no-op), a different value is skipped unless
-///   options.overwrite; only a copy read back equal counts, and only then, with
-///   options.remove_source, is the original file removed (never the machine secret).
+///   options.overwrite; only a copy read back equal counts.
+/// - Directories are tried in the order of `what.locations` (default_reference_locations: the
+///   newest first), files in name order. A key is written by the first file naming it: a later
+///   file for the same key with another value is skipped ("another source in this run set it:
+///   ...") and kept, even with options.overwrite.
+/// - options.remove_source: when every file was tried, the store is read again, and each original
+///   whose value it holds is removed (never the machine secret).
 /// - options.dry_run reads and parses the files (to tell v1 from v2 and spot damaged ones) but
 ///   derives no key and decrypts nothing: each readable file is `planned`.
 /// - A file that does not decrypt is `failed` with errc::corrupt's message (another machine or
@@ -196,6 +209,7 @@ template <class Store, fs_policy Fs = default_fs>
   }
 
   migration_report report;
+  detail::deferred_removals removals;
   // A file whose version cannot be read is reported as v1, the format the reference wrote first.
   auto envelope_origin = [](const std::string* text, std::string_view source) -> detail::reference_origin {
     if (text == nullptr) return {"reference-v1", std::nullopt};
@@ -218,14 +232,15 @@ template <class Store, fs_policy Fs = default_fs>
   };
   for (const auto& dir : what.locations.envelope_dirs) {
     detail::import_reference_dir(
-        store, fs, dir, options, report, [](std::string_view name) { return detail::reference_envelope_key(name); },
-        envelope_origin, open_envelope);
+        store, fs, dir, options, report, removals,
+        [](std::string_view name) { return detail::reference_envelope_key(name); }, envelope_origin, open_envelope);
   }
 
   std::optional<detail::key_bytes> legacy_key;  // one scrypt for all of them, and only if needed
   for (const auto& dir : what.locations.legacy_key_dirs) {
     detail::import_reference_dir(
-        store, fs, dir, options, report, [](std::string_view name) { return detail::reference_legacy_tool(name); },
+        store, fs, dir, options, report, removals,
+        [](std::string_view name) { return detail::reference_legacy_tool(name); },
         [](const std::string* text, std::string_view source) -> detail::reference_origin {
           if (text == nullptr) return {"reference-legacy-key", std::nullopt};
           auto parsed = detail::parse_reference_legacy_key(*text, source);
@@ -236,6 +251,7 @@ template <class Store, fs_policy Fs = default_fs>
           return detail::read_reference_legacy_key(text, *legacy_key, who, source);
         });
   }
+  removals.finish(store, report);
   return report;
 }
 

@@ -45,7 +45,8 @@ struct migration_item {
   bool source_removed = false;  ///< the original was removed after the copy was read back
 };
 
-/// Every entry a migration looked at, in the order it found them.
+/// Every entry a migration looked at, in the order it found them. One report is one run: within
+/// it, a key is written by at most one source (setter_of).
 struct migration_report {
   std::vector<migration_item> items;
 
@@ -57,6 +58,20 @@ struct migration_report {
   /// Whether every entry ended imported, already present or planned (nothing skipped or failed).
   [[nodiscard]] bool complete() const noexcept {
     return count(migration_outcome::skipped) == 0 && count(migration_outcome::failed) == 0;
+  }
+  /// The item of this run that gave `key` its value (imported, or already present), or in a dry
+  /// run would give it (planned); nullptr when none did. The first source tried for a key is the
+  /// only one that may write it: a later one is skipped (detail::copy_in_run, detail::plan_copy),
+  /// so that it cannot replace a value whose original an earlier one is about to remove.
+  [[nodiscard]] const migration_item* setter_of(std::string_view key) const noexcept {
+    for (const auto& item : items) {
+      if (item.target_key == key &&
+          (item.outcome == migration_outcome::imported || item.outcome == migration_outcome::already_present ||
+           item.outcome == migration_outcome::planned)) {
+        return &item;
+      }
+    }
+    return nullptr;
   }
   /// Appends another report's items (one report for a run over several sources).
   void merge(migration_report other) {

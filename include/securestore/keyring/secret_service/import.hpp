@@ -17,9 +17,14 @@ namespace securestore {
 
 /// Copies every entry keytar, keyring-rs (@napi-rs/keyring), Python keyring or secret-tool wrote for
 /// `foreign_service` into `store`, under its account name (detail::copy_verified: a value the store
-/// already holds is already_present, a different one is skipped unless options.overwrite). With
-/// options.remove_source an original is deleted only after its copy was read back equal; with
-/// options.dry_run nothing is read, written or removed and every entry is `planned`. Entries of
+/// already holds is already_present, a different one is skipped unless options.overwrite).
+/// Entries are tried in foreign_entry_reader::list's order: by account, then by library
+/// (keyring-rs, keytar, python-keyring, secret-tool), and an account's key is written by the first
+/// of them only: when several libraries hold the account with different values, the later ones
+/// are skipped ("another source in this run set it: ...") and kept, even with options.overwrite.
+/// With options.remove_source, once every entry was tried, the store is read again and each
+/// original whose value it holds is deleted; with options.dry_run nothing is read, written or
+/// removed and every entry is `planned` (a later one for a planned account: skipped). Entries of
 /// other services are never touched; our own items are never listed. One entry's failure is
 /// recorded in its report item and the others go on; the result is an error only when the entries
 /// cannot be listed (see foreign_entry_reader::list). The report holds names, never values.
@@ -29,13 +34,14 @@ template <class Store>
                                                               foreign_entry_reader reader = {}) {
   BOOST_OUTCOME_TRY(entries, reader.list(foreign_service));
   migration_report report;
+  detail::deferred_removals removals;
   for (const auto& entry : entries) {
     migration_item item;
     item.origin = std::string{origin_name(entry.origin)};
     item.source = detail::concat("secret-service service=", entry.service, " account=", entry.account);
     item.target_key = entry.account;
     if (options.dry_run) {
-      item.outcome = migration_outcome::planned;
+      detail::plan_copy(report, item);
       report.items.push_back(std::move(item));
       continue;
     }
@@ -43,16 +49,19 @@ template <class Store>
     if (!value) {
       item.outcome = migration_outcome::failed;
       item.reason = value.error().message();
-    } else if (detail::copy_verified(store, entry.account, value.value().reveal(), options, item) &&
+    } else if (detail::copy_in_run(store, entry.account, value.value().reveal(), options, report, item) &&
                options.remove_source) {
-      if (auto removed = reader.remove(entry)) {
-        item.source_removed = removed.value();
-      } else {
-        item.reason = detail::concat("copied, but the original was kept: ", removed.error().message());
-      }
+      removals.add(report.items.size(), value.value().reveal(), [&reader, entry](migration_item& removing) {
+        if (auto removed = reader.remove(entry)) {
+          removing.source_removed = removed.value();
+        } else {
+          removing.reason = detail::concat("copied, but the original was kept: ", removed.error().message());
+        }
+      });
     }
     report.items.push_back(std::move(item));
   }
+  removals.finish(store, report);
   return report;
 }
 
