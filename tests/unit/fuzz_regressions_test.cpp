@@ -6,6 +6,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <securestore/detail/migrate/json_text.hpp>
 #include <securestore/detail/stores/token_record.hpp>
 
 using namespace securestore;
@@ -39,4 +40,16 @@ TEST_CASE("a token record with a time the clock cannot hold is corrupt, not unde
   auto far = decode_credentials(record_with_times("7258118400000", "1700000000000"), "s");
   REQUIRE(far);
   CHECK(to_epoch_ms(*far.value().token.expires_at) == 7258118400000);
+}
+
+// plaintext_config_fuzz: a number past a double's range ("list": 1e400) made nlohmann throw
+// out_of_range, not parse_error, past parse_config's handler: `import config` ended in terminate.
+TEST_CASE("a config holding a number too large for a double is corrupt, not a crash", "[migrate][config][fuzz]") {
+  for (const auto* text : {R"({"apiKey": "k", "list": 1e400})", R"({"n": -1e400})", R"([1e999])"}) {
+    detail::migrate::scrubbed_json config;
+    auto parsed = detail::migrate::parse_config(text, "settings.json", config, 512);
+    REQUIRE_FALSE(parsed);
+    CHECK(parsed.error().code() == errc::corrupt);
+    CHECK_THAT(parsed.error().message(), Catch::Contains("settings.json") && !Catch::Contains("1e"));
+  }
 }

@@ -320,4 +320,52 @@ TEST_CASE("a field is removed from the config only if the store holds its value 
   CHECK_FALSE(mentions(report.value(), canary));
 }
 
+namespace {
+
+// A config whose "deep" member is `levels` arrays nested in each other, beside the key.
+std::string nested_config(std::size_t levels) {
+  return std::string{"{\"apiKey\": \""} + canary + "\", \"deep\": " + std::string(levels, '[') +
+         std::string(levels, ']') + "}";
+}
+
+}  // namespace
+
+TEST_CASE("a config nested deeper than max_config_depth is corrupt, refused before parsing, and nothing is lost",
+          "[migrate][config]") {
+  memory_rig rig;
+  auto store = rig.make();
+  temp_dir config_dir;
+
+  SECTION("200,000 nested arrays beside the key") {
+    const auto text = nested_config(200'000);
+    const auto path = write_config(config_dir, text);
+    auto report = import_plaintext_config(store, path, {{"apiKey", "anthropic"}}, {.remove_source = true});
+    REQUIRE_FALSE(report);
+    CHECK(report.error().code() == errc::corrupt);
+    CHECK_THAT(report.error().message(), Catch::Contains(path.native()) && Catch::Contains("512"));
+    CHECK(report.error().message().find(canary) == std::string::npos);
+    CHECK(slurp(path) == text);
+    CHECK(rig.keyring.entries().empty());
+  }
+  SECTION("one level past the cap is refused; at the cap the key moves and the rest is kept") {
+    const auto too_deep = write_config(config_dir, nested_config(512));  // the object, then 512 arrays
+    CHECK(import_plaintext_config(store, too_deep, {{"apiKey", "anthropic"}}).error().code() == errc::corrupt);
+    const auto at_cap = write_config(config_dir, nested_config(511));
+    auto report = import_plaintext_config(store, at_cap, {{"apiKey", "anthropic"}}, {.remove_source = true});
+    REQUIRE(report);
+    CHECK(report.value().items[0].source_removed);
+    const auto text = slurp(at_cap);
+    CHECK(text.find(canary) == std::string::npos);
+    CHECK(text.find(std::string(511, '[') + std::string(511, ']')) != std::string::npos);
+  }
+  SECTION("brackets inside strings are not nesting") {
+    const auto path =
+        write_config(config_dir, std::string{"{\"apiKey\": \""} + canary + "\", \"text\": \"\\\"" +
+                                     std::string(100'000, '[') + "\"}");
+    auto report = import_plaintext_config(store, path, {{"apiKey", "anthropic"}});
+    REQUIRE(report);
+    CHECK(report.value().items[0].outcome == migration_outcome::imported);
+  }
+}
+
 }  // namespace securestore::test

@@ -3,6 +3,7 @@
 // where they went: "credentialStorage": "keyring" | "file".
 #pragma once
 
+#include <cstddef>
 #include <filesystem>
 #include <optional>
 #include <set>
@@ -36,6 +37,11 @@ struct config_field {
 
 /// The member a rewritten config gets: where the moved keys live now.
 inline constexpr std::string_view credential_storage_member = "credentialStorage";
+
+/// How deep a config's arrays and objects may nest (the top-level object is level 1). Deeper text
+/// is refused as errc::corrupt before it is parsed: parsing, rewriting and comparing a document
+/// recurse once per level, and a file of 200,000 nested arrays would exhaust the stack.
+inline constexpr std::size_t max_config_depth = 512;
 
 namespace detail::migrate {
 
@@ -97,9 +103,10 @@ namespace detail::migrate {
 /// Items: origin "plaintext-config", source "<path>#<field>".
 ///
 /// Errors (the config then is untouched): corrupt for a config that is not a JSON object (naming
-/// the line and column), invalid_argument for a bad field, the fs policy's codes for a config it
-/// cannot read (not_found; denied for a symlink, a file others can read or write, or a directory
-/// others can write) or rewrite. A failed rewrite after successful copies says to run it again.
+/// the line and column) or nests deeper than max_config_depth, invalid_argument for a bad field,
+/// the fs policy's codes for a config it cannot read (not_found; denied for a symlink, a file
+/// others can read or write, or a directory others can write) or rewrite. A failed rewrite after
+/// successful copies says to run it again.
 template <class Store, fs_policy Fs = typename Store::fs_type>
 [[nodiscard]] result<migration_report> import_plaintext_config(Store& store, const std::filesystem::path& path,
                                                                const std::vector<config_field>& fields,
@@ -121,7 +128,9 @@ template <class Store, fs_policy Fs = typename Store::fs_type>
   if (!bytes) return bytes.error();
   const detail::stores::scrubbed_string text{std::move(bytes.value())};
   detail::migrate::scrubbed_json config;
-  if (auto parsed = detail::migrate::parse_config(text.value, file.native(), config); !parsed) return parsed.error();
+  if (auto parsed = detail::migrate::parse_config(text.value, file.native(), config, max_config_depth); !parsed) {
+    return parsed.error();
+  }
 
   migration_report report;
   std::optional<std::set<std::string>> stored;  // the store's names, listed once when needed
