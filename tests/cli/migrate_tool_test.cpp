@@ -171,6 +171,27 @@ TEST_CASE("import config: two fields naming one key move one and keep the other,
   CHECK(doc["providers"]["openai"].value("apiKey", "") == other_canary);
 }
 
+TEST_CASE("import config --remove-source on a config with another hard link warns that the link still holds the keys",
+          "[cli][migrate]") {
+  tool_home t;
+  const auto path = write_config(t, sample_config);
+  const auto other = t.home() / "settings.json.orig";
+  std::filesystem::create_hard_link(path, other);
+
+  auto moved = t.run({"import", "config", path.native(), "--field", "apiKey=anthropic", "--remove-source"});
+  CHECK(moved.status == 0);
+  CHECK(contains(moved.err, "warning: "));
+  CHECK(contains(moved.err, "hard link"));
+  CHECK_FALSE(contains(moved.out, "(original removed)"));
+  CHECK(contains(moved.out, "hard link"));
+  check_no_value(moved);
+  CHECK_FALSE(contains(slurp(path), canary));
+  CHECK(slurp(other) == sample_config);
+
+  auto as_json = t.run({"--json", "import", "config", other.native(), "--field", "apiKey=anthropic"});
+  CHECK(json::parse(as_json.out)["warnings"].empty());  // no other link now, and nothing removed
+}
+
 TEST_CASE("import config refuses bad JSON with the corrupt status and leaves the file alone", "[cli][migrate]") {
   tool_home t;
   const std::string broken = std::string{"{\n  \"apiKey\": \""} + canary + "\n";

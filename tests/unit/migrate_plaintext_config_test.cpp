@@ -368,4 +368,29 @@ TEST_CASE("a config nested deeper than max_config_depth is corrupt, refused befo
   }
 }
 
+TEST_CASE("a config with another hard link: the key leaves this name, and the report warns the other still holds it",
+          "[migrate][config]") {
+  memory_rig rig;
+  auto store = rig.make();
+  temp_dir config_dir;
+  const auto path = write_config(config_dir, sample_config());
+  const auto other = config_dir / "settings.backup.json";
+  std::filesystem::create_hard_link(path, other);
+
+  auto report = import_plaintext_config(store, path, sample_fields, {.remove_source = true});
+  REQUIRE(report);
+  CHECK(report.value().count(migration_outcome::imported) == 2);
+  for (const auto& item : report.value().items) {
+    CHECK_FALSE(item.source_removed);  // the value is still on disk, under the other name
+    CHECK_THAT(item.reason, Catch::Contains("hard link"));
+  }
+  const auto json = report.value().to_json();
+  REQUIRE(json["warnings"].size() == 1);
+  CHECK_THAT(json["warnings"][0].get<std::string>(), Catch::Contains(path.native()) && Catch::Contains("hard link"));
+  CHECK(slurp(path).find(canary) == std::string::npos);
+  CHECK(slurp(other) == sample_config());  // what the warning is about
+  CHECK_FALSE(mentions(report.value(), canary));
+  CHECK_FALSE(mentions(report.value(), other_canary));
+}
+
 }  // namespace securestore::test

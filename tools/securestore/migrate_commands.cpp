@@ -64,8 +64,10 @@ void add_migration_flags(CLI::App& command, migration_options& options, bool can
   }
 }
 
-// The report as one JSON document (--json) or as text; exit 0 only when nothing was skipped or failed.
+// The report as one JSON document (--json) or as text, and its warnings on stderr; exit 0 only
+// when nothing was skipped or failed.
 exit_code print_report(const global_options& g, const migration_report& report) {
+  for (const auto& warning : report.warnings) warn(g, printable(warning));
   if (g.json) {
     std::cout << dump(report.to_json()) << '\n';
   } else if (!g.quiet) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <set>
@@ -71,6 +72,20 @@ namespace detail::migrate {
   return std::nullopt;
 }
 
+// The rename replaced `file`'s name only: its `others` other hard links still name the old text.
+inline void report_other_links(migration_report& report, const std::vector<std::size_t>& moved,
+                               const std::filesystem::path& file, std::uintmax_t others) {
+  const bool one = others == 1;
+  const auto links = concat(others, " other hard link", one ? "" : "s");
+  for (const auto i : moved) {
+    report.items[i].reason = concat("removed from ", file.native(), " only: the file has ", links, " that still ",
+                                    one ? "holds" : "hold", " it in plain text");
+  }
+  report.warnings.push_back(concat(file.native(), " had ", links, " to the same file: ", one ? "it" : "they",
+                                   " still hold", one ? "s" : "", " the moved keys in plain text; find and delete ",
+                                   one ? "it" : "them", " (the rewrite replaced this name only)"));
+}
+
 // Whether `at` names something in `doc` (a pointer through a non-container is "absent").
 [[nodiscard]] inline bool holds(const nlohmann::ordered_json& doc, const nlohmann::ordered_json::json_pointer& at) {
   try {
@@ -100,6 +115,9 @@ namespace detail::migrate {
 /// - options.dry_run: finds the fields and checks their type, copies no value out of the config,
 ///   writes nothing, and reports `planned` items (a later field for a planned key: skipped).
 /// - An interrupted run (the copies made, the rewrite not) is finished by running it again.
+/// - A config with other hard links: the rewrite replaces this name only, and the other names
+///   keep the old text, moved keys included. The moved items then keep source_removed false, and
+///   their reason and the report's warnings say so.
 /// Items: origin "plaintext-config", source "<path>#<field>".
 ///
 /// Errors (the config then is untouched): corrupt for a config that is not a JSON object (naming
@@ -180,6 +198,8 @@ template <class Store, fs_policy Fs = typename Store::fs_type>
   config.doc[std::string{credential_storage_member}] = all_in_keyring ? "keyring" : "file";
 
   const auto mode = std::filesystem::status(file, ec).permissions();
+  std::error_code link_error;  // when the count cannot be read, the file is taken to have one name
+  const auto links = std::filesystem::hard_link_count(file, link_error);
   const auto rewritten = detail::migrate::dump_like(config.doc, detail::migrate::indentation_of(text.value));
   if (auto written = fs.write_atomic(dir.value(), name, rewritten); !written) {
     return written.error().with_remedy(
@@ -200,7 +220,11 @@ template <class Store, fs_policy Fs = typename Store::fs_type>
                    "chmod it back by hand"};
     }
   }
-  for (const auto i : movable) report.items[i].source_removed = true;
+  if (!link_error && links > 1) {
+    detail::migrate::report_other_links(report, movable, file, links - 1);
+  } else {
+    for (const auto i : movable) report.items[i].source_removed = true;
+  }
   return report;
 }
 

@@ -49,6 +49,9 @@ struct migration_item {
 /// it, a key is written by at most one source (setter_of).
 struct migration_report {
   std::vector<migration_item> items;
+  /// What the user must act on although nothing failed (another hard link to a rewritten config
+  /// still holds the moved keys, ...): whole sentences naming places, never a value.
+  std::vector<std::string> warnings;
 
   [[nodiscard]] std::size_t count(migration_outcome o) const noexcept {
     std::size_t n = 0;
@@ -73,12 +76,14 @@ struct migration_report {
     }
     return nullptr;
   }
-  /// Appends another report's items (one report for a run over several sources).
+  /// Appends another report's items and warnings (one report for a run over several sources).
   void merge(migration_report other) {
     for (auto& item : other.items) items.push_back(std::move(item));
+    for (auto& warning : other.warnings) warnings.push_back(std::move(warning));
   }
 
-  /// {"items":[{origin,source,target_key,outcome,reason,source_removed}], "summary":{outcome:count}}.
+  /// {"items":[{origin,source,target_key,outcome,reason,source_removed}], "summary":{outcome:count},
+  ///  "warnings":[text]}.
   [[nodiscard]] nlohmann::json to_json() const {
     auto list = nlohmann::json::array();
     for (const auto& item : items) {
@@ -94,10 +99,12 @@ struct migration_report {
                    migration_outcome::skipped, migration_outcome::failed}) {
       summary[std::string{outcome_name(o)}] = count(o);
     }
-    return {{"items", std::move(list)}, {"summary", std::move(summary)}};
+    return {{"items", std::move(list)}, {"summary", std::move(summary)}, {"warnings", warnings}};
   }
 
   /// One line per entry ("imported  keytar  service=S account=A -> openai"), then a summary line.
+  /// The warnings are not in it (the tool prints them on stderr); each concerns items whose
+  /// reasons say the same.
   [[nodiscard]] std::string to_text() const {
     std::string out;
     for (const auto& item : items) {
