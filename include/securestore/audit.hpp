@@ -79,8 +79,10 @@ namespace detail::stores {
 /// split a line).
 class audit_file_sink {
  public:
-  /// Opens (creating, 0600) the audit file at `path` for the store of `service`. Errors:
-  /// denied (a symlink, another user's file), unavailable (any other open failure).
+  /// Opens (creating, 0600) the audit file at `path` for the store of `service`. Its directory
+  /// is checked as a store's is. Errors: denied (a symlink, a FIFO or other non-regular file,
+  /// another user's file, a second hard link, a directory others can write), unavailable (a
+  /// missing directory, any other open failure), invalid_argument (a path that names no file).
   [[nodiscard]] static result<audit_file_sink> open(const std::filesystem::path& path, std::string service) {
     // Its directory is opened and checked as a store's is (every ancestor trusted, walked with
     // openat): a directory others can write could swap the file between the check and the use.
@@ -91,7 +93,12 @@ class audit_file_sink {
                    "give the audit file's path"};
     }
     auto dir = default_fs{}.open_directory(absolute.parent_path(), {.create = false, .make_private = false});
-    if (!dir) return dir.error();
+    if (!dir) {
+      if (dir.error().code() != errc::not_found) return dir.error();
+      return error{errc::unavailable,
+                   detail::concat("audit: the directory of ", absolute.native(), " does not exist"),
+                   "create the audit file's directory, or choose another path"};
+    }
     auto file = detail::platform::append_file::open_in(dir.value().fd(), absolute.filename().native(), absolute, "audit");
     if (!file) return file.error();
     return audit_file_sink{std::make_shared<state>(std::move(file).value(), std::move(service))};

@@ -59,13 +59,12 @@ class basic_secure_store {
       : m_{std::make_unique<members>(std::move(service), std::move(options), std::move(keyring), std::move(cipher),
                                      std::move(fs), std::move(clock))} {}
 
-  /// Stores `value` under `key`: in the keyring when usable and it can hold the value, else in
-  /// the encrypted file when the fallback policy allows. Returns where the value went and, when
-  /// it went to the file instead of the keyring, why (stored_at), so a program can tell its user
-  /// without a second call; `if (!store.set(...))` tests for failure as before. Errors:
-  /// invalid_argument (bad key, empty or oversized value, one the keyring cannot hold under
-  /// `deny`), unavailable (no keyring under `deny`, or a file-system failure), locked/denied (the
-  /// keyring refused; never a silent downgrade), timeout. On failure the previous value is intact.
+  /// Stores `value` under `key`: in the keyring when usable and it can hold the value, else in the
+  /// encrypted file when the fallback policy allows. Returns where the value went and, when it went to
+  /// the file instead of the keyring, why (stored_at); `if (!store.set(...))` tests for failure. Errors:
+  /// invalid_argument (bad key, empty or oversized value, one the keyring cannot hold under `deny`),
+  /// unavailable (no keyring under `deny`, or a file-system failure), locked/denied (the keyring
+  /// refused; never a silent downgrade), timeout. On failure the previous value is intact.
   [[nodiscard]] result<stored_at> set(std::string_view key, std::string_view value) {
     return observe("set", key, [&](detail::observation& seen) { return set_impl(key, value, seen); });
   }
@@ -176,9 +175,9 @@ class basic_secure_store {
     return m_->files.reseal(lock.value(), &names);
   }
 
-  /// The file entries that do not open under this store's passphrase (root-sealed ones, or ones
-  /// sealed with other parameters), with their modification times: what a person checks before
-  /// naming entries to reseal_file_entries(names). Reads no value.
+  /// The file entries that do not open under this store's passphrase (root-sealed ones, or ones sealed
+  /// with other parameters), with their modification times: what a person checks before naming entries
+  /// to reseal_file_entries(names). A mistyped passphrase is an error (denied), never an empty list.
   [[nodiscard]] result<std::vector<reseal_candidate>> reseal_candidates() {
     if (m_->config.problem) return *m_->config.problem;
     return m_->files.reseal_candidates();
@@ -227,6 +226,11 @@ class basic_secure_store {
   result<stored_at> set_impl(std::string_view key, std::string_view value, detail::observation& seen) {
     if (auto valid = check_key(key); !valid) return valid.error();
     if (auto valid = detail::check_value(value); !valid) return valid.error();
+    // `deny` means "never the file": no keyring, or one the override keeps out, is a refusal,
+    // answered before the lock (which would create the store's directory).
+    if ((m_->config.forced_file || !holds_entries()) && m_->options.fallback == fallback_policy::deny) {
+      return detail::deny_without_keyring(holds_entries() && m_->config.forced_file);
+    }
     auto lock = m_->files.lock_writes();
     if (!lock) return lock.error();
     auto to_file = [&](std::optional<error> why) -> result<stored_at> {
@@ -235,12 +239,8 @@ class basic_secure_store {
       return stored_at{location::file, std::move(why)};
     };
 
-    if (m_->config.forced_file || !holds_entries()) {
-      // `deny` means "never the file": no keyring, or one the override keeps out, is a refusal.
-      if (m_->options.fallback == fallback_policy::deny) return detail::deny_without_keyring(m_->config.forced_file);
-      if (!m_->config.forced_file) return to_file(std::nullopt);  // a file-only store: its place
-      return to_file(detail::override_chosen(keyring_name()));
-    }
+    if (!holds_entries()) return to_file(std::nullopt);  // a file-only store: the file is its place
+    if (m_->config.forced_file) return to_file(detail::override_chosen());
     if (!keyring_usable()) {
       if (auto latched = m_->gate.latched()) return *latched;
       const auto reason = m_->gate.status(keyring_name()).reason;

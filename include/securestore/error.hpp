@@ -139,7 +139,17 @@ class result : public BOOST_OUTCOME_V2_NAMESPACE::std_result<T, error> {
   using base::base;
   using base::value;
   /// The value, moved out of this temporary (throws std::system_error on a failure).
-  T value() && { return static_cast<base&&>(*this).value(); }
+  T value() &&
+    requires(!std::is_void_v<T>)
+  {
+    return static_cast<base&&>(*this).value();
+  }
+  /// The value of a const temporary, copied out of it.
+  T value() const&&
+    requires(!std::is_void_v<T>)
+  {
+    return static_cast<const base&>(*this).value();
+  }
 
   /// The value, or `fallback` on a failure (std::optional's and std::expected's habit). The error
   /// is dropped: use it where a default is a complete answer, never to hide `locked` or `denied`.

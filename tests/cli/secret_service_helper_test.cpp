@@ -129,7 +129,7 @@ TEST_CASE("exec through the helper never hands the command a hand-over variable 
   CHECK_FALSE(contains(ran.out, "SECURESTORE_HANDED_OVER"));
 }
 
-TEST_CASE("--value-from-argv hands the value to the helper on a pipe, never on its command line", "[cli]") {
+TEST_CASE("a value given with --value-from-argv reaches the helper to the helper on a pipe, never on its command line", "[cli]") {
   tool_home t;
   hand_over_everything(t);
   // `securestore` installed beside a helper that records its own command line, then runs the real one.

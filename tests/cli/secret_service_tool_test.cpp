@@ -92,7 +92,7 @@ TEST_CASE("with the secret-service backend, save, list, show, load, exec and del
 }
 
 // Issue 26.3: through the tool, the file override answers as the library does.
-TEST_CASE("--backend file (or SECURESTORE_BACKEND=file) never reports a key the keyring holds as absent",
+TEST_CASE("the file override (--backend file, SECURESTORE_BACKEND=file) never reports a key the keyring holds as absent",
           "[cli][secret-service][override]") {
   if (keyring_ctl().empty()) return;
   tool_home t;

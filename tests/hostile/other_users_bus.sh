@@ -37,6 +37,7 @@ bus_config() {  # bus_config DIR: a session bus any user may connect to, listeni
   <policy context="default">
     <allow user="*"/>
     <allow send_destination="*" eavesdrop="true"/>
+    <allow receive_sender="*"/>
     <allow own="*"/>
   </policy>
 </busconfig>
@@ -49,19 +50,22 @@ owned() {  # owned ADDRESS: whether something owns org.freedesktop.secrets there
 }
 
 # start_case NAME BUS_OWNER: a bus run by BUS_OWNER (root or the other user) with the other user's
-# gnome-keyring on it; prints the bus address.
+# gnome-keyring on it; sets `address` (run in this shell, not in $(...), so that `pids` keeps the
+# daemons it started for cleanup).
+address=""
 start_case() {
   local dir="$work/$1" runner=()
   mkdir -p "$dir/data" "$dir/config" "$dir/runtime" "$dir/control"
   chown -R "$other" "$dir"
   chmod 755 "$dir"
+  chmod 700 "$dir/runtime" "$dir/control"  # gnome-keyring refuses a control directory others can enter
   bus_config "$dir" >"$dir/bus.conf"
   [ "$2" = other ] && runner=("${as_other[@]}")
   "${runner[@]}" dbus-daemon --config-file="$dir/bus.conf" --nofork --nopidfile </dev/null >"$dir/bus.log" 2>&1 &
   pids+=($!)
   for _ in $(seq 100); do [ -S "$dir/bus" ] && break; sleep 0.05; done
   chmod 777 "$dir/bus" 2>/dev/null || true
-  local address="unix:path=$dir/bus"
+  address="unix:path=$dir/bus"
   printf 'password' | env DBUS_SESSION_BUS_ADDRESS="$address" HOME="$dir" XDG_DATA_HOME="$dir/data" \
     XDG_CONFIG_HOME="$dir/config" XDG_RUNTIME_DIR="$dir/runtime" "${as_other[@]}" \
     gnome-keyring-daemon --foreground --unlock --components=secrets --control-directory="$dir/control" \
@@ -69,13 +73,12 @@ start_case() {
   pids+=($!)
   for _ in $(seq 200); do owned "$address" && break; sleep 0.05; done
   owned "$address" || { echo "other_users_bus: the other user's keyring did not start" >&2; cat "$dir/keyring.log" >&2; exit 1; }
-  echo "$address"
 }
 
 failures=0
 check_case() {  # check_case NAME BUS_OWNER EXPECTED_WORDS
-  local address home out err status=0
-  address=$(start_case "$1" "$2")
+  local home out err status=0
+  start_case "$1" "$2"
   home=$(mktemp -d "$work/home-XXXXXX")
   out="$work/$1.out" err="$work/$1.err"
   printf 'a-value-for-another-user' | env -u XDG_DATA_HOME -u SECURESTORE_BACKEND HOME="$home" \

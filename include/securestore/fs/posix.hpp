@@ -82,14 +82,13 @@ class basic_posix_fs {
   explicit basic_posix_fs(Faults faults) : faults_{std::move(faults)} {}
 
   /// Opens `dir` (absolute), creating it and missing parents 0700 when asked. The path is walked
-  /// one component at a time with O_NOFOLLOW from "/", and each directory on the way is checked on
-  /// its descriptor (detail::is_trusted_ancestor) before anything in it is used; a symlink is
-  /// followed (like systemd's chase()) only out of a directory that passed that check. With
-  /// make_private the directory itself must be this user's and writable by no one else, and group
-  /// or other read bits are cleared through its descriptor (fchmod); without, it must pass the
-  /// ancestors' rule (root's or the user's, writable by no one else unless sticky and root's).
-  /// errc::denied names the directory that failed a check; errc::not_found when it is missing and
-  /// create is false.
+  /// one component at a time with O_NOFOLLOW from "/", and each directory on the way is checked on its
+  /// descriptor (detail::is_trusted_ancestor) before anything in it is used; a symlink is followed (like
+  /// systemd's chase()) only out of a directory that passed that check. With make_private the directory
+  /// itself must be this user's and writable by no one else, and group or other read bits are cleared
+  /// through its descriptor (fchmod); without, it must pass the ancestors' rule (root's or the user's,
+  /// writable by no one else unless sticky and root's). errc::denied names the directory that failed a
+  /// check; errc::not_found when it is missing and create is false.
   [[nodiscard]] result<directory_type> open_directory(const std::filesystem::path& dir, directory_options opts = {}) {
     if (!dir.is_absolute()) {
       return error{errc::invalid_argument, detail::concat("file ", dir.native(), ": not an absolute path"),
@@ -172,8 +171,8 @@ class basic_posix_fs {
     return directory_type{dir, std::move(current), st.st_dev, st.st_ino};
   }
 
-  /// Whether `dir` is still the directory at its path (not removed, renamed or replaced since it
-  /// was opened): one stat of the path, compared with the open descriptor's identity.
+  /// Whether `dir` is still the directory at its path (not removed, renamed or replaced since it was
+  /// opened): one stat of the path, compared with the open descriptor's identity.
   [[nodiscard]] bool still_current(const directory_type& dir) const {
     struct stat held {};
     return still_current(dir, held);
@@ -187,20 +186,14 @@ class basic_posix_fs {
     return detail::settled_stamp(held);
   }
 
-  /// When `name` in `dir` was last modified, if it can be told (an optional fs hook: the
-  /// re-seal candidates show it, so a person can tell an entry they wrote from a planted one).
-  [[nodiscard]] std::optional<std::chrono::system_clock::time_point> modified_time(const directory_type& dir,
-                                                                                 std::string_view name) const {
-    struct stat st {};
-    if (::fstatat(dir.fd(), std::string{name}.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) return std::nullopt;
-    return std::chrono::system_clock::time_point{std::chrono::duration_cast<std::chrono::system_clock::duration>(
-        std::chrono::seconds{st.st_mtim.tv_sec} + std::chrono::nanoseconds{st.st_mtim.tv_nsec})};
+  /// When `name` in `dir` was last modified (an optional hook: the re-seal candidates show it).
+  [[nodiscard]] auto modified_time(const directory_type& dir, std::string_view name) const {
+    return detail::modified_time_at(dir.fd(), name);
   }
 
-  /// Replaces `name` in `dir` with `bytes`: temp file (0600) -> write -> fsync -> rename ->
-  /// fsync(dir). On a failure before the rename the old contents stay and the temp file is
-  /// removed. A failure of the final directory fsync is reported, though the new contents are in
-  /// place.
+  /// Replaces `name` in `dir` with `bytes`: temp file (0600) -> write -> fsync -> rename -> fsync(dir).
+  /// On a failure before the rename the old contents stay and the temp file is removed. A failure
+  /// of the final directory fsync is reported, though the new contents are in place.
   [[nodiscard]] result<void> write_atomic(const directory_type& dir, std::string_view name, std::string_view bytes) {
     const auto temp = temp_name_for(name);
     detail::unique_fd fd{open_at(fs_op::open, dir.fd(), temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0600)};
@@ -236,9 +229,8 @@ class basic_posix_fs {
     return success();
   }
 
-  /// The whole file. errc::not_found if it does not exist; errc::denied for a symlink, another
-  /// user's file, or one that other users can read or write; errc::corrupt for a non-file or a
-  /// file too large to be an envelope.
+  /// The whole file. errc::not_found if it does not exist; errc::denied for a symlink, another user's
+  /// file, or one others can read or write; errc::corrupt for a non-file or one too large to be an envelope.
   [[nodiscard]] result<std::string> read(const directory_type& dir, std::string_view name) {
     const std::string file{name};
     detail::unique_fd fd{open_at(fs_op::open, dir.fd(), file.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK, 0)};
@@ -310,10 +302,9 @@ class basic_posix_fs {
     return names;
   }
 
-  /// An exclusive advisory lock on `name` in `dir` (created 0600), shared by threads and
-  /// processes. The lock file must be this user's private regular file: one another user planted
-  /// (whose flock would stall every write) is errc::denied. Waits up to detail::lock_wait for
-  /// another holder, then errc::timeout.
+  /// An exclusive advisory lock on `name` in `dir` (created 0600), shared by threads and processes.
+  /// The lock file must be this user's private regular file: one another user planted (whose
+  /// flock would stall every write) is errc::denied. Waits detail::lock_wait, then errc::timeout.
   [[nodiscard]] result<lock_type> lock(const directory_type& dir, std::string_view name) {
     const std::string file{name};
     detail::unique_fd fd{
@@ -341,9 +332,9 @@ class basic_posix_fs {
     return lock_type{std::move(fd)};
   }
 
-  /// Removes temporary files ("." name ".tmp." 16 hex) that a crashed writer left in `dir` and
-  /// that are older than `age`. Call it only under the directory's write lock: every live writer
-  /// holds that lock, so what is found is a leftover. Returns how many were removed.
+  /// Removes temporary files ("." name ".tmp." 16 hex) a crashed writer left in `dir`, older than
+  /// `age`. Call it only under the directory's write lock (every live writer holds it, so what is
+  /// found is a leftover). Returns how many were removed.
   [[nodiscard]] result<std::size_t> sweep_temp_files(const directory_type& dir, std::chrono::seconds age) {
     auto names = list(dir);
     if (!names) return names.error();

@@ -268,5 +268,6 @@ class any_keyring {
   detail::any_keyring_variant keyring_;
 };
 static_assert(keyring_policy<any_keyring>);
+static_assert(keyring_hooks_well_formed<any_keyring>());
 
 }  // namespace securestore

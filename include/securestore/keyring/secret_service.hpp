@@ -389,12 +389,8 @@ class secret_service_keyring {
                                          std::string_view value) const {
     auto attrs = detail::ss_attributes(service, account);
     const auto label = detail::concat("securestore: ", attrs[1].second, " / ", attrs[2].second);
-    // Beside our own attributes, the one other libraries look an entry up by, so that a script
-    // in another language (or an application moving away) finds the keys: Python keyring's
-    // SecretService backend searches {"service", "username"} (keyring/backends/SecretService.py,
-    // get_password), and keyring-rs's Secret Service store {"service", "username"} (+ "target"
-    // when set). keytar cannot be served: it looks up by libsecret's xdg:schema
-    // org.freedesktop.Secret.Generic, and an item has one schema (ours).
+    // What Python keyring (SecretService.py, get_password) and keyring-rs look items up by:
+    // {"service", "username"}, so other languages find our keys (README, "Entries other libraries wrote").
     attrs.emplace_back("username", attrs[2].second);
     const auto seq_before = shared().cache().sequence();
     // Without replace: the search just found no item, and gnome-keyring writes its file twice for a

@@ -237,7 +237,10 @@ class basic_token_manager {
       return refreshed_credentials{std::move(next), std::move(saved).error()};
     }
     auto stored = tokens_.get(server);
-    if (!stored) return refreshed_credentials{std::move(next), std::move(stored).error()};
+    if (!stored) {  // saved, but not read back just now: the record as saved
+      next.updated_at = tokens_.clock().now();
+      return refreshed_credentials{std::move(next), std::nullopt};
+    }
     return refreshed_credentials{std::move(stored).value(), std::nullopt};
   }
 

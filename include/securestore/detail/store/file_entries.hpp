@@ -185,7 +185,9 @@ class file_entries {
 
   /// The entries that do not open under this store's passphrase as it is pinned now (sealed with
   /// the root secret, or with other parameters), with their modification times where the fs
-  /// policy can tell: what reseal(lock, names) may be given. Reads no value.
+  /// policy can tell: what reseal(lock, names) may be given. Opens every entry to tell (the values
+  /// are dropped at once); any failure other than "not sealed under this passphrase" is returned
+  /// (a mistyped passphrase is `denied`, never an empty list).
   [[nodiscard]] result<std::vector<reseal_candidate>> reseal_candidates() {
     auto keys = names();
     if (!keys) return keys.error();
@@ -195,7 +197,8 @@ class file_entries {
     if (!dir) return dir.error();
     for (auto& key : keys.value()) {
       auto value = read_in(dir.value(), key, master_use::read);
-      if (value || value.error().code() != errc::corrupt) continue;
+      if (value || value.error().code() == errc::not_found) continue;  // opens, or removed meanwhile
+      if (value.error().code() != errc::corrupt) return value.error();
       reseal_candidate c{std::move(key), std::nullopt};
       if constexpr (requires { fs_.modified_time(dir.value(), std::string_view{}); }) {
         c.modified = fs_.modified_time(dir.value(), entry_name(c.name));

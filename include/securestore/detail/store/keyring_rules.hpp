@@ -54,9 +54,9 @@ namespace securestore::detail {
 
 /// The keyring is off (SECURESTORE_BACKEND=file) and may hold entries: absence is not proven.
 [[nodiscard]] inline error override_hides_error(std::string_view backend, const std::filesystem::path& dir) {
+  (void)backend;  // not named: the marker says a keyring held entries, not which one
   return error{errc::unavailable,
-               concat(backend,
-                      ": SECURESTORE_BACKEND=file keeps the keyring out, and it may hold this service's "
+               concat("store: SECURESTORE_BACKEND=file keeps the keyring out, and it may hold this service's "
                       "entries (",
                       dir.native(), "/.keyring-used says a keyring has held them)"),
                "unset SECURESTORE_BACKEND to reach them"};
@@ -84,8 +84,8 @@ namespace securestore::detail {
 }
 
 /// Why a value went to the file: the SECURESTORE_BACKEND=file override keeps the keyring out.
-[[nodiscard]] inline error override_chosen(std::string_view backend) {
-  return error{errc::unavailable, concat(backend, ": SECURESTORE_BACKEND=file keeps the keyring out"),
+[[nodiscard]] inline error override_chosen() {
+  return error{errc::unavailable, "store: SECURESTORE_BACKEND=file keeps the keyring out",
                "unset SECURESTORE_BACKEND to use the keyring"};
 }
 

@@ -2,11 +2,13 @@
 // may own them, who may write them) and to the files it reads, its limits, and its fault hook.
 #pragma once
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -72,6 +74,16 @@ inline constexpr std::string_view temp_marker = ".tmp.";
                       ": other users can write this directory, so they could swap or "
                       "hide the store's files"),
                concat("run chmod go-w '", dir, "', or choose another fallback_dir")};
+}
+
+/// When `name` in the directory open on `dir_fd` was last modified, if it can be told (a person
+/// tells an entry they wrote from a planted one by it: the re-seal candidates show it).
+[[nodiscard]] inline std::optional<std::chrono::system_clock::time_point> modified_time_at(int dir_fd,
+                                                                                          std::string_view name) {
+  struct stat st {};
+  if (::fstatat(dir_fd, std::string{name}.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) return std::nullopt;
+  return std::chrono::system_clock::time_point{std::chrono::duration_cast<std::chrono::system_clock::duration>(
+      std::chrono::seconds{st.st_mtim.tv_sec} + std::chrono::nanoseconds{st.st_mtim.tv_nsec})};
 }
 
 }  // namespace securestore::detail

@@ -18,6 +18,7 @@
 
 #include <securestore/detail/concat.hpp>
 #include <securestore/error.hpp>
+#include <securestore/keyring/secret_service/bus_peer.hpp>
 #include <securestore/keyring/secret_service/gio.hpp>
 #include <securestore/keyring/secret_service/item_cache.hpp>
 #include <securestore/keyring/secret_service/names.hpp>
@@ -73,13 +74,15 @@ class ss_client {
   [[nodiscard]] std::chrono::milliseconds bound() const noexcept { return bound_; }
 
   /// What a connection needs first, asked in one round trip (the calls are sent together): the
-  /// bus driver's GetNameOwner(org.freedesktop.secrets), Service.ReadAlias("default"), and, when
+  /// bus driver's GetNameOwner(org.freedesktop.secrets) and GetConnectionUnixUser (of the service
+  /// and of us: ss_connection checks they match), Service.ReadAlias("default"), and, when
   /// `with_transfer`, Service.OpenSession with our DH offer. `present` is false when nobody owns
   /// the name and this client may not start the service (no activation).
   struct session_setup {
     bool present = false;
     std::string owner;
-    std::optional<std::uint32_t> owner_uid;  ///< the bus's answer to GetConnectionUnixUser, if any
+    std::optional<std::uint32_t> owner_uid;  ///< GetConnectionUnixUser of the service, if answered
+    std::optional<std::uint32_t> own_uid;    ///< ... and of this connection, as the bus sees us
     std::shared_ptr<const ss_session_key> session;  ///< null unless asked for
     std::string collection;                         ///< "/" when there is no default collection
   };
@@ -87,24 +90,18 @@ class ss_client {
     std::optional<ss_transfer_offer> offer;
     if (with_transfer) offer.emplace();
     ss_call_scope scope;
-    ss_pending_call owner_call;
-    ss_pending_call open_call;
-    ss_pending_call alias_call;
-    ss_pending_call uid_call;
+    ss_pending_call owner_call, open_call, alias_call, uid_call, own_uid_call;
     g_dbus_connection_call(bus_, ss_bus_driver, "/org/freedesktop/DBus", ss_bus_driver, "GetNameOwner",
                            g_variant_new("(s)", ss_bus_name), G_VARIANT_TYPE("(s)"), G_DBUS_CALL_FLAGS_NONE,
                            bound_ms(), nullptr, &ss_pending_call::on_reply, &owner_call);
-    // Which user runs the Secret Service: a bus chosen by the environment may be another user's,
-    // with his keyring on it (ss_connection refuses it). In the same round trip as the rest.
-    g_dbus_connection_call(bus_, ss_bus_driver, "/org/freedesktop/DBus", ss_bus_driver, "GetConnectionUnixUser",
-                           g_variant_new("(s)", ss_bus_name), G_VARIANT_TYPE("(u)"), G_DBUS_CALL_FLAGS_NONE,
-                           bound_ms(), nullptr, &ss_pending_call::on_reply, &uid_call);
+    ss_ask_unix_user(bus_, ss_bus_name, bound_ms(), uid_call);
+    ss_ask_unix_user(bus_, g_dbus_connection_get_unique_name(bus_), bound_ms(), own_uid_call);
     if (offer) send_open_session(*offer, open_call);
     send(ss_service_path, ss_service_iface, "ReadAlias", g_variant_new("(s)", "default"), G_VARIANT_TYPE("(o)"),
          alias_call);
     // Each call carries our bound, so every one reports back within it.
-    scope.run([&] { return owner_call.done && uid_call.done && (!offer || open_call.done) && alias_call.done; },
-              bound_ * 2 + std::chrono::milliseconds{1000});
+    const auto all_done = [&] { return owner_call.done && uid_call.done && own_uid_call.done && alias_call.done; };
+    scope.run([&] { return all_done() && (!offer || open_call.done); }, bound_ * 2 + std::chrono::milliseconds{1000});
 
     session_setup out;
     if (owner_call.reply == nullptr) {
@@ -118,11 +115,8 @@ class ss_client {
       g_variant_get(owner_call.reply, "(&s)", &name);
       out.owner = name;
     }
-    if (uid_call.reply != nullptr) {
-      guint32 uid = 0;
-      g_variant_get(uid_call.reply, "(u)", &uid);
-      out.owner_uid = uid;
-    }
+    out.owner_uid = ss_unix_user(uid_call);
+    out.own_uid = ss_unix_user(own_uid_call);
     out.present = true;
     if (offer) {
       BOOST_OUTCOME_TRY(session, agree_session(open_call, *offer));

@@ -4,7 +4,6 @@
 #pragma once
 
 #include <gio/gio.h>
-#include <sys/types.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -25,6 +24,7 @@
 
 #include <securestore/detail/concat.hpp>
 #include <securestore/error.hpp>
+#include <securestore/keyring/secret_service/bus_peer.hpp>
 #include <securestore/keyring/secret_service/client.hpp>
 #include <securestore/keyring/secret_service/gio.hpp>
 #include <securestore/keyring/secret_service/item_cache.hpp>
@@ -130,7 +130,7 @@ class ss_connection {
     }
     // A private connection must not end the process when the bus goes away (g_bus_get's would).
     g_dbus_connection_set_exit_on_close(out.connection, FALSE);
-    if (auto trusted = check_bus_peer(out.connection); !trusted) {
+    if (auto trusted = ss_check_bus_peer(out.connection, address_); !trusted) {
       g_dbus_connection_close(out.connection, nullptr, nullptr, nullptr);
       g_object_unref(out.connection);
       return trusted.error();
@@ -184,15 +184,24 @@ class ss_connection {
                                 "in KeePassXC or KWallet"};
     }
     // The Secret Service must be this user's own: one another user runs would keep our values.
-    if (!setup.owner_uid && setup.owner.empty()) setup.owner_uid = unix_user_of(ss_bus_name, bound);  // activated
-    if (!setup.owner_uid || *setup.owner_uid != ::geteuid()) {
-      return securestore::error{
-          errc::denied,
-          setup.owner_uid ? concat("secret_service: the Secret Service on the bus ", address_, " runs as uid ",
-                                   *setup.owner_uid, ", not as this user (uid ", ::geteuid(), ")")
-                          : concat("secret_service: the bus ", address_,
-                                   " cannot say which user runs its Secret Service"),
-          "use your own session bus: check DBUS_SESSION_BUS_ADDRESS"};
+    // Compared as the bus sees both connections (so a user namespace maps them alike); asked again
+    // by the owner's unique name when the first answer is missing (activation, an owner change).
+    if (!setup.owner_uid) {
+      setup.owner_uid = ss_unix_user_of(connection_, setup.owner.empty() ? ss_bus_name : setup.owner.c_str(),
+                                        static_cast<int>(bound.count()));
+    }
+    if (!setup.owner_uid) {
+      return securestore::error{errc::unavailable,
+                                concat("secret_service: the bus ", address_,
+                                       " did not say which user runs its Secret Service"),
+                                "retry; if it persists, check DBUS_SESSION_BUS_ADDRESS"};
+    }
+    const auto self = setup.own_uid.value_or(static_cast<std::uint32_t>(::geteuid()));
+    if (*setup.owner_uid != self) {
+      return securestore::error{errc::denied,
+                                concat("secret_service: the Secret Service on the bus ", address_, " runs as uid ",
+                                       *setup.owner_uid, ", not as this user (uid ", self, ")"),
+                                "use your own session bus: check DBUS_SESSION_BUS_ADDRESS"};
     }
     cache_.set_owner(std::move(setup.owner), seq_before);
     auto& collection = setup.collection;
@@ -206,50 +215,6 @@ class ss_connection {
     collection_ = std::move(collection);
     ready_ = true;
     return success();
-  }
-
-  // The bus daemon at the other end of the socket must be this user's or root's: the address
-  // comes from the environment (DBUS_SESSION_BUS_ADDRESS), which may name another user's bus. Told
-  // by the socket's peer credentials (SO_PEERCRED); g_dbus_connection_get_peer_credentials is
-  // always empty for a bus client. A bus whose user cannot be told (a TCP address) is refused.
-  [[nodiscard]] result<void> check_bus_peer(GDBusConnection* connection) const {
-    GIOStream* stream = g_dbus_connection_get_stream(connection);
-    if (G_IS_SOCKET_CONNECTION(stream)) {
-      GSocket* socket = g_socket_connection_get_socket(G_SOCKET_CONNECTION(stream));
-      GError* raw = nullptr;
-      gobject_ptr<GCredentials> peer{g_socket_get_credentials(socket, &raw)};
-      gerror_ptr error{raw};
-      if (peer) {
-        GError* uid_raw = nullptr;
-        const uid_t uid = g_credentials_get_unix_user(peer.get(), &uid_raw);
-        gerror_ptr uid_error{uid_raw};
-        if (uid_raw == nullptr) {
-          if (uid == ::geteuid() || uid == 0) return success();
-          return securestore::error{errc::denied,
-                                    concat("secret_service: the session bus ", address_, " is run by uid ", uid,
-                                           ", not by this user (uid ", ::geteuid(), ") or root"),
-                                    "use your own session bus: check DBUS_SESSION_BUS_ADDRESS"};
-        }
-      }
-    }
-    return securestore::error{errc::denied,
-                              concat("secret_service: cannot tell which user runs the session bus ", address_,
-                                     " (no peer credentials on its connection)"),
-                              "use your own session bus over a Unix socket: check DBUS_SESSION_BUS_ADDRESS"};
-  }
-
-  // The uid of the process that owns `name` on the bus, if the bus says.
-  [[nodiscard]] std::optional<std::uint32_t> unix_user_of(const char* name, std::chrono::milliseconds bound) const {
-    GError* raw = nullptr;
-    gvariant_ptr reply{g_dbus_connection_call_sync(connection_, ss_bus_driver, "/org/freedesktop/DBus", ss_bus_driver,
-                                                   "GetConnectionUnixUser", g_variant_new("(s)", name),
-                                                   G_VARIANT_TYPE("(u)"), G_DBUS_CALL_FLAGS_NONE,
-                                                   static_cast<int>(bound.count()), nullptr, &raw)};
-    gerror_ptr error{raw};
-    if (!reply) return std::nullopt;
-    guint32 uid = 0;
-    g_variant_get(reply.get(), "(u)", &uid);
-    return uid;
   }
 
   void drop_connection() {
