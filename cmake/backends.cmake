@@ -1,49 +1,44 @@
-# Keyring backends as opt-in INTERFACE targets. A backend whose system library is missing is
-# simply not defined; its header is then unusable, and the rest of the library is unaffected.
-# SECURESTORE_BACKENDS names the backends to offer (default: every one whose system library is
-# found); the core alone builds with only Botan, Boost and nlohmann/json.
-set(SECURESTORE_BACKENDS "secret_service;keyutils;pass" CACHE STRING "Keyring backends to build targets for")
+# Keyring backends as opt-in INTERFACE targets, one per line of the backend list
+# (include/securestore/keyring/backend_list.hpp, read here), each described by
+# cmake/backends/<id>.cmake. A backend whose system library is missing is simply not defined; its
+# header is then unusable, and the rest of the library is unaffected. SECURESTORE_BACKENDS names
+# the backends to offer (default: every listed one whose system library is found); the core alone
+# builds with only Botan, Boost and nlohmann/json.
 
-# The Secret Service is spoken over D-Bus through GIO; libsecret is not needed.
-if("secret_service" IN_LIST SECURESTORE_BACKENDS)
-  pkg_check_modules(gio IMPORTED_TARGET GLOBAL gio-2.0)
-endif()
-if(gio_FOUND)
-  add_library(securestore_secret_service INTERFACE)
-  add_library(securestore::secret_service ALIAS securestore_secret_service)
-  set_target_properties(securestore_secret_service PROPERTIES EXPORT_NAME secret_service)
-  target_link_libraries(securestore_secret_service INTERFACE securestore PkgConfig::gio)
-  # Linking the backend is what makes secure_store the Secret Service store (securestore.hpp).
-  target_compile_definitions(securestore_secret_service INTERFACE SECURESTORE_WITH_SECRET_SERVICE=1)
-  list(APPEND SECURESTORE_BACKEND_TARGETS securestore_secret_service)
-endif()
+# SECURESTORE_KNOWN_BACKENDS: every backend of the list, in its order ("secret_service;keyutils;pass").
+file(READ ${PROJECT_SOURCE_DIR}/include/securestore/keyring/backend_list.hpp securestore_backend_list)
+string(REGEX MATCHALL "\n  X\\([a-z_]+" securestore_list_entries "${securestore_backend_list}")
+set(SECURESTORE_KNOWN_BACKENDS "")
+foreach(entry IN LISTS securestore_list_entries)
+  string(REGEX REPLACE ".*X\\(" "" id "${entry}")
+  list(APPEND SECURESTORE_KNOWN_BACKENDS ${id})
+endforeach()
 
-if("keyutils" IN_LIST SECURESTORE_BACKENDS)
-  find_library(SECURESTORE_KEYUTILS_LIBRARY keyutils)
-  find_path(SECURESTORE_KEYUTILS_INCLUDE keyutils.h)
-endif()
-if(SECURESTORE_KEYUTILS_LIBRARY AND SECURESTORE_KEYUTILS_INCLUDE)
-  add_library(securestore_keyutils INTERFACE)
-  add_library(securestore::keyutils ALIAS securestore_keyutils)
-  set_target_properties(securestore_keyutils PROPERTIES EXPORT_NAME keyutils)
-  target_link_libraries(securestore_keyutils INTERFACE securestore keyutils)
-  # Linking the backend is what offers it in any_keyring (keyring/any.hpp).
-  target_compile_definitions(securestore_keyutils INTERFACE SECURESTORE_WITH_KEYUTILS=1)
-  list(APPEND SECURESTORE_BACKEND_TARGETS securestore_keyutils)
-endif()
+set(SECURESTORE_BACKENDS "${SECURESTORE_KNOWN_BACKENDS}" CACHE STRING "Keyring backends to build targets for")
+set(SECURESTORE_BACKEND_TARGETS "")
 
-# pass needs no library at build time: it is a program run with an argument vector.
-if("pass" IN_LIST SECURESTORE_BACKENDS)
-  add_library(securestore_pass INTERFACE)
-  add_library(securestore::pass ALIAS securestore_pass)
-  set_target_properties(securestore_pass PROPERTIES EXPORT_NAME pass)
-  target_link_libraries(securestore_pass INTERFACE securestore)
-  target_compile_definitions(securestore_pass INTERFACE SECURESTORE_WITH_PASS=1)
-  list(APPEND SECURESTORE_BACKEND_TARGETS securestore_pass)
-endif()
+foreach(backend IN LISTS SECURESTORE_KNOWN_BACKENDS)
+  if(NOT backend IN_LIST SECURESTORE_BACKENDS)
+    continue()
+  endif()
+  include(${PROJECT_SOURCE_DIR}/cmake/backends/${backend}.cmake)
+  if(NOT securestore_backend_found)
+    continue()
+  endif()
+  add_library(securestore_${backend} INTERFACE)
+  add_library(securestore::${backend} ALIAS securestore_${backend})
+  set_target_properties(securestore_${backend} PROPERTIES EXPORT_NAME ${backend})
+  target_link_libraries(securestore_${backend} INTERFACE securestore ${securestore_backend_libraries})
+  # Linking the backend is what offers it: in any_keyring, and as keyring/default.hpp's default.
+  string(TOUPPER ${backend} upper)
+  target_compile_definitions(securestore_${backend} INTERFACE SECURESTORE_WITH_${upper}=1)
+  list(APPEND SECURESTORE_BACKEND_TARGETS securestore_${backend})
+  set(SECURESTORE_PC_REQUIRES_${backend} "${securestore_backend_pc_requires}")
+  set(SECURESTORE_PC_LIBS_${backend} "${securestore_backend_pc_libs}")
+endforeach()
 
-# securestore::platform: the core plus this platform's default keyring, which securestore.hpp
-# then uses for `secure_store`.
+# securestore::platform: the core plus this platform's keyring (the Secret Service on Linux), which
+# keyring/default.hpp then makes secure_store's.
 add_library(securestore_platform INTERFACE)
 add_library(securestore::platform ALIAS securestore_platform)
 set_target_properties(securestore_platform PROPERTIES EXPORT_NAME platform)

@@ -29,6 +29,8 @@ headers=(
   securestore/detail/format/file_names.hpp
   securestore/detail/stores/token_record.hpp
   securestore/detail/stores/dotenv.hpp
+  securestore/keyring/backend_list.hpp
+  securestore/keyring/null.hpp
 )
 
 work=$(mktemp -d)

@@ -1,6 +1,6 @@
 // securestore.hpp: the umbrella header: the core, the file store, and `secure_store`, the
 // platform's default. Link securestore::platform (CMake) to get the platform keyring in it;
-// with only securestore::securestore linked, secure_store is the file store.
+// with only securestore::securestore linked, secure_store keeps every value in the file.
 #pragma once
 
 #include <securestore/basic_secure_store.hpp>
@@ -8,22 +8,16 @@
 #include <securestore/error.hpp>
 #include <securestore/file_store.hpp>
 #include <securestore/fs/default.hpp>
+#include <securestore/keyring/default.hpp>
 #include <securestore/keyring/null.hpp>
 #include <securestore/secret.hpp>
 #include <securestore/store_options.hpp>
 
-#if defined(SECURESTORE_WITH_SECRET_SERVICE)
-#include <securestore/keyring/secret_service.hpp>
-#endif
-
 namespace securestore {
 
-#if defined(SECURESTORE_WITH_SECRET_SERVICE)
-/// The platform default: the Secret Service (GNOME Keyring, KWallet) first, then the file.
-using secure_store = basic_secure_store<secret_service_keyring, aes_gcm_cipher, default_fs>;
-#else
-/// The platform default where no keyring backend is linked: the encrypted file store.
-using secure_store = file_store;
-#endif
+/// The platform default: default_keyring (keyring/default.hpp: the Secret Service when linked,
+/// else pass when linked, else none) first, then the encrypted file; the file store alone when no
+/// keyring backend is linked.
+using secure_store = basic_secure_store<default_keyring, aes_gcm_cipher, default_fs>;
 
 }  // namespace securestore

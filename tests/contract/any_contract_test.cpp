@@ -1,5 +1,6 @@
-// contract/any_contract_test.cpp: any_keyring over each backend compiled in, against the keyring
-// contract; and how it is chosen (SECURESTORE_BACKEND, make, named) and what it forwards.
+// contract/any_contract_test.cpp: how any_keyring is chosen (SECURESTORE_BACKEND, make, named) and
+// what it forwards. Each backend's own contract file checks it through any_keyring
+// (contract/through_any.hpp).
 #include <securestore/keyring/any.hpp>
 
 #include <stdlib.h>
@@ -9,16 +10,10 @@
 #include <optional>
 #include <string>
 
-#include "contract/keyring_contract.hpp"
+#include "contract/through_any.hpp"
 
 namespace securestore::test {
 namespace {
-
-// Which backend make_keyring<any_keyring>() holds: each contract test case sets it first.
-keyring_backend& contract_backend() {
-  static keyring_backend backend = keyring_backend::file;
-  return backend;
-}
 
 // Sets SECURESTORE_BACKEND (or unsets it, for nullopt) and restores the previous value.
 class backend_variable {
@@ -51,41 +46,6 @@ bool compiled_in(keyring_backend backend) {
 using any_store = basic_secure_store<any_keyring, aes_gcm_cipher, posix_fs>;
 
 }  // namespace
-
-template <>
-struct keyring_factory<any_keyring> {
-  [[nodiscard]] static any_keyring make() {
-#if defined(SECURESTORE_WITH_SECRET_SERVICE)
-    // As in secret_service_contract_test.cpp: a longer bound on a loaded machine.
-    if (contract_backend() == keyring_backend::secret_service) {
-      return any_keyring{secret_service_keyring { {.timeout = std::chrono::milliseconds { 5000 } } }};
-    }
-#endif
-    return any_keyring::make(contract_backend()).value();
-  }
-};
-
-#if defined(SECURESTORE_WITH_SECRET_SERVICE)
-TEST_CASE("any_keyring over the secret-service backend meets the keyring contract",
-          "[contract][keyring][secret-service][any]") {
-  contract_backend() = keyring_backend::secret_service;
-  check_keyring_contract<any_keyring>();
-}
-#endif
-
-#if defined(SECURESTORE_WITH_KEYUTILS)
-TEST_CASE("any_keyring over keyutils meets the keyring contract", "[contract][keyring][keyutils][any]") {
-  contract_backend() = keyring_backend::keyutils;
-  check_keyring_contract<any_keyring>();
-}
-#endif
-
-#if defined(SECURESTORE_WITH_PASS)
-TEST_CASE("any_keyring over pass meets the keyring contract", "[contract][keyring][pass][any]") {
-  contract_backend() = keyring_backend::pass;
-  check_keyring_contract<any_keyring>();
-}
-#endif
 
 TEST_CASE("SECURESTORE_BACKEND chooses any_keyring's backend, and its capabilities name that backend",
           "[contract][any]") {
@@ -123,8 +83,10 @@ TEST_CASE("a backend the program lacks, or a name it does not know, is invalid_a
     CHECK(made.error().message().find("file") != std::string::npos);
   }
   SECTION("make() refuses each backend that is not compiled in") {
-    for (const auto backend : {keyring_backend::secret_service, keyring_backend::keyutils, keyring_backend::pass}) {
+    for (const auto& facts : known_backends) {
+      const auto backend = facts.backend;
       CAPTURE(backend_name(backend));
+      CHECK(facts.linked == compiled_in(backend));
       auto made = any_keyring::make(backend);
       CHECK(static_cast<bool>(made) == compiled_in(backend));
       if (!made) CHECK(made.error().code() == errc::invalid_argument);

@@ -7,12 +7,16 @@
 #include <thread>
 #include <vector>
 
-#include "contract/keyring_contract.hpp"
+#include "contract/through_any.hpp"
 
 namespace securestore::test {
 
 TEST_CASE("pass_keyring meets the keyring contract", "[contract][keyring][pass]") {
   check_keyring_contract<pass_keyring>();
+}
+
+TEST_CASE("any_keyring over pass meets the keyring contract", "[contract][keyring][pass][any]") {
+  check_keyring_contract_through_any<pass_keyring>();
 }
 
 // `pass rm` removes the folders it empties (rmdir -p), so a remove in one folder could take the

@@ -1,7 +1,7 @@
 // contract/secret_service_contract_test.cpp: secret_service_keyring against the keyring contract.
 #include <securestore/keyring/secret_service.hpp>
 
-#include "contract/keyring_contract.hpp"
+#include "contract/through_any.hpp"
 
 namespace securestore::test {
 
@@ -15,6 +15,11 @@ struct keyring_factory<secret_service_keyring> {
 
 TEST_CASE("secret_service_keyring meets the keyring contract", "[contract][keyring][secret-service]") {
   check_keyring_contract<secret_service_keyring>();
+}
+
+TEST_CASE("any_keyring over the secret-service backend meets the keyring contract",
+          "[contract][keyring][secret-service][any]") {
+  check_keyring_contract_through_any<secret_service_keyring>();
 }
 
 }  // namespace securestore::test

@@ -1,8 +1,10 @@
 // keyring/any.hpp: any_keyring, a keyring chosen at run time among the backends the program is
 // built with, by a constructor argument or by SECURESTORE_BACKEND. Including it requires nothing of
-// its own: each backend target linked (securestore::secret_service, ::keyutils, ::pass) is offered.
+// its own: each backend of keyring/backend_list.hpp whose target is linked (securestore::secret_service,
+// ::keyutils, ::pass) is offered.
 #pragma once
 
+#include <array>
 #include <cstdlib>
 #include <functional>
 #include <optional>
@@ -15,65 +17,53 @@
 
 #include <securestore/concepts.hpp>
 #include <securestore/detail/concat.hpp>
-#include <securestore/error.hpp>
 #include <securestore/detail/store/round_trip_probe.hpp>
+#include <securestore/error.hpp>
+#include <securestore/keyring/linked.hpp>
 #include <securestore/keyring/null.hpp>
 #include <securestore/secret.hpp>
 
-#if defined(SECURESTORE_WITH_SECRET_SERVICE)
-#include <securestore/keyring/secret_service.hpp>
-#endif
-#if defined(SECURESTORE_WITH_KEYUTILS)
-#include <securestore/keyring/keyutils.hpp>
-#endif
-#if defined(SECURESTORE_WITH_PASS)
-#include <securestore/keyring/pass.hpp>
-#endif
-
 namespace securestore {
-
-/// The backends any_keyring can hold. `file` is no keyring at all: the store keeps every value in
-/// its encrypted files.
-enum class keyring_backend { file, secret_service, keyutils, pass };
-
-/// The name of `backend` as SECURESTORE_BACKEND and the command-line tool spell it:
-/// "file", "secret-service", "keyutils", "pass".
-[[nodiscard]] constexpr std::string_view backend_name(keyring_backend backend) noexcept {
-  switch (backend) {
-    case keyring_backend::file: return "file";
-    case keyring_backend::secret_service: return "secret-service";
-    case keyring_backend::keyutils: return "keyutils";
-    case keyring_backend::pass: return "pass";
-  }
-  return "file";
-}
-
-/// The backend `name` spells ("secret-service" or "secret_service", "keyutils", "pass", "file"),
-/// whether or not this program is built with it; nullopt for any other name ("auto" included).
-[[nodiscard]] constexpr std::optional<keyring_backend> parse_backend_name(std::string_view name) noexcept {
-  if (name == "file") return keyring_backend::file;
-  if (name == "secret-service" || name == "secret_service") return keyring_backend::secret_service;
-  if (name == "keyutils") return keyring_backend::keyutils;
-  if (name == "pass") return keyring_backend::pass;
-  return std::nullopt;
-}
-
 namespace detail {
 
-using any_keyring_variant = std::variant<null_keyring
-#if defined(SECURESTORE_WITH_SECRET_SERVICE)
-                                         ,
-                                         secret_service_keyring
-#endif
-#if defined(SECURESTORE_WITH_KEYUTILS)
-                                         ,
-                                         keyutils_keyring
-#endif
-#if defined(SECURESTORE_WITH_PASS)
-                                         ,
-                                         pass_keyring
-#endif
-                                         >;
+template <class List>
+struct variant_of_slots;
+template <class... Slots>
+struct variant_of_slots<slot_list<Slots...>> {
+  using type = std::variant<null_keyring, typename Slots::keyring...>;
+};
+/// `file` (null_keyring) and every linked backend.
+using any_keyring_variant = variant_of_slots<linked_keyrings>::type;
+
+/// The linked backends' enumerators, in the list's order.
+template <class List>
+struct linked_enumerators;
+template <class... Slots>
+struct linked_enumerators<slot_list<Slots...>> {
+  static constexpr std::array<keyring_backend, sizeof...(Slots)> value{Slots::backend...};
+};
+
+/// The enumerator of the linked backend whose policy is `Keyring` (`file` for null_keyring).
+template <class Keyring, class List = linked_keyrings>
+struct enumerator_of {
+  static constexpr keyring_backend value = keyring_backend::file;
+};
+template <class Keyring, class First, class... Rest>
+struct enumerator_of<Keyring, slot_list<First, Rest...>> {
+  static constexpr keyring_backend value = std::is_same_v<Keyring, typename First::keyring>
+                                               ? First::backend
+                                               : enumerator_of<Keyring, slot_list<Rest...>>::value;
+};
+
+/// A default-constructed keyring of `backend` when it is linked.
+template <class... Slots>
+std::optional<any_keyring_variant> make_linked(keyring_backend backend, slot_list<Slots...>) {
+  if (backend == keyring_backend::file) return any_keyring_variant{null_keyring{}};
+  std::optional<any_keyring_variant> made;
+  [[maybe_unused]] const bool found =
+      ((backend == Slots::backend ? (made.emplace(typename Slots::keyring{}), true) : false) || ...);
+  return made;
+}
 
 }  // namespace detail
 
@@ -126,24 +116,22 @@ class any_keyring {
 
   /// The backends this program is built with, in the order `auto` prefers them, `file` last.
   [[nodiscard]] static std::vector<keyring_backend> compiled_backends() {
-    return {
-#if defined(SECURESTORE_WITH_SECRET_SERVICE)
-      keyring_backend::secret_service,
-#endif
-#if defined(SECURESTORE_WITH_KEYUTILS)
-          keyring_backend::keyutils,
-#endif
-#if defined(SECURESTORE_WITH_PASS)
-          keyring_backend::pass,
-#endif
-          keyring_backend::file
-    };
+    const auto& linked = detail::linked_enumerators<detail::linked_keyrings>::value;
+    std::vector<keyring_backend> out(linked.begin(), linked.end());
+    out.push_back(keyring_backend::file);
+    return out;
   }
 
-  /// What `auto` chooses: the first compiled-in keyring (the Secret Service, then the kernel
-  /// keyring, then pass), else `file`. Chosen without I/O: an unreachable default is the store's
-  /// to detect (it probes, and falls back to the file when its policy allows).
-  [[nodiscard]] static keyring_backend default_backend() { return compiled_backends().front(); }
+  /// What `auto` chooses: default_keyring's backend (keyring/default.hpp): the first linked
+  /// backend whose values survive a reboot (the Secret Service, then pass), else `file`; the
+  /// kernel keyring only by name. Chosen without I/O: an unreachable default is the store's to
+  /// detect (it probes, and falls back to the file when its policy allows).
+  [[nodiscard]] static keyring_backend default_backend() {
+    for (const auto backend : compiled_backends()) {
+      if (backend == keyring_backend::file || facts_of(backend)->survives_reboot) return backend;
+    }
+    return keyring_backend::file;
+  }
 
   /// Which backend this keyring holds.
   [[nodiscard]] keyring_backend backend() const noexcept {
@@ -217,33 +205,13 @@ class any_keyring {
   struct tag {};
   any_keyring(detail::any_keyring_variant keyring, tag) : keyring_{std::move(keyring)} {}
 
-  static constexpr keyring_backend kind_of(const null_keyring&) noexcept { return keyring_backend::file; }
-#if defined(SECURESTORE_WITH_SECRET_SERVICE)
-  static constexpr keyring_backend kind_of(const secret_service_keyring&) noexcept {
-    return keyring_backend::secret_service;
+  template <class Keyring>
+  static constexpr keyring_backend kind_of(const Keyring&) noexcept {
+    return detail::enumerator_of<Keyring>::value;
   }
-#endif
-#if defined(SECURESTORE_WITH_KEYUTILS)
-  static constexpr keyring_backend kind_of(const keyutils_keyring&) noexcept { return keyring_backend::keyutils; }
-#endif
-#if defined(SECURESTORE_WITH_PASS)
-  static constexpr keyring_backend kind_of(const pass_keyring&) noexcept { return keyring_backend::pass; }
-#endif
 
   static std::optional<detail::any_keyring_variant> make_variant(keyring_backend backend) {
-    switch (backend) {
-      case keyring_backend::file: return detail::any_keyring_variant{null_keyring{}};
-#if defined(SECURESTORE_WITH_SECRET_SERVICE)
-      case keyring_backend::secret_service: return detail::any_keyring_variant{secret_service_keyring{}};
-#endif
-#if defined(SECURESTORE_WITH_KEYUTILS)
-      case keyring_backend::keyutils: return detail::any_keyring_variant{keyutils_keyring{}};
-#endif
-#if defined(SECURESTORE_WITH_PASS)
-      case keyring_backend::pass: return detail::any_keyring_variant{pass_keyring{}};
-#endif
-      default: return std::nullopt;
-    }
+    return detail::make_linked(backend, detail::linked_keyrings{});
   }
 
   static detail::any_keyring_variant from_environment() {

@@ -14,6 +14,7 @@
 #include <securestore/detail/format/file_names.hpp>
 #include <securestore/detail/platform.hpp>
 #include <securestore/error.hpp>
+#include <securestore/keyring/backend_list.hpp>
 #include <securestore/store_options.hpp>
 
 namespace securestore::detail {
@@ -60,14 +61,17 @@ inline constexpr const char* backend_variable = "SECURESTORE_BACKEND";
 }
 
 /// Whether SECURESTORE_BACKEND's name for a backend ("secret-service") is the keyring's own
-/// capabilities().backend ("secret_service").
+/// capabilities().backend ("secret_service"), by the backend list's names and ids.
 [[nodiscard]] inline bool names_backend(std::string_view requested, std::string_view backend) {
-  if (requested.size() != backend.size()) return false;
-  for (std::size_t i = 0; i < requested.size(); ++i) {
-    const char r = requested[i] == '-' ? '_' : requested[i];
-    if (r != backend[i]) return false;
-  }
-  return true;
+  const auto named = parse_backend_name(requested);
+  return requested == backend || (named && named == parse_backend_name(backend));
+}
+
+/// ", secret-service, keyutils, pass": every listed backend's name, each after ", ".
+[[nodiscard]] inline std::string known_backend_names() {
+  std::string out;
+  for (const auto& facts : known_backends) out.append(", ").append(facts.name);
+  return out;
 }
 
 /// Resolves `service` and `options` against the environment: SECURESTORE_BACKEND (auto, keyring,
@@ -83,13 +87,13 @@ inline constexpr const char* backend_variable = "SECURESTORE_BACKEND";
   if (const char* backend = std::getenv(backend_variable); backend != nullptr) {
     const std::string_view b{backend};
     out.forced_file = b == "file";
-    if (b == "secret-service" || b == "keyutils" || b == "pass") {
+    if (const auto named = parse_backend_name(b); named && *named != keyring_backend::file) {
       out.requested_backend = std::string{b};
     } else if (!out.forced_file && !b.empty() && b != "auto" && b != "keyring") {
-      out.problem = error{errc::invalid_argument,
-                          concat("store: ", backend_variable, "='", b,
-                                 "' is not one of auto, keyring, file, secret-service, keyutils, pass"),
-                          "fix or unset it"};
+      out.problem = error{
+          errc::invalid_argument,
+          concat("store: ", backend_variable, "='", b, "' is not one of auto, keyring, file", known_backend_names()),
+          "fix or unset it"};
     }
   }
   auto home = platform::data_home();

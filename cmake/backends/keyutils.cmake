@@ -1,0 +1,11 @@
+# The kernel keyring backend: libkeyutils.
+find_library(SECURESTORE_KEYUTILS_LIBRARY keyutils)
+find_path(SECURESTORE_KEYUTILS_INCLUDE keyutils.h)
+if(SECURESTORE_KEYUTILS_LIBRARY AND SECURESTORE_KEYUTILS_INCLUDE)
+  set(securestore_backend_found TRUE)
+else()
+  set(securestore_backend_found FALSE)
+endif()
+set(securestore_backend_libraries keyutils)
+set(securestore_backend_pc_requires "")
+set(securestore_backend_pc_libs "-lkeyutils")
