@@ -23,6 +23,7 @@
 #include <securestore/detail/store/keyring_marker.hpp>
 #include <securestore/detail/store/keyring_rules.hpp>
 #include <securestore/detail/store/observer.hpp>
+#include <securestore/detail/store/shared_rule.hpp>
 #include <securestore/error.hpp>
 #include <securestore/secret.hpp>
 #include <securestore/store_options.hpp>
@@ -132,6 +133,10 @@ class basic_secure_store {
   /// Turns a latched-off keyring on again (after the user unlocked it): the next call probes.
   void retry_keyring() { m_->gate.retry(); }
 
+  /// Shared keyring only (concepts.hpp's write rule): keys whose file value met a keyring another host
+  /// changed since; get() returns the file value until a set() or remove() settles the key.
+  [[nodiscard]] std::vector<std::string> conflicts() const { return m_->revisions.conflicts(); }
+
   /// The keyring's state (available, absent with a reason a person can act on, busy), after a
   /// probe if one is due.
   [[nodiscard]] keyring_status diagnose() {
@@ -206,6 +211,7 @@ class basic_secure_store {
           files{config.service, config.dir, config.root_path, options, std::move(c), std::move(f)},
           log{options} {
       if (!config.problem) config.problem = detail::check_store_config(config, options, keyring.capabilities().backend);
+      if (!config.problem) config.problem = detail::check_shared_rule(keyring);
       if constexpr (keyring_with_interaction<Keyring>) {
         keyring.set_interaction(config.interaction);
       }
@@ -219,6 +225,7 @@ class basic_secure_store {
     detail::file_entries<Cipher, Fs> files;
     detail::keyring_marker<Cipher, Fs> marker;
     detail::observer log;
+    detail::shared_revisions revisions;  // used only by a shared keyring
   };
 
   // --- operations -------------------------------------------------------------------------------
@@ -235,7 +242,9 @@ class basic_secure_store {
     if (!lock) return lock.error();
     auto to_file = [&](std::optional<error> why) -> result<stored_at> {
       seen.backend = "file";
-      if (auto written = m_->files.write(lock.value(), key, value); !written) return written.error();
+      auto written = m_->files.write(lock.value(), key, value, detail::file_base(*m_, key));
+      if (!written) return written.error();
+      m_->revisions.resolve(key);
       return stored_at{location::file, std::move(why)};
     };
 
@@ -253,7 +262,7 @@ class basic_secure_store {
     }
     m_->marker.mark(m_->files, lock.value());
     seen.backend = keyring_name();
-    if (auto stored = m_->keyring.set(m_->config.service, key, value); !stored) {
+    if (auto stored = detail::keyring_write(*m_, key, value); !stored) {
       note_keyring_failure(stored.error());
       const auto code = stored.error().code();
       // invalid_argument: this one value cannot be held (quota, size, name): the keyring stays on.
@@ -278,14 +287,14 @@ class basic_secure_store {
   result<found_value> lookup(std::string_view key, detail::observation& seen) {
     if (auto valid = check_key(key); !valid) return valid.error();
     if (!m_->files.prove_no_file(key)) {  // one stat, instead of an open, while nothing changed
-      auto from_file = m_->files.read(key);
+      auto from_file = m_->files.read_with_base(key);
       if (from_file) {
         seen.backend = "file";
         if (!m_->config.forced_file && promote(key, from_file.value())) {
           seen.backend = keyring_name();
-          return found_value{std::move(from_file.value()), location::keyring};
+          return found_value{std::move(from_file.value().value), location::keyring};
         }
-        return found_value{std::move(from_file.value()), location::file};
+        return found_value{std::move(from_file.value().value), location::file};
       }
       if (from_file.error().code() != errc::not_found) return from_file.error();
     }
@@ -298,7 +307,7 @@ class basic_secure_store {
       return absent(key, "the keyring is unavailable");
     }
     seen.backend = keyring_name();
-    auto from_keyring = m_->keyring.get(m_->config.service, key);
+    auto from_keyring = detail::keyring_read(*m_, key);
     if (!from_keyring) {
       if (from_keyring.error().code() == errc::not_found) return from_keyring.error();
       note_keyring_failure(from_keyring.error());
@@ -311,6 +320,7 @@ class basic_secure_store {
     if (auto valid = check_key(key); !valid) return valid.error();
     auto lock = m_->files.lock_writes();
     if (!lock) return lock.error();
+    m_->revisions.settle(key);
     bool from_keyring = false;
     if (detail::keyring_can_name(m_->keyring.capabilities(), m_->config.service, key)) {
       if (!m_->config.forced_file && keyring_usable()) {
@@ -376,30 +386,18 @@ class basic_secure_store {
     if (m_->gate.note_failure(e)) warn_latched(e.code());
   }
 
-  void warn_latched(errc code) {
-    m_->log.warn("latch", keyring_name(), code,
-                 "the keyring is locked or refused access; securestore has turned it off (unlock it, then call "
-                 "retry_keyring() or restart; or set SECURESTORE_BACKEND=file)");
-  }
+  void warn_latched(errc code) { m_->log.warn("latch", keyring_name(), code, detail::latched_warning); }
 
-  // A file read while the keyring works is moved into it (the file held the newest value).
+  // A file read while the keyring works is moved into it (the file held the newest value; on a
+  // shared keyring, only onto the revision it was based on: detail/store/shared_rule.hpp).
   // Best effort: on any failure the file stays, and stays authoritative. True if it moved.
-  bool promote(std::string_view key, const secret& value) {
+  bool promote(std::string_view key, const detail::file_value& file) {
     if (!holds_entries() || !keyring_usable() ||
-        detail::keyring_limit(m_->keyring.capabilities(), m_->config.service, key, value.reveal()))
+        detail::keyring_limit(m_->keyring.capabilities(), m_->config.service, key, file.value.reveal()))
       return false;
-    auto lock = m_->files.lock_writes();
-    if (!lock) return false;
-    auto current = m_->files.read(key);  // another writer may have replaced or removed it meanwhile
-    if (!current || !(current.value() == value)) return false;
-    m_->marker.mark(m_->files, lock.value());
-    if (auto stored = m_->keyring.set(m_->config.service, key, value.reveal()); !stored) {
-      note_keyring_failure(stored.error());
-      return false;
-    }
-    auto removed = m_->files.remove(lock.value(), key);
-    m_->log.emit("promote", key, keyring_name(), std::nullopt, std::chrono::microseconds{0});
-    return removed.has_value();
+    auto done = detail::promote_file_value(*m_, key, file);
+    if (done.keyring_failure) note_keyring_failure(*done.keyring_failure);
+    return done.moved;
   }
 
   std::string_view keyring_name() const noexcept { return m_->keyring.capabilities().backend; }

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -131,6 +132,51 @@ constexpr bool keyring_hooks_well_formed() {
                 "keyring hook: on_change takes the listener: void on_change(std::function<void()>) (concepts.hpp)");
   return true;
 }
+
+/// The write rule for a shared keyring (capabilities().shared: other hosts write it too).
+///
+/// A local keyring has one writer, this host, so the store's rules are enough: a value written to
+/// the file during an outage is this host's newest, and moving it into the keyring on the next
+/// read ("promotion") loses nothing. A shared keyring has many writers: while this host wrote
+/// to its file, another host may have written the shared keyring, and promoting the file value
+/// blindly would lose that update. So a shared keyring offers revisions and a conditional write:
+///
+// clang-format off
+/// | expression | returns | meaning |
+/// |---|---|---|
+/// | `k.get_revisioned(service, account)` | `result<revisioned_secret>` | the value and its revision now (etcd's mod_revision); `not_found` as get() |
+/// | `k.set_if(service, account, value, expected)` | `result<optional<keyring_revision>>` | writes when the entry's revision is still `expected` (`no_entry`: it must not exist; nullopt: always); the new revision, or nullopt when the entry moved on and nothing was written |
+// clang-format on
+///
+/// What the store does with them (basic_secure_store, detail/store/shared_rule.hpp):
+/// - It remembers, per key, the revision it last read or wrote in the keyring.
+/// - A value that goes to the file keeps that revision as its base (envelope version 2, beside
+///   version 1, which never changes). Without a known base it is a version 1 file: no base.
+/// - A file value is promoted only onto its base (set_if with the base; with no base, only onto
+///   no entry). When the keyring moved on, the file value stays where it is, get() returns it
+///   (this host's newest write), and the key is a visible conflict: conflicts() lists it and a
+///   warning goes to the log sink, until a set() or remove() of the key settles it. When the
+///   keyring already holds the file's value, the file is simply removed.
+/// - Writes through set() are unconditional (the last writer wins, as with any keyring) and
+///   record the revision they made.
+/// - A keyring that says it is shared but is not a shared_keyring makes every call of the store
+///   invalid_argument: it would lose other hosts' updates.
+using keyring_revision = std::uint64_t;
+/// The revision set_if expects when the entry must not exist yet.
+inline constexpr keyring_revision no_entry = 0;
+
+/// A value read from a shared keyring, with the revision it has there.
+struct revisioned_secret {
+  secret value;
+  keyring_revision revision = no_entry;
+};
+
+template <class K>
+concept shared_keyring = requires(K& k, std::string_view service, std::string_view account, std::string_view value,
+                                  std::optional<keyring_revision> expected) {
+  { k.get_revisioned(service, account) } -> std::same_as<result<revisioned_secret>>;
+  { k.set_if(service, account, value, expected) } -> std::same_as<result<std::optional<keyring_revision>>>;
+};
 
 template <class K>
 concept keyring_policy = std::copy_constructible<K> &&

@@ -32,6 +32,8 @@ class memory_keyring {
     std::size_t max_value_bytes = 64 * 1024;  ///< chosen to match the common real backends
     std::size_t max_name_bytes = 4096;
     std::chrono::milliseconds timeout{2000};  ///< a hang longer than this is errc::timeout
+    /// Plays a keyring other hosts share (capabilities().shared), for the store's write rule.
+    bool shared = false;
   };
 
   memory_keyring() : memory_keyring(options{}) {}
@@ -42,7 +44,8 @@ class memory_keyring {
             .max_value_bytes = state_->opts.max_value_bytes,
             .max_name_bytes = state_->opts.max_name_bytes,
             .survives_reboot = false,
-            .nul_in_names = true};
+            .nul_in_names = true,
+            .shared = state_->opts.shared};
   }
 
   /// The scope of the store's locked/denied latch: this backing state, not every memory_keyring
@@ -87,7 +90,9 @@ class memory_keyring {
   /// A copy of every (service, account) -> value held, for assertions.
   [[nodiscard]] std::map<std::pair<std::string, std::string>, std::string> entries() const {
     std::lock_guard lock{state_->mutex};
-    return state_->items;
+    std::map<std::pair<std::string, std::string>, std::string> out;
+    for (const auto& [id, item] : state_->items) out.emplace(id, item.value);
+    return out;
   }
   /// How many calls reached this keyring (get, set, remove, list), for assertions about gating.
   [[nodiscard]] std::size_t calls() const {
@@ -96,29 +101,53 @@ class memory_keyring {
   }
 
   [[nodiscard]] result<secret> get(std::string_view service, std::string_view account) {
+    auto found = get_revisioned(service, account);
+    if (!found) return found.error();
+    return std::move(found.value().value);
+  }
+
+  [[nodiscard]] result<void> set(std::string_view service, std::string_view account, std::string_view value) {
+    auto written = set_if(service, account, value, std::nullopt);
+    if (!written) return written.error();
+    return success();
+  }
+
+  /// The value and its revision (shared_keyring, concepts.hpp). Every write of the backing state
+  /// makes a new revision, as etcd's mod_revision does.
+  [[nodiscard]] result<revisioned_secret> get_revisioned(std::string_view service, std::string_view account) {
     if (auto failed = enter(); !failed) return failed.error();
     std::lock_guard lock{state_->mutex};
     auto it = state_->items.find({std::string{service}, std::string{account}});
     if (it == state_->items.end()) {
-      return error{errc::not_found, detail::concat("memory: no entry for '", account, "'; store it first")};
+      return error{errc::not_found, detail::concat("memory: no entry for '", account, "'"), "store it first"};
     }
-    return secret{it->second};
+    return revisioned_secret{secret{it->second.value}, it->second.revision};
   }
 
-  [[nodiscard]] result<void> set(std::string_view service, std::string_view account, std::string_view value) {
+  /// Writes when the entry's revision is `expected` (no_entry: absent; nullopt: always): the new
+  /// revision, or nullopt when the entry moved on (shared_keyring, concepts.hpp).
+  [[nodiscard]] result<std::optional<keyring_revision>> set_if(std::string_view service, std::string_view account,
+                                                               std::string_view value,
+                                                               std::optional<keyring_revision> expected) {
     if (auto failed = enter(); !failed) return failed.error();
     std::lock_guard lock{state_->mutex};
     if (auto code = std::exchange(state_->next_set_failure, std::nullopt)) {
       return error{
-          *code, detail::concat("memory: injected failure of this one value (", make_error_code(*code).message(), ")")};
+          *code, detail::concat("memory: injected failure of this one value (", make_error_code(*code).message(), ")"),
+          "retry"};
     }
     if (value.size() > state_->opts.max_value_bytes) {
       return error{errc::invalid_argument,
                    detail::concat("memory: value of ", value.size(), " bytes exceeds the limit of ",
-                                  state_->opts.max_value_bytes, " bytes; store a smaller value")};
+                                  state_->opts.max_value_bytes, " bytes"),
+                   "store a smaller value"};
     }
-    state_->items[{std::string{service}, std::string{account}}] = std::string{value};
-    return success();
+    const std::pair<std::string, std::string> id{std::string{service}, std::string{account}};
+    const auto it = state_->items.find(id);
+    const keyring_revision current = it == state_->items.end() ? no_entry : it->second.revision;
+    if (expected && current != *expected) return std::optional<keyring_revision>{};
+    state_->items[id] = {std::string{value}, ++state_->revision};
+    return std::optional<keyring_revision>{state_->revision};
   }
 
   [[nodiscard]] result<bool> remove(std::string_view service, std::string_view account) {
@@ -131,7 +160,7 @@ class memory_keyring {
     if (auto failed = enter(); !failed) return failed.error();
     std::lock_guard lock{state_->mutex};
     std::vector<std::string> names;
-    for (const auto& [id, value] : state_->items) {
+    for (const auto& [id, item] : state_->items) {
       if (id.first == service) names.push_back(id.second);
     }
     return names;
@@ -146,7 +175,12 @@ class memory_keyring {
     }();
     std::mutex mutex;
     options opts;
-    std::map<std::pair<std::string, std::string>, std::string> items;
+    struct item {
+      std::string value;
+      keyring_revision revision = no_entry;
+    };
+    std::map<std::pair<std::string, std::string>, item> items;
+    keyring_revision revision = no_entry;  // the last revision made
     std::optional<errc> failure;
     std::optional<errc> next_set_failure;
     std::chrono::milliseconds hang{0};
@@ -169,12 +203,12 @@ class memory_keyring {
     if (hang > std::chrono::milliseconds::zero()) {
       std::this_thread::sleep_for(std::min(hang, timeout));
       if (hang >= timeout) {
-        return error{errc::timeout, detail::concat("memory: no answer within ", timeout.count(), " ms; retry")};
+        return error{errc::timeout, detail::concat("memory: no answer within ", timeout.count(), " ms"), "retry"};
       }
     }
     if (failure) {
-      return error{*failure, detail::concat("memory: injected failure (", make_error_code(*failure).message(),
-                                            "); call heal() to end it")};
+      return error{*failure, detail::concat("memory: injected failure (", make_error_code(*failure).message(), ")"),
+                   "call heal() to end it"};
     }
     return success();
   }
@@ -182,5 +216,6 @@ class memory_keyring {
   std::shared_ptr<state> state_;
 };
 static_assert(keyring_policy<memory_keyring>);
+static_assert(shared_keyring<memory_keyring>);
 
 }  // namespace securestore

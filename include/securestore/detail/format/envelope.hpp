@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <exception>
 #include <initializer_list>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -22,7 +23,10 @@
 
 namespace securestore::detail {
 
+/// Version 1: every file entry of a local keyring's store. Version 2 (a store over a shared
+/// keyring, concepts.hpp's write rule) adds "base": the keyring revision the value was based on.
 inline constexpr int envelope_version = 1;
+inline constexpr int envelope_version_with_base = 2;
 /// Largest value a file entry holds (the keyring backends hold far less).
 inline constexpr std::size_t max_file_value_bytes = 1024 * 1024;
 
@@ -39,18 +43,26 @@ struct envelope {
   std::vector<std::uint8_t> salt;    ///< HKDF salt of this entry's key (kdf_salt_bytes)
   std::vector<std::uint8_t> nonce;   ///< the AEAD nonce (the cipher's nonce_bytes)
   std::vector<std::uint8_t> sealed;  ///< ciphertext || tag
+  /// Version 2 only: the shared keyring's revision this value was based on (no_entry: none).
+  std::optional<std::uint64_t> base;
 };
 
 /// Associated data: "securestore" NUL, version, then length-prefixed aead, service and key, so
-/// no two (aead, service, key) triples share one encoding.
+/// no two (aead, service, key) triples share one encoding; version 2 then adds the base revision
+/// (8 bytes, big-endian), so a base edited in the file fails authentication.
 [[nodiscard]] inline std::vector<std::uint8_t> envelope_aad(std::string_view aead, std::string_view service,
-                                                            std::string_view key) {
+                                                            std::string_view key,
+                                                            std::optional<std::uint64_t> base = std::nullopt) {
+  const int version = base ? envelope_version_with_base : envelope_version;
   std::vector<std::uint8_t> aad{
-      's', 'e', 'c', 'u', 'r', 'e', 's', 't', 'o', 'r', 'e', 0, static_cast<std::uint8_t>(envelope_version)};
+      's', 'e', 'c', 'u', 'r', 'e', 's', 't', 'o', 'r', 'e', 0, static_cast<std::uint8_t>(version)};
   for (const auto part : {aead, service, key}) {
     const auto n = static_cast<std::uint32_t>(part.size());
     for (int shift = 24; shift >= 0; shift -= 8) aad.push_back(static_cast<std::uint8_t>(n >> shift));
     aad.insert(aad.end(), part.begin(), part.end());
+  }
+  if (base) {
+    for (int shift = 56; shift >= 0; shift -= 8) aad.push_back(static_cast<std::uint8_t>(*base >> shift));
   }
   return aad;
 }
@@ -69,14 +81,15 @@ struct envelope {
 /// The envelope as compact JSON.
 [[nodiscard]] inline std::string encode_envelope(const envelope& e) {
   auto b64 = [](const std::vector<std::uint8_t>& bytes) { return Botan::base64_encode(bytes); };
-  const nlohmann::json doc = {
-      {"v", envelope_version},
+  nlohmann::json doc = {
+      {"v", e.base ? envelope_version_with_base : envelope_version},
       {"key", Botan::base64_encode(reinterpret_cast<const std::uint8_t*>(e.key.data()), e.key.size())},
       {"aead", e.aead},
       {"kdf", kdf_to_json(e.kdf)},
       {"salt", b64(e.salt)},
       {"nonce", b64(e.nonce)},
       {"ct", b64(e.sealed)}};
+  if (e.base) doc["base"] = *e.base;
   return doc.dump();
 }
 
@@ -85,7 +98,7 @@ class envelope_reader {
   explicit envelope_reader(std::string_view where) : where_{where} {}
 
   [[nodiscard]] error corrupt(std::string_view what) const {
-    return error{errc::corrupt, concat(where_, ": ", what, "; delete the entry and store it again")};
+    return error{errc::corrupt, concat(where_, ": ", what), "delete the entry and store it again"};
   }
 
   // Each getter throws `error` on a mismatch; decode() catches it once.
@@ -161,7 +174,8 @@ class envelope_reader {
 };
 
 /// Parses and validates an envelope: every field present with the right type and exact length
-/// (nonce_bytes; tag_bytes at least), no unknown fields, version 1, KDF costs within bounds.
+/// (nonce_bytes; tag_bytes at least), no unknown fields, version 1 or 2 (with its base), KDF costs
+/// within bounds.
 /// Anything else is errc::corrupt with `where` (the file) in the message. Decryption is the
 /// caller's next step; this does not touch key material.
 [[nodiscard]] inline result<envelope> decode_envelope(std::string_view json, std::string_view where,
@@ -173,16 +187,21 @@ class envelope_reader {
     if (!doc.is_object()) return in.corrupt("not a JSON object");
     const auto& v = in.member(doc, "v");
     if (!v.is_number_integer()) return in.corrupt("the version is not an integer");
-    if (v.get<std::int64_t>() != envelope_version) {
+    const auto version = v.get<std::int64_t>();
+    if (version != envelope_version && version != envelope_version_with_base) {
       return error{errc::corrupt,
                    detail::concat(where, ": envelope version ", v.dump(),
-                                  " is not supported by this securestore (it reads version ", envelope_version,
-                                  "); upgrade securestore, or delete the "
-                                  "entry and store it again")};
+                                  " is not supported by this securestore (it reads versions ", envelope_version,
+                                  " and ", envelope_version_with_base, ")"),
+                   "upgrade securestore, or delete the entry and store it again"};
     }
-    in.only(doc, {"v", "key", "aead", "kdf", "salt", "nonce", "ct"});
-
     envelope e;
+    if (version == envelope_version) {
+      in.only(doc, {"v", "key", "aead", "kdf", "salt", "nonce", "ct"});
+    } else {
+      in.only(doc, {"v", "key", "aead", "kdf", "salt", "nonce", "ct", "base"});
+      e.base = in.number(doc, "base");
+    }
     const auto key = in.bytes(doc, "key", 1, 1024);
     e.key.assign(key.begin(), key.end());
     e.aead = in.text(doc, "aead", 64);

@@ -41,14 +41,21 @@ struct change_stamp_of {
   static constexpr bool available = false;
 };
 template <class Fs>
-  requires requires(const Fs& fs, const typename Fs::directory_type& dir, std::string_view name) {
-    fs.change_stamp(dir).value();
-    { Fs::is_temp_name(name) } -> std::same_as<bool>;
-  }
+requires requires(const Fs& fs, const typename Fs::directory_type& dir, std::string_view name) {
+  fs.change_stamp(dir).value();
+  { Fs::is_temp_name(name) } -> std::same_as<bool>;
+}
 struct change_stamp_of<Fs> {
   using type = typename decltype(std::declval<const Fs&>().change_stamp(
       std::declval<const typename Fs::directory_type&>()))::value_type;
   static constexpr bool available = true;
+};
+
+/// A file entry's value and, for a store over a shared keyring, the keyring revision it was based
+/// on (concepts.hpp's write rule; none in a version 1 envelope).
+struct file_value {
+  secret value;
+  std::optional<std::uint64_t> base;
 };
 
 /// One service's directory of encrypted entries. Thread-safe.
@@ -63,7 +70,6 @@ class file_entries {
   static constexpr bool has_stamps = change_stamp_of<Fs>::available;
 
  public:
-
   /// Held while writing: a mutex in the process, an advisory lock across processes. When the
   /// directory is missing and cannot be made (a read-only home), no file can exist to race on:
   /// keyring writes go ahead under the mutex alone, and file writes report `no_directory`.
@@ -107,14 +113,23 @@ class file_entries {
     return write_lock{std::move(in_process), std::move(held.value()), std::move(dir.value()), std::nullopt};
   }
 
-  /// Seals `value` under `key` and replaces its file. The caller holds `lock`.
-  [[nodiscard]] result<void> write(const write_lock& lock, std::string_view key, std::string_view value) {
+  /// Seals `value` under `key` and replaces its file; with a `base` (a shared keyring's revision
+  /// the value was based on) as an envelope of version 2. The caller holds `lock`.
+  [[nodiscard]] result<void> write(const write_lock& lock, std::string_view key, std::string_view value,
+                                   std::optional<std::uint64_t> base = std::nullopt) {
     if (lock.no_directory) return *lock.no_directory;
-    return write_in(*lock.dir, key, value, /*create_record=*/false);
+    return write_in(*lock.dir, key, value, /*create_record=*/false, base);
   }
 
   /// The value of `key`'s file: errc::not_found when it (or the directory) does not exist.
   [[nodiscard]] result<secret> read(std::string_view key) {
+    auto found = read_with_base(key);
+    if (!found) return found.error();
+    return std::move(found.value().value);
+  }
+
+  /// The value of `key`'s file and the base revision it carries (none in a version 1 envelope).
+  [[nodiscard]] result<file_value> read_with_base(std::string_view key) {
     auto dir = directory_for(/*create=*/false);
     if (!dir) return dir.error();
     return read_in(dir.value(), key, master_use::read);
@@ -227,7 +242,7 @@ class file_entries {
     if (pinned.value() && only == nullptr) {
       return error{errc::invalid_argument,
                    "store: the passphrase is pinned in .passphrase, so an entry that does not open under it may "
-                   "have been planted; a re-seal takes the names of the entries to re-seal",
+                   "have been planted, so a re-seal takes the names of the entries to re-seal",
                    "list them with reseal_candidates() (names and modification times) and pass the ones you "
                    "wrote to reseal_file_entries(names)"};
     }
@@ -242,17 +257,17 @@ class file_entries {
       }
       keys.value() = *only;
     }
-    std::vector<std::pair<std::string, secret>> opened;
+    std::vector<std::pair<std::string, file_value>> opened;
     for (auto& key : keys.value()) {
       auto value = read_in(*lock.dir, key, master_use::reseal);
       if (!value) return value.error();
-      opened.emplace_back(std::move(key), std::move(value.value()));
+      opened.emplace_back(std::move(key), std::move(value.value()));  // keeps each entry's base
     }
     if (opened.empty()) {
       if (auto created = keys_.master_for_write(*lock.dir, /*create_record=*/true); !created) return created.error();
     }
     for (const auto& [key, value] : opened) {
-      if (auto written = write_in(*lock.dir, key, value.reveal(), /*create_record=*/true); !written) {
+      if (auto written = write_in(*lock.dir, key, value.value.reveal(), /*create_record=*/true, value.base); !written) {
         return written.error();
       }
     }
@@ -297,7 +312,8 @@ class file_entries {
     return opened;
   }
 
-  result<void> write_in(const directory& dir, std::string_view key, std::string_view value, bool create_record) {
+  result<void> write_in(const directory& dir, std::string_view key, std::string_view value, bool create_record,
+                        std::optional<std::uint64_t> base = std::nullopt) {
     auto master = keys_.master_for_write(dir, create_record);
     if (!master) return master.error();
     envelope e;
@@ -306,7 +322,8 @@ class file_entries {
     e.kdf = master.value().first;
     e.salt = random_bytes(kdf_salt_bytes);
     e.nonce = random_bytes(Cipher::nonce_bytes);
-    const auto aad = envelope_aad(Cipher::name, service_, key);
+    e.base = base;
+    const auto aad = envelope_aad(Cipher::name, service_, key, base);
     const auto entry_key = derive_entry_key(*master.value().second, e.salt, aad);
     auto sealed = cipher_.seal(entry_key, e.nonce, aad, value);
     if (!sealed) return sealed.error();
@@ -314,7 +331,7 @@ class file_entries {
     return fs_.write_atomic(dir, entry_name(key), encode_envelope(e));
   }
 
-  result<secret> read_in(const directory& dir, std::string_view key, master_use use) {
+  result<file_value> read_in(const directory& dir, std::string_view key, master_use use) {
     const auto name = entry_name(key);
     auto bytes = fs_.read(dir, name);
     if (!bytes) return bytes.error();
@@ -332,11 +349,11 @@ class file_entries {
     }
     auto master = keys_.master_for(e.value().kdf, where, dir, use);
     if (!master) return master.error();
-    const auto aad = envelope_aad(Cipher::name, service_, key);
+    const auto aad = envelope_aad(Cipher::name, service_, key, e.value().base);
     const auto entry_key = keys_.entry_key(master.value(), e.value().salt, aad);
     auto opened = cipher_.open(entry_key, e.value().nonce, aad, e.value().sealed);
     if (!opened) return error{errc::corrupt, concat(where, ": ", opened.error().what()), opened.error().remediation()};
-    return opened;
+    return file_value{std::move(opened.value()), e.value().base};
   }
 
   std::optional<std::string> hashed_entry_name(const directory& dir, const std::string& file, std::string_view stem) {
@@ -356,7 +373,7 @@ class file_entries {
   std::mutex dir_mutex_;
   std::optional<directory> dir_;
   std::optional<snapshot> snapshot_;  // guarded by dir_mutex_
-  bool swept_ = false;  // guarded by write_mutex_
+  bool swept_ = false;                // guarded by write_mutex_
 };
 
 }  // namespace securestore::detail

@@ -41,6 +41,11 @@ namespace securestore::detail {
   return std::nullopt;
 }
 
+/// The warning a store logs once when a locked or denied answer turns its keyring off.
+inline constexpr std::string_view latched_warning =
+    "the keyring is locked or refused access; securestore has turned it off (unlock it, then call "
+    "retry_keyring() or restart; or set SECURESTORE_BACKEND=file)";
+
 /// A keyring's error with the store's own remedy after the backend's: the file override.
 [[nodiscard]] inline error with_store_remedy(const error& e) {
   switch (e.code()) {
