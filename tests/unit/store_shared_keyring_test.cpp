@@ -41,16 +41,22 @@ std::string held(const memory_rig& rig, const std::string& key) {
   return it == entries.end() ? std::string{} : it->second;
 }
 
+// Writes "token" to the keyring, then `canary` during an outage (to the file, with the revision
+// of the first write as its base when the keyring is shared); the outage continues.
+template <class Store>
+void write_during_outage(memory_rig& rig, Store& store) {
+  REQUIRE(store.set("token", "first").value().where == location::keyring);
+  rig.keyring.fail_with(errc::unavailable);
+  REQUIRE(store.set("token", canary).value().where == location::file);
+}
+
 }  // namespace
 
 TEST_CASE("a value written during an outage is promoted onto the revision it was based on", "[store][shared]") {
   memory_rig rig;
   make_shared(rig);
   auto store = rig.make();
-  REQUIRE(store.set("token", "first").value().where == location::keyring);
-
-  rig.keyring.fail_with(errc::unavailable);
-  REQUIRE(store.set("token", canary).value().where == location::file);
+  write_during_outage(rig, store);
   const auto written = envelope_of(rig, "token");
   CHECK(written["v"] == 2);
   CHECK(written["base"].is_number_unsigned());
@@ -72,10 +78,7 @@ TEST_CASE("a file value never overwrites what another host wrote meanwhile: it s
   auto options = securestore::test::options_in(rig.dir);
   options.log = [&](const securestore::log_event& e) { events.push_back(e); };
   auto store = rig.make(options);
-  REQUIRE(store.set("token", "first"));
-
-  rig.keyring.fail_with(errc::unavailable);
-  REQUIRE(store.set("token", canary).value().where == location::file);
+  write_during_outage(rig, store);
   rig.keyring.heal();
   auto other_host = rig.keyring;  // a copy shares the backing state: the same shared keyring
   REQUIRE(other_host.set("svc", "token", newer));
@@ -128,9 +131,7 @@ TEST_CASE("a file value the shared keyring already holds is no conflict: the fil
   memory_rig rig;
   make_shared(rig);
   auto store = rig.make();
-  REQUIRE(store.set("token", "first"));
-  rig.keyring.fail_with(errc::unavailable);
-  REQUIRE(store.set("token", canary).value().where == location::file);
+  write_during_outage(rig, store);
   rig.keyring.heal();
   REQUIRE(rig.keyring.set("svc", "token", canary));  // another host wrote the same value
   rig.clock.advance(61s);
@@ -144,9 +145,7 @@ TEST_CASE("a base edited in the file fails authentication", "[store][shared]") {
   memory_rig rig;
   make_shared(rig);
   auto store = rig.make();
-  REQUIRE(store.set("token", "first"));
-  rig.keyring.fail_with(errc::unavailable);
-  REQUIRE(store.set("token", canary).value().where == location::file);
+  write_during_outage(rig, store);
   auto edited = envelope_of(rig, "token");
   edited["base"] = edited["base"].get<std::uint64_t>() + 1;  // to slip past the revision check
   securestore::test::write_file(rig.file_of("token"), edited.dump());
@@ -156,9 +155,7 @@ TEST_CASE("a base edited in the file fails authentication", "[store][shared]") {
 TEST_CASE("a local keyring's store writes envelope version 1, as every release did", "[store][shared]") {
   memory_rig rig;  // not shared
   auto store = rig.make();
-  REQUIRE(store.set("token", "first"));
-  rig.keyring.fail_with(errc::unavailable);
-  REQUIRE(store.set("token", canary).value().where == location::file);
+  write_during_outage(rig, store);
   const auto written = envelope_of(rig, "token");
   CHECK(written["v"] == 1);
   CHECK_FALSE(written.contains("base"));
