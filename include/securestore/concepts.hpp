@@ -217,22 +217,30 @@ struct directory_options {
   bool make_private = true;  ///< tighten an existing one of ours to 0700; else leave its mode
 };
 
-/// An fs policy keeps whole files in directories it has opened and checked.
+/// An fs policy keeps whole files in directories it has opened and checked. The rules are
+/// platform-neutral; posix_fs realises them with POSIX calls (a directory descriptor, *at()
+/// calls, rename(2), flock(2)), and a Win32 policy would with a directory handle, an owner SID
+/// and DACL check, MoveFileExW and LockFileEx.
 /// Semantic requirements:
-/// - open_directory(path, options) opens the directory once (creating it 0700 when asked) and
-///   checks it on its handle: this user's, writable by no one else, and every ancestor owned by
-///   root or the user and not writable by others (unless sticky and root's). A failed check is
-///   errc::denied naming the directory. Every other call works relative to the handle, so the
-///   directory cannot be swapped between the check and the use.
+/// - open_directory(path, options) opens the directory once (creating it private to the user
+///   when asked: 0700) and checks it through the handle it holds: owned by this user, writable by
+///   no one else, and every ancestor owned by the user or the system and not writable by others
+///   (POSIX: unless sticky and root's). A failed check is errc::denied naming the directory.
+///   Every other call works relative to that handle, so the directory cannot be swapped between
+///   the check and the use.
 /// - still_current(dir) tells whether the path still leads to the opened directory.
-/// - write_atomic() replaces the file with 0600 contents through temp -> fsync -> rename ->
-///   fsync(dir); on any failure the previous contents stay and no temp file is left.
-/// - read() refuses symlinks and files that other users can read or write (errc::denied);
-///   a missing file is errc::not_found.
+/// - write_atomic() replaces the file with contents only this user can read, atomically: a temp
+///   file, flushed to the disk, renamed over the old one, and the directory's entry flushed too
+///   (POSIX: fsync, rename, fsync of the directory; Win32: FlushFileBuffers and MoveFileExW with
+///   REPLACE_EXISTING | WRITE_THROUGH). On any failure the previous contents stay and no temp
+///   file is left.
+/// - read() refuses links (symlinks, reparse points) and files that other users can read or
+///   write (errc::denied); a missing file is errc::not_found.
 /// - remove() is true if a file was removed, false if there was none.
 /// - list() returns the names in the directory (not "." or "..").
-/// - lock() takes an exclusive advisory lock, across processes, held by the returned object; a
-///   lock file that is not this user's private file is errc::denied.
+/// - lock() takes an exclusive lock across processes, held by the returned object (POSIX:
+///   flock on a lock file; Win32: LockFileEx); a lock file that is not this user's private
+///   file is errc::denied.
 /// - sweep_temp_files() removes write_atomic's temp files older than an age (call it locked).
 /// - Optional: change_stamp(dir) -> std::optional<Stamp> (equality-comparable) and a static
 ///   is_temp_name(name) -> bool. A stamp may be returned only when an equal stamp later proves
