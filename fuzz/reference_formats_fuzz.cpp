@@ -73,7 +73,7 @@ void fuzz_envelope(const fixed_keys& keys, std::string_view input) {
   const auto& e = parsed.value();
   require((e.version == 1 || e.version == 2) && e.salt.size() == 16 && e.sealed.iv.size() == 12 &&
           e.sealed.tag.size() == 16);
-  const error failed{errc::corrupt, "fuzz: wrong key"};
+  const error failed{errc::corrupt, "fuzz: wrong key", "use the right key"};
   auto opened = open_reference_envelope_with_key(e, keys.for_envelope(e), failed);
   if (opened) {
     require(opened.value().size() == e.sealed.ciphertext.size());

@@ -4,6 +4,13 @@
 # (<unistd.h>, <fcntl.h>, <sys/...>, ...) only there, in the POSIX file policy (fs/posix*) or in
 # the platform seam (detail/platform/); and no header is longer than the limit (STYLE.md: split
 # past ~400 lines).
+#
+# It also checks that no error glues its remedy into what happened (STYLE.md §4: what to do is a
+# field of its own). In every `error{...}` / `error(...)` construction in the headers and in the
+# tool's sources (<include-dir>/../tools), a string literal inside the second argument (what
+# happened) must not contain "; ": that is where a remedy used to be glued on ("...: locked; unlock
+# it"); the remedy goes in the third argument. Comments are ignored; a "; " that reaches what()
+# from a runtime value (a path, a nested cause) is not a literal and is not flagged.
 # Usage: scripts/check-layout.sh [include-dir] [max-lines]
 set -euo pipefail
 dir=${1:-include}
@@ -35,4 +42,63 @@ while IFS= read -r file; do
     status=1
   fi
 done < <(find "$dir" -name '*.hpp' | sort)
+
+# Remedies as data: no "; " in a literal of an error's what-argument.
+sources=()
+while IFS= read -r file; do sources+=("$file"); done < <(
+  find "$dir" -name '*.hpp'
+  [ -d "$dir/../tools" ] && find "$dir/../tools" -name '*.cpp' -o -name '*.hpp'
+)
+if ! perl -e '
+  use strict;
+  use warnings;
+  my $status = 0;
+  # The argument texts of the call whose opening bracket ends at $i, split at top-level commas.
+  sub arguments {
+    my ($s, $i) = @_;
+    my ($depth, $start, @args) = (0, $i);
+    while ($i < length $s) {
+      my $c = substr($s, $i, 1);
+      if ($c eq q(")) {
+        pos($s) = $i;
+        $i = pos($s) - 1 if $s =~ /\G"(?:[^"\\\n]|\\.)*"/gc;
+      } elsif ($c =~ /[({\[]/) {
+        $depth++;
+      } elsif ($c =~ /[)}\]]/) {
+        if ($depth == 0) { push @args, substr($s, $start, $i - $start); return @args; }
+        $depth--;
+      } elsif ($c eq "," && $depth == 0) {
+        push @args, substr($s, $start, $i - $start);
+        $start = $i + 1;
+      }
+      $i++;
+    }
+    return ();
+  }
+  for my $file (@ARGV) {
+    open my $fh, "<", $file or die "$file: $!";
+    my $s = do { local $/; <$fh> };
+    close $fh;
+    # Blank comments and character literals (keeping newlines); string literals stay as they are.
+    $s =~ s{("(?:[^"\\\n]|\\.)*")|(?<![\w])(\x27(?:[^\x27\\\n]|\\.)+\x27)|(//[^\n]*)|(/\*.*?\*/)}{
+      defined $1 ? $1 : (defined $2 ? "0" : ($3 // $4) =~ s/[^\n]/ /gr)
+    }gse;
+    while ($s =~ /(?<![\w.>])(?:securestore::)?error(?:\s+\w+)?\s*[{(]/g) {
+      my $at = pos $s;
+      next if substr($s, 0, $-[0]) =~ /\b(?:class|struct)\s*$/;  # the class itself, not a construction
+      my @args = arguments($s, $at);
+      pos($s) = $at;
+      next if @args < 2;
+      for my $literal ($args[1] =~ /"((?:[^"\\\n]|\\.)*)"/g) {
+        next unless $literal =~ /; /;
+        my $line = 1 + (substr($s, 0, $at) =~ tr/\n//);
+        print STDERR "layout: $file:$line: an error glues a remedy into what happened (\"$literal\"); give it as the remedy argument\n";
+        $status = 1;
+      }
+    }
+  }
+  exit $status;
+' "${sources[@]}"; then
+  status=1
+fi
 exit $status

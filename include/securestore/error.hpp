@@ -80,9 +80,8 @@ class error_category_impl final : public std::error_category {
 class error {
  public:
   error() = default;  // Boost.Outcome 1.74 requires it; a default error is `unavailable`
-  /// An error whose context carries no separate remedy: remediation() is the code's default.
-  error(errc code, std::string context) : code_{code}, message_{std::move(context)}, what_size_{message_.size()} {}
-  /// An error with its remedy as its own field.
+  /// An error with its remedy as its own field: `what` never carries it (scripts/check-layout.sh
+  /// refuses a literal "; " in it). An empty `remedy` leaves remediation() at the code's default.
   error(errc code, std::string what, std::string_view remedy) : code_{code}, message_{std::move(what)} {
     what_size_ = message_.size();
     if (!remedy.empty()) {

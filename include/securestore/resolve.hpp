@@ -110,17 +110,18 @@ result<secret> read_key_file(Fs& fs, const std::filesystem::path& path, std::str
   auto bytes = detail::stores::read_file_at(fs, path);
   if (!bytes) {
     if (bytes.error().code() == errc::not_found) {
-      return error{errc::invalid_argument, join(where, ": the keyfile ", path.native(),
-                                                " does not exist; fix the path, or pass the key another way")};
+      return error{errc::invalid_argument, join(where, ": the keyfile ", path.native(), " does not exist"),
+                   "fix the path, or pass the key another way"};
     }
-    return error{bytes.error().code(), join(where, ": cannot read the keyfile (", bytes.error().message(), ")")};
+    return error{bytes.error().code(), join(where, ": cannot read the keyfile (", bytes.error().what(), ")"),
+                 bytes.error().remediation()};
   }
   scrubbed_string content{std::move(bytes.value())};
   const auto all = trim(content.value);
   const auto line = trim(all.substr(0, all.find('\n')));
   if (line.empty()) {
-    return error{errc::invalid_argument,
-                 join(where, ": the keyfile ", path.native(), " is empty; put the key on its first line")};
+    return error{errc::invalid_argument, join(where, ": the keyfile ", path.native(), " is empty"),
+                 "put the key on its first line"};
   }
   return secret{line};
 }
@@ -241,7 +242,8 @@ template <class Store, fs_policy Fs = default_fs>
   auto missing =
       error{errc::not_found,
             join("resolve: '", key, "' is not in the store", env_var.empty() ? std::string{} : join(", in $", env_var),
-                 config_file.empty() ? std::string{} : join(" or in ", config_file.native()), "; store it first")};
+                 config_file.empty() ? std::string{} : join(" or in ", config_file.native())),
+            "store it first"};
   if (config_file.empty()) return missing;
   auto bytes = detail::stores::read_file_at(fs, config_file);
   if (!bytes) return bytes.error().code() == errc::not_found ? missing : bytes.error();
@@ -250,10 +252,11 @@ template <class Store, fs_policy Fs = default_fs>
   const std::string field{key};
   const bool is_object = !json.is_discarded() && json.is_object();
   if (!is_object || (json.contains(field) && !json[field].is_string())) {
-    return error{errc::corrupt, join("resolve: ", config_file.native(),
-                                     is_object ? ": the value of '" + field + "' is not a string"
-                                               : std::string{": is not a JSON object"},
-                                     "; fix the file")};
+    return error{
+        errc::corrupt,
+        join("resolve: ", config_file.native(),
+             is_object ? ": the value of '" + field + "' is not a string" : std::string{": is not a JSON object"}),
+        "fix the file"};
   }
   if (!json.contains(field)) return missing;
   auto& value = json[field].get_ref<std::string&>();

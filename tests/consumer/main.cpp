@@ -14,7 +14,7 @@ int main() {
   {
     securestore::file_store store{"consumer", {.fallback_dir = dir + "/entries", .root_secret_path = dir + "/root"}};
     auto got = store.set("k", "v") ? store.get("k") : securestore::result<securestore::secret>{
-                                                          securestore::error{securestore::errc::unavailable, "set"}};
+                                                          securestore::error{securestore::errc::unavailable, "set", "retry"}};
     if (got && got.value() == std::string_view{"v"}) status = 0;
     std::printf("consumer: %s\n", status == 0 ? "stored and read back a secret" : got.error().message().c_str());
   }

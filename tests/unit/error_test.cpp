@@ -35,7 +35,7 @@ TEST_CASE("an error carries its remedy as a field of its own", "[error]") {
     CHECK(nested.what() == "file /tmp/a; b/c.enc: write failed (memory: down; call heal())");
   }
   SECTION("a context without a remedy falls back to the code's default remediation") {
-    const error bare{errc::locked, "secret_service: locked; by another; thing"};
+    const error bare{errc::locked, "secret_service: locked; by another; thing", ""};
     CHECK(bare.remediation() == securestore::default_remediation(errc::locked));
     CHECK(bare.what() == bare.message());
   }
@@ -43,13 +43,13 @@ TEST_CASE("an error carries its remedy as a field of its own", "[error]") {
     const auto more = e.with_remedy("set SECURESTORE_BACKEND=file");
     CHECK(more.remediation() == "delete it and store the key again, or set SECURESTORE_BACKEND=file");
     CHECK(more.what() == e.what());
-    const error bare{errc::timeout, "memory: no answer"};
+    const error bare{errc::timeout, "memory: no answer", ""};
     CHECK(bare.with_remedy("retry").remediation() == "retry");
   }
 }
 
 TEST_CASE(".value() on a failed result throws std::system_error carrying the code and context", "[error]") {
-  const result<int> failed = error{errc::timeout, "memory: no answer; retry"};
+  const result<int> failed = error{errc::timeout, "memory: no answer", "retry"};
   try {
     (void)failed.value();
     FAIL("value() did not throw");
@@ -72,9 +72,9 @@ TEST_CASE("value() on a temporary result owns its value, and value_or gives a de
   for (const auto& name : names().value()) joined += name;  // the temporary's vector lives for the loop
   CHECK(joined == "abc");
 
-  const securestore::result<securestore::secret> missing{securestore::error{securestore::errc::not_found, "test"}};
+  const securestore::result<securestore::secret> missing{securestore::error{securestore::errc::not_found, "test", "store it first"}};
   CHECK(missing.value_or(securestore::secret{"default"}) == std::string_view{"default"});
   const securestore::result<securestore::secret> found{securestore::secret{"stored"}};
   CHECK(found.value_or(securestore::secret{"default"}) == std::string_view{"stored"});
-  CHECK(securestore::result<int>{securestore::error{securestore::errc::locked, "test"}}.value_or(7) == 7);
+  CHECK(securestore::result<int>{securestore::error{securestore::errc::locked, "test", "unlock it"}}.value_or(7) == 7);
 }

@@ -102,15 +102,15 @@ TEST_CASE("a store made after another latched a locked keyring it may not prompt
 TEST_CASE("a refusal replaces a latch that heals by itself, and is news", "[store][latch][heal]") {
   using securestore::detail::process_latches;
   const auto scope = securestore::test::unique_service_name("latch-scope");
-  const auto locked = process_latches::set(scope, {errc::locked, "locked"}, /*heals_after_ttl=*/true);
+  const auto locked = process_latches::set(scope, {errc::locked, "locked", "unlock it"}, /*heals_after_ttl=*/true);
   REQUIRE(locked != 0);
-  CHECK(process_latches::set(scope, {errc::locked, "locked again"}, true) == 0);  // nothing new
-  const auto refused = process_latches::set(scope, {errc::denied, "dismissed"}, false);
+  CHECK(process_latches::set(scope, {errc::locked, "locked again", "unlock it"}, true) == 0);  // nothing new
+  const auto refused = process_latches::set(scope, {errc::denied, "dismissed", "allow access"}, false);
   CHECK(refused > locked);  // the store that saw the refusal warns
   REQUIRE(process_latches::find(scope));
   CHECK_FALSE(process_latches::find(scope)->heals_after_ttl);
   CHECK(process_latches::find(scope)->reason.code() == errc::denied);
-  CHECK(process_latches::set(scope, {errc::locked, "locked"}, true) == 0);  // never downgraded
+  CHECK(process_latches::set(scope, {errc::locked, "locked", "unlock it"}, true) == 0);  // never downgraded
   CHECK_FALSE(process_latches::find(scope)->heals_after_ttl);
   process_latches::lift(scope);
 }

@@ -199,7 +199,7 @@ TEST_CASE("a failed refresh keeps the old record", "[stores][tokens]") {
 
   SECTION("the callback fails") {
     auto got = tokens_manager.valid_token("srv", [](const oauth_credentials&) -> result<oauth_credentials> {
-      return error{errc::unavailable, "test: token endpoint down; retry"};
+      return error{errc::unavailable, "test: token endpoint down", "retry"};
     });
     CHECK(got.error() == errc::unavailable);
   }

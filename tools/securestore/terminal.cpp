@@ -91,7 +91,9 @@ result<Botan::secure_vector<std::uint8_t>> read_line(int fd, std::size_t limit) 
     char c = 0;
     const auto got = ::read(fd, &c, 1);
     if (got < 0 && errno == EINTR) continue;
-    if (got < 0) return error{errc::unavailable, detail::concat("terminal: cannot read: errno ", errno)};
+    if (got < 0)
+      return error{errc::unavailable, detail::concat("terminal: cannot read: errno ", errno),
+                   "check the terminal, or pipe the secret in on standard input"};
     if (got == 0) {
       if (line.empty()) return error{errc::invalid_argument, "terminal: no input (end of file)", "type the secret"};
       break;
@@ -129,7 +131,9 @@ result<secret> read_secret_from_stdin(std::size_t limit) {
   for (;;) {
     const auto got = ::read(STDIN_FILENO, chunk, sizeof chunk);
     if (got < 0 && errno == EINTR) continue;
-    if (got < 0) return error{errc::unavailable, detail::concat("stdin: cannot read: errno ", errno)};
+    if (got < 0)
+      return error{errc::unavailable, detail::concat("stdin: cannot read: errno ", errno),
+                   "check what feeds standard input, or type the secret at the prompt"};
     if (got == 0) break;
     value.insert(value.end(), chunk, chunk + got);
     if (value.size() > limit + 2) {  // + room for a "\r\n" that is stripped
@@ -163,7 +167,7 @@ result<secret> prompt_secret_twice(std::string_view prompt, std::size_t limit) {
   secret a{std::move(first.value())};
   secret b{std::move(second.value())};
   if (!(a == b)) {
-    return error{errc::invalid_argument, "terminal: the two entries differ; nothing was saved", "try again"};
+    return error{errc::invalid_argument, "terminal: the two entries differ, so nothing was saved", "try again"};
   }
   return a;
 }

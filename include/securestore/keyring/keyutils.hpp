@@ -91,7 +91,8 @@ class keyutils_keyring {
     if (value.empty() || value.size() > capabilities().max_value_bytes) {
       return error{errc::invalid_argument,
                    detail::concat("keyutils: a value must hold 1 to ", capabilities().max_value_bytes,
-                                  " bytes, this one has ", value.size(), "; store it in the file fallback")};
+                                  " bytes, this one has ", value.size()),
+                   "store a smaller value"};
     }
     BOOST_OUTCOME_TRY(ring, keyring());
     const auto description = detail::keyutils_description(service, account);
@@ -166,9 +167,8 @@ class keyutils_keyring {
     const long id = ::keyctl_get_persistent(static_cast<uid_t>(-1), KEY_SPEC_PROCESS_KEYRING);
     if (id < 0) {
       const int e = errno;
-      return error{errc::unavailable,
-                   detail::concat("keyutils: the persistent keyring cannot be used (errno ", e,
-                                  "); use the user keyring, or a kernel with CONFIG_PERSISTENT_KEYRINGS")};
+      return error{errc::unavailable, detail::concat("keyutils: the persistent keyring cannot be used (errno ", e, ")"),
+                   "use the user keyring, or a kernel with CONFIG_PERSISTENT_KEYRINGS"};
     }
     return static_cast<key_serial_t>(id);
   }
@@ -198,24 +198,25 @@ class keyutils_keyring {
   [[nodiscard]] static error failure(std::string_view what, std::string_view account, int e) {
     const errc code = detail::classify_keyctl_errno(e);
     if (e == EDQUOT) {
-      return error{code, detail::concat("keyutils: cannot ", what, " '", account,
-                                        "': the user's kernel key quota is full (see /proc/sys/kernel/keys/"
-                                        "maxkeys and /proc/sys/kernel/keys/maxbytes, 200 keys and 20000 bytes "
-                                        "for non-root users by default); remove keys, raise the quota with "
-                                        "sysctl kernel.keys.maxbytes, or use the file fallback")};
+      return error{
+          code,
+          detail::concat("keyutils: cannot ", what, " '", account,
+                         "': the user's kernel key quota is full (see /proc/sys/kernel/keys/maxkeys and "
+                         "/proc/sys/kernel/keys/maxbytes, 200 keys and 20000 bytes for non-root users by default)"),
+          "remove keys, or raise the quota with sysctl kernel.keys.maxbytes"};
     }
     switch (code) {
-      case errc::not_found: return error{code, detail::concat("keyutils: no key for '", account, "'; store it first")};
+      case errc::not_found:
+        return error{code, detail::concat("keyutils: no key for '", account, "'"), "store it first"};
       case errc::denied:
-        return error{code, detail::concat("keyutils: permission denied to ", what, " '", account, "' (errno ", e,
-                                          "); run as the user who stored it")};
+        return error{code, detail::concat("keyutils: permission denied to ", what, " '", account, "' (errno ", e, ")"),
+                     "run as the user who stored it"};
       case errc::invalid_argument:
-        return error{code, detail::concat("keyutils: the kernel refused to ", what, " '", account, "' (errno ", e,
-                                          "); use a shorter name or a value of at most 32767 bytes")};
+        return error{code, detail::concat("keyutils: the kernel refused to ", what, " '", account, "' (errno ", e, ")"),
+                     "use a shorter name or a value of at most 32767 bytes"};
       default:
-        return error{code, detail::concat("keyutils: cannot ", what, " '", account, "' (errno ", e,
-                                          "); check that the kernel keyring is enabled, or use the file "
-                                          "fallback")};
+        return error{code, detail::concat("keyutils: cannot ", what, " '", account, "' (errno ", e, ")"),
+                     "check that the kernel keyring is enabled"};
     }
   }
 

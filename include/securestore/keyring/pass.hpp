@@ -101,9 +101,9 @@ class pass_keyring {
     if (auto checked = entry_name(service, "-"); !checked) return checked.error();
     BOOST_OUTCOME_TRY(dir, require_store());
     if (!programs().pass) {
-      return error{errc::unavailable, detail::concat("pass: '", state_->opts.program,
-                                                     "' is not in any absolute PATH element; install pass, or "
-                                                     "use the file fallback")};
+      return error{errc::unavailable,
+                   detail::concat("pass: '", state_->opts.program, "' is not in any absolute PATH element"),
+                   "install pass"};
     }
     std::vector<std::string> recipients;
     std::filesystem::path source;
@@ -117,8 +117,8 @@ class pass_keyring {
       recipients = detail::pass_gpg_ids(contents);
     }
     if (recipients.empty()) {
-      return error{errc::unavailable,
-                   detail::concat("pass: ", source.native(), " names no GPG key; run `pass init <gpg-key-id>`")};
+      return error{errc::unavailable, detail::concat("pass: ", source.native(), " names no GPG key"),
+                   "run `pass init <gpg-key-id>`"};
     }
     for (const auto& recipient : recipients) {
       std::vector<std::string> args{state_->opts.gpg_program};
@@ -126,15 +126,17 @@ class pass_keyring {
       args.insert(args.end(), {"--batch", "--with-colons", "--list-keys", "--", recipient});
       auto run = spawn(programs().gpg, std::move(args), environment(), {}, state_->opts.timeout);
       if (run.timed_out) {
-        return error{errc::timeout, detail::concat("pass: gpg did not list the key '", recipient, "' within ",
-                                                   state_->opts.timeout.count(), " ms (killed); check gpg-agent")};
+        return error{errc::timeout,
+                     detail::concat("pass: gpg did not list the key '", recipient, "' within ",
+                                    state_->opts.timeout.count(), " ms (killed)"),
+                     "check gpg-agent"};
       }
       if (!run.succeeded() ||
           !detail::pass_key_can_encrypt({reinterpret_cast<const char*>(run.out.data()), run.out.size()})) {
         return error{errc::unavailable,
                      detail::concat("pass: gpg has no usable public key for '", recipient, "' (named in ",
-                                    source.native(), "; ", run_outcome(run),
-                                    "); import the key, renew it, or run `pass init` with a key that can encrypt")};
+                                    source.native(), ", ", run_outcome(run), ")"),
+                     "import the key, renew it, or run `pass init` with a key that can encrypt"};
       }
     }
     return success();
@@ -168,7 +170,8 @@ class pass_keyring {
     if (value.empty() || value.size() > capabilities().max_value_bytes) {
       return error{errc::invalid_argument,
                    detail::concat("pass: a value must hold 1 to ", capabilities().max_value_bytes,
-                                  " bytes, this one has ", value.size(), "; store it in the file fallback")};
+                                  " bytes, this one has ", value.size()),
+                   "store a smaller value"};
     }
     BOOST_OUTCOME_TRY(dir, require_store());
     // `pass rm` removes the folders it empties (rmdir -p), so another writer's remove can take
@@ -252,11 +255,12 @@ class pass_keyring {
     const auto service_piece = detail::pass_escape_piece(service);
     if (service.empty() || account.empty() || service_piece.size() > 250) {
       return error{errc::invalid_argument,
-                   "pass: service and key names must be non-empty, and a service name at most 83 bytes; rename it"};
+                   "pass: service and key names must be non-empty, and a service name at most 83 bytes", "rename it"};
     }
     if (account.size() > capabilities().max_name_bytes) {
-      return error{errc::invalid_argument, detail::concat("pass: a key name holds at most ",
-                                                          capabilities().max_name_bytes, " bytes; use a shorter one")};
+      return error{errc::invalid_argument,
+                   detail::concat("pass: a key name holds at most ", capabilities().max_name_bytes, " bytes"),
+                   "use a shorter one"};
     }
     return detail::concat(state_->opts.folder, "/", service_piece, "/", detail::pass_account_path(account));
   }
@@ -275,9 +279,8 @@ class pass_keyring {
         std::filesystem::is_regular_file(dir / state_->opts.folder / ".gpg-id", ec)) {
       return dir;
     }
-    return error{errc::unavailable, detail::concat("pass: no password store at ", dir.native(),
-                                                   " (no .gpg-id); run `pass init <gpg-key-id>`, set "
-                                                   "PASSWORD_STORE_DIR, or use the file fallback")};
+    return error{errc::unavailable, detail::concat("pass: no password store at ", dir.native(), " (no .gpg-id)"),
+                 "run `pass init <gpg-key-id>`, or set PASSWORD_STORE_DIR to an initialised store"};
   }
 
   [[nodiscard]] result<void> walk(const std::filesystem::path& dir, const std::string& prefix,
@@ -296,9 +299,9 @@ class pass_keyring {
       }
     }
     if (ec) {
-      return error{
-          ec == std::errc::permission_denied ? errc::denied : errc::unavailable,
-          detail::concat("pass: cannot read ", dir.native(), " (", ec.message(), "); check the store's permissions")};
+      return error{ec == std::errc::permission_denied ? errc::denied : errc::unavailable,
+                   detail::concat("pass: cannot read ", dir.native(), " (", ec.message(), ")"),
+                   "check the store's permissions"};
     }
     return success();
   }
@@ -365,38 +368,41 @@ class pass_keyring {
   }
 
   [[nodiscard]] static error absent(std::string_view account) {
-    return error{errc::not_found, detail::concat("pass: no entry for '", account, "'; store it first")};
+    return error{errc::not_found, detail::concat("pass: no entry for '", account, "'"), "store it first"};
   }
 
   [[nodiscard]] error failure(const detail::pass_run& run, std::string_view what, std::string_view account) const {
     if (run.spawn_errno != 0) {
       return error{errc::unavailable,
-                   detail::concat("pass: cannot run '", state_->opts.program, "' (", run_outcome(run),
-                                  "); install pass where an absolute PATH element finds it, or use the file fallback")};
+                   detail::concat("pass: cannot run '", state_->opts.program, "' (", run_outcome(run), ")"),
+                   "install pass where an absolute PATH element finds it"};
     }
     if (run.wait_errno != 0) {
-      return error{
-          errc::unavailable,
-          detail::concat("pass: cannot tell whether `pass` could ", what, " '", account, "' (", run_outcome(run),
-                         "); the program ignores SIGCHLD or reaps every child itself: let securestore wait "
-                         "for its own children, or use the file fallback")};
+      return error{errc::unavailable,
+                   detail::concat("pass: cannot tell whether `pass` could ", what, " '", account, "' (",
+                                  run_outcome(run), "): the program ignores SIGCHLD or reaps every child itself"),
+                   "let securestore wait for its own children"};
     }
     if (run.timed_out) {
-      return error{errc::timeout, detail::concat("pass: no answer to ", what, " '", account, "' within ",
-                                                 state_->opts.timeout.count(), " ms (killed); check gpg-agent")};
+      return error{errc::timeout,
+                   detail::concat("pass: no answer to ", what, " '", account, "' within ", state_->opts.timeout.count(),
+                                  " ms (killed)"),
+                   "check gpg-agent"};
     }
     const errc code = detail::classify_pass(run.status);
     if (code == errc::corrupt) {
-      return error{code, detail::concat("pass: the entry for '", account,
-                                        "' is damaged or not OpenPGP data; remove it and store the secret again")};
+      return error{code, detail::concat("pass: the entry for '", account, "' is damaged or not OpenPGP data"),
+                   "remove it and store the secret again"};
     }
     if (code == errc::locked) {
-      return error{code, detail::concat("pass: cannot ", what, " '", account,
-                                        "': the GPG key's passphrase is needed and no prompt may be shown; unlock the "
-                                        "key in gpg-agent")};
+      return error{code,
+                   detail::concat("pass: cannot ", what, " '", account,
+                                  "': the GPG key's passphrase is needed and no prompt may be shown"),
+                   "unlock the key in gpg-agent"};
     }
-    return error{code, detail::concat("pass: cannot ", what, " '", account, "' (pass exited with ", run.exit_status,
-                                      "); check `pass` and your GPG key, or use the file fallback")};
+    return error{code,
+                 detail::concat("pass: cannot ", what, " '", account, "' (pass exited with ", run.exit_status, ")"),
+                 "check `pass` and your GPG key"};
   }
 
   // How a run ended, for a message: never its output.

@@ -148,7 +148,8 @@ class secret_service_keyring {
     if (value.empty() || value.size() > capabilities().max_value_bytes) {
       return error{errc::invalid_argument,
                    detail::concat("secret_service: a value must hold 1 to ", capabilities().max_value_bytes,
-                                  " bytes, this one has ", value.size(), "; store it in the file fallback")};
+                                  " bytes, this one has ", value.size()),
+                   "store a smaller value"};
     }
     BOOST_OUTCOME_TRY(h, acquire(detail::ss_need::transfer));
     if (auto path = known_path(h, service, account)) {
@@ -268,11 +269,7 @@ class secret_service_keyring {
   [[nodiscard]] result<handle> acquire(detail::ss_need need) {
     {
       std::lock_guard lock{state_->mutex};
-      if (resolve_locked() == nullptr) {
-        return error{errc::unavailable,
-                     "secret_service: no session bus (DBUS_SESSION_BUS_ADDRESS is unset and there is no "
-                     "$XDG_RUNTIME_DIR/bus); run inside a desktop session"};
-      }
+      if (resolve_locked() == nullptr) return detail::ss_no_session_bus();
     }
     return shared().acquire(state_->opts.timeout, state_->opts.activate, need);
   }
@@ -322,7 +319,7 @@ class secret_service_keyring {
   // not_found when the default collection is unlocked (absence proven), else locked.
   [[nodiscard]] result<secret> proven_absent(const handle& h, search_result& found, std::string_view account) const {
     BOOST_OUTCOME_TRY(require_unlocked(h, found));
-    return error{errc::not_found, detail::concat("secret_service: no entry for '", account, "'; store it first")};
+    return error{errc::not_found, detail::concat("secret_service: no entry for '", account, "'"), "store it first"};
   }
 
   // Sends Properties.Get(Locked) for the default collection, answered on the probe's own context.
@@ -346,13 +343,12 @@ class secret_service_keyring {
     auto& probe = *found.probe;
     probe.scope.run([&] { return probe.call.done; }, probe.bound);
     if (probe.call.reply == nullptr) {
-      if (probe.call.error == nullptr) return error{errc::timeout, "secret_service: no answer to a lookup; retry"};
+      if (probe.call.error == nullptr) return error{errc::timeout, "secret_service: no answer to a lookup", "retry"};
       return client(h).failure(probe.call.error, "look up", "");
     }
     if (!probe.unlocked()) {
-      return error{errc::locked,
-                   "secret_service: the default collection is locked, so an entry may be hidden in it; unlock "
-                   "the keyring"};
+      return error{errc::locked, "secret_service: the default collection is locked, so an entry may be hidden in it",
+                   detail::ss_unlock_remedy};
     }
     return success();
   }

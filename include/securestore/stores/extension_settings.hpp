@@ -200,7 +200,8 @@ class basic_extension_settings {
       if (!detail::stores::is_env_name(s.env_var)) {
         return error{errc::invalid_argument,
                      detail::stores::join("extension_settings: '", s.env_var, "' of ", extension_,
-                                          " is not a variable name ([A-Za-z_][A-Za-z0-9_]*); fix the declaration")};
+                                          " is not a variable name ([A-Za-z_][A-Za-z0-9_]*)"),
+                     "fix the declaration"};
       }
     }
     for (const auto& [name, value] : values) {
@@ -208,8 +209,8 @@ class basic_extension_settings {
           std::find_if(settings.begin(), settings.end(), [&](const extension_setting& s) { return s.env_var == name; });
       if (declared == settings.end()) {
         return error{errc::invalid_argument,
-                     detail::stores::join("extension_settings: '", name, "' is not a setting of ", extension_,
-                                          "; declare it, or drop its value")};
+                     detail::stores::join("extension_settings: '", name, "' is not a setting of ", extension_),
+                     "declare it, or drop its value"};
       }
     }
     return success();
@@ -219,10 +220,13 @@ class basic_extension_settings {
     if (failures.empty()) return success();
     std::string which;
     for (const auto& [name, e] : failures) {
-      which += detail::stores::join(which.empty() ? "" : ", ", name, " (", e.message(), ")");
+      which += detail::stores::join(which.empty() ? "" : ", ", name, " (", e.what(), ")");
     }
-    return error{failures.front().second.code(), detail::stores::join("extension_settings: ", doing, " settings of ",
-                                                                      extension_, " failed for: ", which)};
+    const auto& first = failures.front().second;
+    return error{
+        first.code(),
+        detail::stores::join("extension_settings: ", doing, " settings of ", extension_, " failed for: ", which),
+        first.remediation()};
   }
 
   std::string extension_;

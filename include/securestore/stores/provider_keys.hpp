@@ -66,8 +66,8 @@ class basic_provider_key_store {
     const auto trimmed = detail::stores::trim(value);
     if (trimmed.empty()) {
       return error{errc::invalid_argument,
-                   detail::stores::join("provider_keys: the value for '", name,
-                                        "' is empty or only whitespace; pass the API key itself")};
+                   detail::stores::join("provider_keys: the value for '", name, "' is empty or only whitespace"),
+                   "pass the API key itself"};
     }
     return store_.set(name, trimmed);
   }
@@ -119,9 +119,10 @@ class basic_provider_key_store {
       });
       why = detail::stores::join("byte ", static_cast<std::size_t>(bad - name.begin()) + 1, " is not one of them");
     }
-    return error{errc::invalid_argument,
-                 detail::stores::join("provider_keys: a key name must be 1 to 64 characters from A-Z a-z 0-9 . _ - (",
-                                      why, "); choose another name")};
+    return error{
+        errc::invalid_argument,
+        detail::stores::join("provider_keys: a key name must be 1 to 64 characters from A-Z a-z 0-9 . _ - (", why, ")"),
+        "choose another name"};
   }
 
   Store store_;

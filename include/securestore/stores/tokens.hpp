@@ -91,8 +91,9 @@ class basic_token_store {
     try {
       encoded.value = detail::stores::encode_credentials(c);
     } catch (const nlohmann::json::exception&) {
-      return error{errc::invalid_argument, detail::stores::join("tokens: a field of the record of server '",
-                                                                c.server_name, "' is not UTF-8; pass UTF-8 text")};
+      return error{errc::invalid_argument,
+                   detail::stores::join("tokens: a field of the record of server '", c.server_name, "' is not UTF-8"),
+                   "pass UTF-8 text"};
     }
     return store_.set(c.server_name, encoded.value);
   }
@@ -134,7 +135,7 @@ class basic_token_store {
     auto servers = list();
     if (!servers) return servers.error();
     std::size_t removed = 0;
-    std::optional<errc> first;
+    std::optional<error> first;
     std::string left;
     for (const auto& server : servers.value()) {
       auto gone = remove(server);
@@ -142,12 +143,14 @@ class basic_token_store {
         removed += gone.value() ? 1U : 0U;
         continue;
       }
-      if (!first) first = gone.error().code();
-      left += detail::stores::join(left.empty() ? "" : ", ", "'", server, "' (", gone.error().message(), ")");
+      if (!first) first = gone.error();
+      left += detail::stores::join(left.empty() ? "" : ", ", "'", server, "' (", gone.error().what(), ")");
     }
     if (first) {
-      return error{*first, detail::stores::join("tokens: removed ", removed, " of ", servers.value().size(),
-                                                " records; these are left: ", left)};
+      return error{first->code(),
+                   detail::stores::join("tokens: removed ", removed, " of ", servers.value().size(),
+                                        " records, and these are left: ", left),
+                   detail::stores::join(first->remediation(), ", then remove them again")};
     }
     return removed;
   }
@@ -212,9 +215,10 @@ class basic_token_manager {
       return refreshed_credentials{std::move(current).value(), std::nullopt};
     }
     if (!refresh) {
-      return error{errc::invalid_argument, detail::stores::join("tokens: the token of server '", server,
-                                                                "' expires soon and no refresh callback was "
-                                                                "given; pass one, or sign in again")};
+      return error{errc::invalid_argument,
+                   detail::stores::join("tokens: the token of server '", server,
+                                        "' expires soon and no refresh callback was given"),
+                   "pass one, or sign in again"};
     }
     auto fresh = refresh(current.value());
     if (!fresh) return fresh.error();

@@ -72,9 +72,8 @@ class basic_tool_key_store {
     if (it != tools_.end()) return *it;
     std::string names;
     for (const auto& t : tools_) names += (names.empty() ? "" : ", ") + t.name;
-    return error{errc::invalid_argument,
-                 detail::stores::join("tool_keys: '", tool, "' is not a known tool; use one of: ",
-                                      names.empty() ? std::string{"(none registered)"} : names)};
+    return error{errc::invalid_argument, detail::stores::join("tool_keys: '", tool, "' is not a known tool"),
+                 names.empty() ? std::string{"register the tool first"} : detail::stores::join("use one of: ", names)};
   }
 
   /// Stores `value` (as given, not trimmed) as the key of `tool`. Errors: invalid_argument
@@ -105,13 +104,13 @@ class basic_tool_key_store {
   [[nodiscard]] result<void> set_keyfile(std::string_view tool, const std::filesystem::path& path) {
     if (auto known = info(tool); !known) return known.error();
     if (path.empty()) {
-      return error{errc::invalid_argument, "tool_keys: the keyfile path is empty; pass the file's path"};
+      return error{errc::invalid_argument, "tool_keys: the keyfile path is empty", "pass the file's path"};
     }
     std::error_code ec;
     auto absolute = std::filesystem::absolute(path, ec);
     if (ec)
-      return error{errc::invalid_argument,
-                   detail::stores::join("tool_keys: cannot make ", path.native(), " absolute; pass an absolute path")};
+      return error{errc::invalid_argument, detail::stores::join("tool_keys: cannot make ", path.native(), " absolute"),
+                   "pass an absolute path"};
     auto changed = update_map([&](map_type& map) {
       map[std::string{tool}] = absolute.native();
       return true;
@@ -150,8 +149,8 @@ class basic_tool_key_store {
     if (!path.value()) {
       return error{errc::not_found,
                    detail::stores::join("tool_keys: no key for ", known.value().display_name, " (", tool,
-                                        "): none stored and no keyfile set; save one, or "
-                                        "set a keyfile")};
+                                        "): none stored and no keyfile set"),
+                   "save one, or set a keyfile"};
     }
     auto value = read_keyfile(known.value(), *path.value());
     if (!value) return value.error();
@@ -170,33 +169,38 @@ class basic_tool_key_store {
     auto bytes = detail::stores::read_file_at(fs_, path);
     if (!bytes) {
       if (bytes.error().code() == errc::not_found) {
-        return error{errc::invalid_argument,
-                     detail::stores::join("tool_keys: the keyfile ", path.native(), " of ", tool.name,
-                                          " does not exist; create it, or clear the keyfile setting")};
+        return error{
+            errc::invalid_argument,
+            detail::stores::join("tool_keys: the keyfile ", path.native(), " of ", tool.name, " does not exist"),
+            "create it, or clear the keyfile setting"};
       }
-      return error{bytes.error().code(), detail::stores::join("tool_keys: cannot read the keyfile of ", tool.name, " (",
-                                                              bytes.error().message(), ")")};
+      return error{
+          bytes.error().code(),
+          detail::stores::join("tool_keys: cannot read the keyfile of ", tool.name, " (", bytes.error().what(), ")"),
+          bytes.error().remediation()};
     }
     detail::stores::scrubbed_string content{std::move(bytes.value())};
     auto all = detail::stores::trim(content.value);
     auto first_line = detail::stores::trim(all.substr(0, all.find('\n')));
     if (first_line.empty()) {
-      return error{errc::invalid_argument, detail::stores::join("tool_keys: the keyfile ", path.native(), " of ",
-                                                                tool.name, " is empty; put the key on its first line")};
+      return error{errc::invalid_argument,
+                   detail::stores::join("tool_keys: the keyfile ", path.native(), " of ", tool.name, " is empty"),
+                   "put the key on its first line"};
     }
     return secret{first_line};
   }
 
   result<map_type> read_map() {
-    if (map_.empty()) return error{errc::unavailable, "tool_keys: no place for the keyfile map; pass its path"};
+    if (map_.empty()) return error{errc::unavailable, "tool_keys: no place for the keyfile map", "pass its path"};
     auto bytes = detail::stores::read_file_at(fs_, map_);
     if (!bytes) {
       if (bytes.error().code() == errc::not_found) return map_type{};
       return bytes.error();
     }
-    const auto broken = error{errc::corrupt, detail::stores::join("tool_keys: ", map_.native(),
-                                                                  " is not a JSON object of tool names to paths; "
-                                                                  "fix or delete it, and set the keyfiles again")};
+    const auto broken =
+        error{errc::corrupt,
+              detail::stores::join("tool_keys: ", map_.native(), " is not a JSON object of tool names to paths"),
+              "fix or delete it, and set the keyfiles again"};
     auto json = nlohmann::json::parse(bytes.value(), nullptr, false);
     if (json.is_discarded() || !json.is_object()) return broken;
     map_type map;
@@ -210,7 +214,7 @@ class basic_tool_key_store {
   // Read, change and replace the map under its lock: true if `change` changed it.
   template <class Change>
   result<bool> update_map(Change&& change) {
-    if (map_.empty()) return error{errc::unavailable, "tool_keys: no place for the keyfile map; pass its path"};
+    if (map_.empty()) return error{errc::unavailable, "tool_keys: no place for the keyfile map", "pass its path"};
     auto dir = fs_.open_directory(std::filesystem::absolute(map_).parent_path(),
                                   directory_options{.create = true, .make_private = false});
     if (!dir) return dir.error();
@@ -227,7 +231,7 @@ class basic_tool_key_store {
       if (!written) return written.error();
       return true;
     } catch (const nlohmann::json::exception&) {
-      return error{errc::invalid_argument, "tool_keys: a keyfile path is not valid UTF-8; use another path"};
+      return error{errc::invalid_argument, "tool_keys: a keyfile path is not valid UTF-8", "use another path"};
     }
   }
 

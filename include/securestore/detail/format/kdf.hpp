@@ -68,9 +68,9 @@ inline constexpr std::size_t max_argon2_work_kib = std::size_t{3} << 19U;  // m*
 /// errc::corrupt unless the stored costs are within the bounds above; `where` names the file.
 [[nodiscard]] inline result<void> check_kdf_bounds(const kdf_params& kdf, std::string_view where = "envelope") {
   auto out_of_bounds = [where](std::string_view what) {
-    return error{errc::corrupt, concat(where, ": ", what,
-                                       " is outside the accepted bounds (a tampered or "
-                                       "foreign file); delete the entry and store it again")};
+    return error{errc::corrupt,
+                 concat(where, ": ", what, " is outside the accepted bounds (a tampered or foreign file)"),
+                 "delete the entry and store it again"};
   };
   if (const auto* s = std::get_if<scrypt_kdf>(&kdf)) {
     const bool power_of_two = s->n != 0 && (s->n & (s->n - 1)) == 0;
@@ -110,7 +110,8 @@ inline constexpr std::size_t max_argon2_work_kib = std::size_t{3} << 19U;  // m*
                  ->from_params(a->memory_kib, a->iterations, a->parallelism);
       salt = &a->salt;
     } else {
-      return error{errc::invalid_argument, "kdf: a root-secret entry has no passphrase KDF; this is a bug"};
+      return error{errc::invalid_argument, "kdf: a root-secret entry has no passphrase KDF (a bug in the caller)",
+                   "derive a root-secret entry's key from the root secret, not a passphrase"};
     }
     Botan::secure_vector<std::uint8_t> key(master_key_bytes);
     const auto pw = passphrase.reveal();
@@ -119,7 +120,7 @@ inline constexpr std::size_t max_argon2_work_kib = std::size_t{3} << 19U;  // m*
   } catch (const std::bad_alloc&) {
     throw;
   } catch (const std::exception& e) {
-    return error{errc::unavailable, concat("kdf: the passphrase KDF failed (", e.what(), "); retry")};
+    return error{errc::unavailable, concat("kdf: the passphrase KDF failed (", e.what(), ")"), "retry"};
   }
 }
 

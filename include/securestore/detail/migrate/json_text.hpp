@@ -88,7 +88,7 @@ struct scrubbed_json {
   if (const auto past = nesting_past(text, max_depth)) {
     return error{errc::corrupt,
                  concat("file ", file, ": arrays and objects nest more than ", max_depth, " levels deep (",
-                        line_and_column(text, *past), "); no config needs that many"),
+                        line_and_column(text, *past), "), more than any config needs"),
                  "check that it is the config you meant (nothing was changed), or move the key out of it by hand"};
   }
   try {

@@ -129,7 +129,7 @@ class key_source {
       return error{errc::corrupt,
                    concat(where,
                           ": not sealed with this store's passphrase (it is sealed with the "
-                          "root secret; an entry written before the store had a passphrase, "
+                          "root secret, so it is an entry written before the store had a passphrase, "
                           "or one planted by someone who can write the directory)"),
                    "delete it unless you know you wrote it: reseal_candidates() lists such entries with their "
                    "modification times, and reseal_file_entries(names) re-seals the ones you name"};

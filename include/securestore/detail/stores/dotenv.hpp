@@ -108,8 +108,8 @@ namespace dotenv_impl {
     if (key.starts_with("export ")) key = trim(key.substr(7));
     auto rest = trim(line.substr(eq + 1));
     auto bad = [&](std::string_view what) {
-      return error{errc::corrupt, join(where, ": line ", line_number, " of the .env file ", what,
-                                       "; fix that line, or save the settings again")};
+      return error{errc::corrupt, join(where, ": line ", line_number, " of the .env file ", what),
+                   "fix that line, or save the settings again"};
     };
     if (!is_env_name(key)) return bad("has a key that is not a variable name");
     std::string value;

@@ -64,7 +64,7 @@ template <class Int>
 /// type. errc::invalid_argument naming the missing field.
 [[nodiscard]] inline result<void> validate_credentials(const oauth_credentials& c) {
   auto missing = [](std::string_view what) {
-    return error{errc::invalid_argument, join("tokens: the credentials have no ", what, "; pass a complete record")};
+    return error{errc::invalid_argument, join("tokens: the credentials have no ", what), "pass a complete record"};
   };
   if (is_blank(c.server_name)) return missing("server name");
   if (c.token.access_token.empty()) return missing("access token");
@@ -107,8 +107,9 @@ inline void scrub_tokens(nlohmann::json& j) noexcept {
 /// parser's message quotes the input, so it is never passed on).
 [[nodiscard]] inline result<oauth_credentials> decode_credentials(std::string_view bytes, std::string_view server) {
   auto broken = [&](std::string_view what) {
-    return error{errc::corrupt, join("tokens: the record of server '", server, "' is not a valid token record (", what,
-                                     "); remove it and sign in again")};
+    return error{errc::corrupt,
+                 join("tokens: the record of server '", server, "' is not a valid token record (", what, ")"),
+                 "remove it and sign in again"};
   };
   auto j = nlohmann::json::parse(bytes, nullptr, false);
   struct scrub_on_exit {

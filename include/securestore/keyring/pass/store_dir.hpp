@@ -45,15 +45,16 @@ namespace securestore::detail {
     auto home = pass_home();
     if (!home) {
       return error{errc::unavailable,
-                   "pass: no home directory (HOME is unset or relative, and the passwd entry has none); set "
-                   "PASSWORD_STORE_DIR to the store's absolute path"};
+                   "pass: no home directory (HOME is unset or relative, and the passwd entry has none)",
+                   "set PASSWORD_STORE_DIR to the store's absolute path"};
     }
     dir = *home / ".password-store";
   }
   if (!dir.is_absolute()) {
-    return error{errc::unavailable, concat("pass: the password store path '", dir.native(),
-                                           "' is relative (to whatever the current directory is); give an "
-                                           "absolute path in PASSWORD_STORE_DIR or pass_keyring::options")};
+    return error{
+        errc::unavailable,
+        concat("pass: the password store path '", dir.native(), "' is relative (to whatever the current directory is)"),
+        "give an absolute path in PASSWORD_STORE_DIR or pass_keyring::options"};
   }
   // The file store's rule for its own directory: a store another user owns, or others can write,
   // may hold entries (and a .gpg-id naming his key) that he planted or can read back. The path

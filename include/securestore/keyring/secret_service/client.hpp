@@ -157,7 +157,7 @@ class ss_client {
       alongside->scope.run([&] { return searched.done; }, alongside->bound);
     }
     if (searched.reply == nullptr) {
-      if (searched.error == nullptr) return error{errc::timeout, "secret_service: no answer to a search; retry"};
+      if (searched.error == nullptr) return error{errc::timeout, "secret_service: no answer to a search", "retry"};
       return failure(searched.error, "search the keyring for", account);
     }
     return ss_read_found(searched.reply);
@@ -230,8 +230,8 @@ class ss_client {
     const gchar* prompt = nullptr;
     g_variant_get(reply.get(), "(&o&o)", &item, &prompt);
     if (std::string_view{item} == "/") {
-      return error{errc::locked,
-                   concat("secret_service: cannot store '", account, "': the keyring is locked; unlock it")};
+      return error{errc::locked, concat("secret_service: cannot store '", account, "': the keyring is locked"),
+                   ss_unlock_remedy};
     }
     return std::string{item};
   }
@@ -243,7 +243,7 @@ class ss_client {
     const gchar* prompt = nullptr;
     g_variant_get(reply.get(), "(&o)", &prompt);
     if (std::string_view{prompt} != "/") {
-      return error{errc::locked, "secret_service: the keyring wants a prompt to remove an entry; unlock it"};
+      return error{errc::locked, "secret_service: the keyring wants a prompt to remove an entry", ss_unlock_remedy};
     }
     return success();
   }
@@ -277,7 +277,7 @@ class ss_client {
         bound_ * 2 + std::chrono::milliseconds{1000});
     std::vector<std::optional<ss_item_names>> out(paths.size());
     for (std::size_t i = 0; i < paths.size(); ++i) {
-      if (!calls[i].done) return error{errc::timeout, "secret_service: no answer while listing; retry"};
+      if (!calls[i].done) return error{errc::timeout, "secret_service: no answer while listing", "retry"};
       if (calls[i].reply == nullptr) {
         auto e = failure(calls[i].error, "list", "", /*on_item=*/true);
         if (e.code() == errc::not_found) continue;  // deleted meanwhile
@@ -314,19 +314,17 @@ class ss_client {
     const errc code = on_item && item_vanished(e) ? errc::not_found : classify_gerror(e);
     if ((code == errc::unavailable || code == errc::timeout) && stale_ != nullptr) *stale_ = true;
     const auto target = account.empty() ? std::string{} : concat(" '", account, "'");
+    const auto cannot = concat("secret_service: cannot ", what, target);
+    const auto cause = [e] { return concat(" (", describe_gerror(e), ")"); };
     switch (code) {
       case errc::timeout:
-        return error{code,
-                     concat("secret_service: no answer to ", what, target, " within ", bound_.count(), " ms; retry")};
-      case errc::locked:
-        return error{code, concat("secret_service: cannot ", what, target, ": the keyring is locked; unlock it")};
+        return error{code, concat("secret_service: no answer to ", what, target, " within ", bound_.count(), " ms"),
+                     "retry"};
+      case errc::locked: return error{code, concat(cannot, ": the keyring is locked"), ss_unlock_remedy};
       case errc::denied:
-        return error{code, concat("secret_service: the keyring refused to ", what, target, " (", describe_gerror(e),
-                                  "); allow access in the keyring")};
-      case errc::not_found: return error{code, concat("secret_service: no entry for", target, "; store it first")};
-      default:
-        return error{code, concat("secret_service: cannot ", what, target, " (", describe_gerror(e),
-                                  "); start gnome-keyring or another Secret Service")};
+        return error{code, concat(cannot, ": the keyring refused", cause()), "allow access in the keyring"};
+      case errc::not_found: return error{code, concat("secret_service: no entry for", target), "store it first"};
+      default: return error{code, concat(cannot, cause()), "start gnome-keyring or another Secret Service"};
     }
   }
 
@@ -376,15 +374,15 @@ class ss_client {
                              : nullptr;
     auto key = theirs != nullptr ? offer.agree({theirs, length}) : std::nullopt;
     if (!key) {
-      return error{errc::unavailable,
-                   "secret_service: the Secret Service sent an unusable session key; restart the keyring"};
+      return error{errc::unavailable, "secret_service: the Secret Service sent an unusable session key",
+                   "restart the keyring"};
     }
     return std::make_shared<const ss_session_key>(ss_session_key{path, std::move(*key)});
   }
   // The reply of a call sent with send() (taken from it), or its failure.
   [[nodiscard]] result<gvariant_ptr> answer(ss_pending_call& sent, std::string_view what,
                                             std::string_view account) const {
-    if (!sent.done) return error{errc::timeout, concat("secret_service: no answer to ", what, "; retry")};
+    if (!sent.done) return error{errc::timeout, concat("secret_service: no answer to ", what), "retry"};
     if (sent.reply == nullptr) return failure(sent.error, what, account);
     return gvariant_ptr{std::exchange(sent.reply, nullptr)};
   }
@@ -414,16 +412,17 @@ class ss_client {
                                             std::chrono::milliseconds prompt_timeout, std::string_view account) {
   if (!may_prompt) {
     return error{errc::locked,
-                 concat("secret_service: the keyring holding '", account, "' is locked and may not prompt; unlock it")};
+                 concat("secret_service: the keyring holding '", account, "' is locked and may not prompt"),
+                 ss_unlock_remedy};
   }
   BOOST_OUTCOME_TRY(prompt, client.unlock(paths, account));
   if (prompt == "/") return success();
   BOOST_OUTCOME_TRY(completed, client.prompt(prompt, cache, prompt_timeout, account));
   if (!completed) {
-    return error{errc::timeout,
-                 "secret_service: the unlock prompt got no answer in time; unlock the keyring and retry"};
+    return error{errc::timeout, "secret_service: the unlock prompt got no answer in time",
+                 "answer the unlock prompt when it appears, then retry"};
   }
-  if (!*completed) return error{errc::locked, "secret_service: the unlock prompt was dismissed; unlock the keyring"};
+  if (!*completed) return error{errc::locked, "secret_service: the unlock prompt was dismissed", ss_unlock_remedy};
   return success();
 }
 

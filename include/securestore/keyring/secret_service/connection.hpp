@@ -125,8 +125,8 @@ class ss_connection {
     if (out.connection == nullptr) {
       const errc code = classify_gerror(error.get());
       return securestore::error{
-          code, concat("secret_service: cannot connect to the session bus (", describe_gerror(error.get()),
-                       "); start a desktop session or a D-Bus session bus")};
+          code, concat("secret_service: cannot connect to the session bus (", describe_gerror(error.get()), ")"),
+          "start a desktop session or a D-Bus session bus"};
     }
     // A private connection must not end the process when the bus goes away (g_bus_get's would).
     g_dbus_connection_set_exit_on_close(out.connection, FALSE);
@@ -162,7 +162,8 @@ class ss_connection {
         drop_connection();
         return securestore::error{match.done ? classify_gerror(match.error) : errc::timeout,
                                   concat("secret_service: the session bus refused a signal subscription (",
-                                         match.done ? describe_gerror(match.error) : "no answer", ")")};
+                                         match.done ? describe_gerror(match.error) : "no answer", ")"),
+                                  "retry, or restart the D-Bus session bus"};
       }
     }
     return success();
@@ -178,10 +179,10 @@ class ss_connection {
     const auto seq_before = cache_.sequence();
     BOOST_OUTCOME_TRY(setup, client.set_up_session(with_transfer));
     if (!setup.present) {
-      return securestore::error{errc::unavailable,
-                                "secret_service: no Secret Service on the session bus (nothing owns "
-                                "org.freedesktop.secrets); start gnome-keyring-daemon, or enable the Secret Service "
-                                "in KeePassXC or KWallet"};
+      return securestore::error{
+          errc::unavailable,
+          "secret_service: no Secret Service on the session bus (nothing owns org.freedesktop.secrets)",
+          "start gnome-keyring-daemon, or enable the Secret Service in KeePassXC or KWallet"};
     }
     // The Secret Service must be this user's own: one another user runs would keep our values.
     // Compared as the bus sees both connections (so a user namespace maps them alike); asked again
@@ -206,9 +207,9 @@ class ss_connection {
     cache_.set_owner(std::move(setup.owner), seq_before);
     auto& collection = setup.collection;
     if (collection == "/") {
-      return securestore::error{errc::unavailable,
-                                "secret_service: there is no default collection; create a default keyring "
-                                "(Seahorse: File > New > Password Keyring, then set it as default)"};
+      return securestore::error{
+          errc::unavailable, "secret_service: there is no default collection",
+          "create a default keyring (Seahorse: File > New > Password Keyring, then set it as default)"};
     }
     session_ = std::move(setup.session);
     cache_.set_collection(collection);

@@ -136,8 +136,9 @@ class foreign_entry_reader {
         if (!item) {
           if (item.error().code() == errc::not_found) continue;  // deleted meanwhile
           if (item.error().code() == errc::locked) {
-            return error{errc::locked, detail::concat("secret_service: an entry for '", service,
-                                                      "' is in a locked collection; unlock the keyring and retry")};
+            return error{errc::locked,
+                         detail::concat("secret_service: an entry for '", service, "' is in a locked collection"),
+                         detail::ss_unlock_remedy};
           }
           return item.error();
         }
@@ -166,8 +167,10 @@ class foreign_entry_reader {
       if (best == nullptr || e.origin < best->origin) best = &e;
     }
     if (best == nullptr) {
-      return error{errc::not_found, detail::concat("secret_service: no other library's entry for service '", service,
-                                                   "' and account '", account, "'; check both names")};
+      return error{errc::not_found,
+                   detail::concat("secret_service: no other library's entry for service '", service, "' and account '",
+                                  account, "'"),
+                   "check both names"};
     }
     return *best;
   }
@@ -215,11 +218,7 @@ class foreign_entry_reader {
 
   [[nodiscard]] result<linked> connect() const {
     const auto address = opts_.bus_address.empty() ? detail::session_bus_address() : std::optional{opts_.bus_address};
-    if (!address) {
-      return error{errc::unavailable,
-                   "secret_service: no session bus (DBUS_SESSION_BUS_ADDRESS is unset and there is no "
-                   "$XDG_RUNTIME_DIR/bus); run inside a desktop session"};
-    }
+    if (!address) return detail::ss_no_session_bus();
     auto& shared = detail::ss_connection_for(*address);
     BOOST_OUTCOME_TRY(handle, shared.acquire(opts_.timeout, opts_.activate));
     return linked{&shared, std::move(handle), opts_.timeout, opts_.activate};

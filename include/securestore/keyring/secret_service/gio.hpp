@@ -98,6 +98,14 @@ using gobject_ptr = std::unique_ptr<T, gobject_unref>;
   return std::nullopt;
 }
 
+/// session_bus_address() found no bus.
+[[nodiscard]] inline error ss_no_session_bus() {
+  return error{
+      errc::unavailable,
+      "secret_service: no session bus (DBUS_SESSION_BUS_ADDRESS is unset and there is no $XDG_RUNTIME_DIR/bus)",
+      "run inside a desktop session"};
+}
+
 /// Runs GIO async operations on a private main context, pushed as this thread's default for the
 /// scope's life, so their callbacks run here and nowhere else (no application main loop needed).
 class ss_call_scope {

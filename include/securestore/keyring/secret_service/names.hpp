@@ -26,6 +26,10 @@ inline constexpr const char* ss_properties_iface = "org.freedesktop.DBus.Propert
 inline constexpr const char* ss_schema = "org.securestore.Secret";
 inline constexpr const char* ss_bus_driver = "org.freedesktop.DBus";
 
+/// What the user can do about a locked collection (the store adds its own options after it).
+inline constexpr std::string_view ss_unlock_remedy =
+    "unlock the collection (in Seahorse, or with secret-tool search --unlock)";
+
 /// Whether `text` is a valid D-Bus string: well-formed UTF-8 (no overlong forms, no surrogates,
 /// nothing past U+10FFFF) without NUL, as the D-Bus specification requires.
 [[nodiscard]] constexpr bool is_dbus_string(std::string_view text) noexcept {
@@ -80,7 +84,7 @@ inline constexpr std::string_view ss_hex_marker = "%hex:";
 /// errc::invalid_argument for an empty service or key name.
 [[nodiscard]] inline result<void> ss_check_names(std::string_view service, std::string_view account) {
   if (service.empty() || account.empty()) {
-    return error{errc::invalid_argument, "secret_service: service and key names must not be empty; name the key"};
+    return error{errc::invalid_argument, "secret_service: service and key names must not be empty", "name the key"};
   }
   return success();
 }

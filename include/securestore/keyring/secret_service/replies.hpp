@@ -34,7 +34,7 @@ namespace securestore::detail {
 /// The value inside a Secret struct (oayays) from the service (see ss_open_secret).
 [[nodiscard]] inline result<secret> ss_decode_secret(const ss_session_key& session, GVariant* encoded) {
   if (!g_variant_is_of_type(encoded, G_VARIANT_TYPE("(oayays)"))) {
-    return error{errc::unavailable, "secret_service: the service sent a malformed secret; retry"};
+    return error{errc::unavailable, "secret_service: the service sent a malformed secret", "retry"};
   }
   GVariant* params = g_variant_get_child_value(encoded, 1);
   GVariant* value = g_variant_get_child_value(encoded, 2);

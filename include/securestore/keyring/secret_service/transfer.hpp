@@ -128,14 +128,13 @@ struct ss_sealed {
                                                    std::span<const std::uint8_t> ciphertext) {
   auto value = ss_open(key, iv, ciphertext);
   if (!value) {
-    return error{errc::unavailable, "secret_service: the service sent a secret this session cannot decode; retry"};
+    return error{errc::unavailable, "secret_service: the service sent a secret this session cannot decode", "retry"};
   }
   // A ciphertext that is only a padding block decrypts to nothing. We never store an empty value,
   // so an empty secret is not one of ours (or not what was stored): never hand it out as a value.
   if (value->size() == 0) {
-    return error{errc::corrupt,
-                 "secret_service: the service returned an empty secret, which securestore never stores; remove the "
-                 "entry and store it again"};
+    return error{errc::corrupt, "secret_service: the service returned an empty secret, which securestore never stores",
+                 "remove the entry and store it again"};
   }
   return std::move(*value);
 }
