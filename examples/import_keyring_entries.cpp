@@ -5,7 +5,7 @@
 #include <iostream>
 #include <string_view>
 
-#include <securestore/keyring/secret_service/import.hpp>
+#include <securestore/migrate/secret_service_entries.hpp>
 #include <securestore/securestore.hpp>
 
 int main(int argc, char** argv) {

@@ -12,9 +12,9 @@
 #include <string_view>
 #include <vector>
 
-#include <securestore/detail/format/reference_envelope.hpp>
-#include <securestore/detail/format/reference_legacy_key.hpp>
-#include <securestore/detail/format/reference_names.hpp>
+#include <securestore/detail/migrate/reference_envelope.hpp>
+#include <securestore/detail/migrate/reference_legacy_key.hpp>
+#include <securestore/detail/migrate/reference_names.hpp>
 
 namespace {
 

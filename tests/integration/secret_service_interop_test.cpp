@@ -23,7 +23,7 @@
 #include <securestore/fs/posix.hpp>
 #include <securestore/keyring/secret_service.hpp>
 #include <securestore/keyring/secret_service/foreign_entries.hpp>
-#include <securestore/keyring/secret_service/import.hpp>
+#include <securestore/migrate/secret_service_entries.hpp>
 
 #include "support/names.hpp"
 #include "support/stores.hpp"

@@ -14,7 +14,7 @@
 #include <map>
 #include <string>
 
-#include <securestore/detail/format/reference_legacy_key.hpp>
+#include <securestore/detail/migrate/reference_legacy_key.hpp>
 
 #include "support/copy_private.hpp"
 #include "support/stores.hpp"

@@ -1,6 +1,6 @@
 // The reference implementation's (llxprt-code's) file formats, read from golden files that
 // tests/data/reference/make_golden.py wrote from the behaviour document, not from our reader.
-#include <securestore/detail/format/reference_envelope.hpp>
+#include <securestore/detail/migrate/reference_envelope.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -9,8 +9,8 @@
 #include <iterator>
 #include <string>
 
-#include <securestore/detail/format/reference_legacy_key.hpp>
-#include <securestore/detail/format/reference_names.hpp>
+#include <securestore/detail/migrate/reference_legacy_key.hpp>
+#include <securestore/detail/migrate/reference_names.hpp>
 
 namespace fs = std::filesystem;
 using namespace securestore;

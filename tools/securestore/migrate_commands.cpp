@@ -18,7 +18,7 @@
 #include <securestore/migrate/reference_files.hpp>
 #if defined(SECURESTORE_WITH_SECRET_SERVICE)
 #include <securestore/keyring/secret_service/foreign_entries.hpp>
-#include <securestore/keyring/secret_service/import.hpp>
+#include <securestore/migrate/secret_service_entries.hpp>
 #endif
 
 #include "display.hpp"

@@ -14,9 +14,9 @@
 
 #include <securestore/concepts.hpp>
 #include <securestore/detail/concat.hpp>
-#include <securestore/detail/format/reference_envelope.hpp>
-#include <securestore/detail/format/reference_legacy_key.hpp>
-#include <securestore/detail/format/reference_names.hpp>
+#include <securestore/detail/migrate/reference_envelope.hpp>
+#include <securestore/detail/migrate/reference_legacy_key.hpp>
+#include <securestore/detail/migrate/reference_names.hpp>
 #include <securestore/detail/migrate/copy.hpp>
 #include <securestore/detail/platform.hpp>
 #include <securestore/error.hpp>

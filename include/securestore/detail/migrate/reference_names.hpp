@@ -1,4 +1,4 @@
-// detail/format/reference_names.hpp: which key a reference implementation (llxprt-code) file
+// detail/migrate/reference_names.hpp: which key a reference implementation (llxprt-code) file
 // holds, from its name alone (shared/reference/secure-store-behaviour.md §2.4, §2.10, §2.13, §5).
 #pragma once
 

@@ -1,4 +1,4 @@
-// detail/format/reference_crypto.hpp: the primitives the reference implementation's (llxprt-code's)
+// detail/migrate/reference_crypto.hpp: the primitives the reference implementation's (llxprt-code's)
 // files share: its scrypt key derivation, its machine id, AES-256-GCM opening, and the message
 // for a file that was made on another machine or account. Pure functions: no I/O.
 #pragma once

@@ -1,4 +1,4 @@
-// detail/format/reference_legacy_key.hpp: the reference implementation's (llxprt-code's) legacy
+// detail/migrate/reference_legacy_key.hpp: the reference implementation's (llxprt-code's) legacy
 // tool key file `<toolsDir>/<tool>.key` (shared/reference/secure-store-behaviour.md §5), read but
 // never written: hex(iv 16):hex(tag 16):hex(ciphertext), AES-256-GCM under
 // scrypt(password "llxprt-cli-tool-keys", salt "<hostname>-<username>-llxprt-cli"). Pure: no I/O.
@@ -13,7 +13,7 @@
 
 #include <securestore/detail/concat.hpp>
 #include <securestore/detail/crypto.hpp>
-#include <securestore/detail/format/reference_crypto.hpp>
+#include <securestore/detail/migrate/reference_crypto.hpp>
 #include <securestore/error.hpp>
 #include <securestore/migrate/reference_identity.hpp>
 #include <securestore/secret.hpp>

@@ -1,4 +1,4 @@
-// keyring/secret_service/import.hpp: import_keyring_entries: copy the Secret Service items other
+// migrate/secret_service_entries.hpp: import_keyring_entries: copy the Secret Service items other
 // libraries wrote for a service into a securestore store, and optionally remove each original once
 // its copy was read back. Including it requires gio-2.0 (CMake target securestore::secret_service).
 #pragma once

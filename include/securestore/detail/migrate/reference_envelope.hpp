@@ -1,4 +1,4 @@
-// detail/format/reference_envelope.hpp: the reference implementation's (llxprt-code's) encrypted
+// detail/migrate/reference_envelope.hpp: the reference implementation's (llxprt-code's) encrypted
 // file, v1 and v2 (shared/reference/secure-store-behaviour.md §2.12), read but never written:
 // {"v":1|2,"crypto":{"alg":"aes-256-gcm","kdf":"scrypt","N":16384,"r":8,"p":1,"saltLen":16},
 //  "data":base64(salt 16 || iv 12 || tag 16 || ciphertext)}. Pure functions over bytes: no I/O.
@@ -17,7 +17,7 @@
 
 #include <securestore/detail/concat.hpp>
 #include <securestore/detail/crypto.hpp>
-#include <securestore/detail/format/reference_crypto.hpp>
+#include <securestore/detail/migrate/reference_crypto.hpp>
 #include <securestore/error.hpp>
 #include <securestore/migrate/reference_identity.hpp>
 #include <securestore/secret.hpp>
