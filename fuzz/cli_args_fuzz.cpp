@@ -4,6 +4,7 @@
 // A usage error (CLI::ParseError, --help and --version included) is expected; anything else
 // thrown, a crash, a leak or a hang is a finding. After a parse that succeeded, exactly one
 // command is ready to run (else the tool would fall through to "a subcommand is required").
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -35,14 +36,21 @@ std::vector<std::string> arguments_of(const std::uint8_t* data, std::size_t size
   return args;
 }
 
-// How many of the commands main() runs were parsed.
+// How many of the commands main() runs were parsed, less the commands that contain them (the
+// overview of `securestore` and of `key`).
 int commands_parsed(const securestore::tool::command_line& cli) {
   int n = 0;
-  for (const CLI::App* command : {cli.key_save, cli.key_load, cli.key_show, cli.key_list, cli.key_delete, cli.status,
-                                  cli.run, cli.completion, cli.self_check, cli.export_command.command}) {
-    n += command->parsed() ? 1 : 0;
+  for (const auto& command : cli.commands) {
+    if (!command.command->parsed()) continue;
+    const bool contains_another = std::any_of(cli.commands.begin(), cli.commands.end(), [&](const auto& other) {
+      if (other.command == command.command || !other.command->parsed()) return false;
+      for (const CLI::App* up = other.command->get_parent(); up != nullptr; up = up->get_parent()) {
+        if (up == command.command) return true;
+      }
+      return false;
+    });
+    n += contains_another ? 0 : 1;
   }
-  for (const auto& importer : cli.importers) n += importer.command->parsed() ? 1 : 0;
   return n;
 }
 
@@ -58,6 +66,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   if (commands_parsed(*cli) != 1) std::abort();
   // What main() reads next: exec's CMD (after "--", or what CLI11 left over).
-  if (cli->run->parsed() && !cli->command_after_mark) (void)cli->run->remaining();
+  const auto& command = cli->parsed_command();
+  if (command.command->get_prefix_command() && !cli->command_after_mark) (void)command.command->remaining();
   return 0;
 }

@@ -70,7 +70,7 @@ TEST_CASE("with the secret-service backend, save, list, show, load, exec and del
   auto saved = t.run(with({"--json", "key", "save", "token"}), std::string{canary} + "\n");
   REQUIRE(saved.status == 0);
   CHECK(json::parse(saved.out)["location"] == "keyring");
-  CHECK(json::parse(saved.out)["backend"] == "secret_service");
+  CHECK(json::parse(saved.out)["backend"] == "secret-service");
   CHECK(t.run(with({"key", "save", "second"}), std::string{"v"}).out.find("keyring (Secret Service)") !=
         std::string::npos);
 

@@ -23,7 +23,6 @@ using json = nlohmann::json;
 
 std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
 
-
 }  // namespace
 
 TEST_CASE("key save reads stdin and drops one trailing newline or CRLF, nothing else", "[cli]") {
@@ -210,9 +209,7 @@ TEST_CASE("a secret on the command line is refused unless --value-from-argv, whi
 TEST_CASE("a usage error prints one line and the subcommand's usage, and exits 2", "[cli]") {
   const tool_home t;
   const auto [args, usage] = GENERATE(table<std::vector<std::string>, std::string>({
-      {std::vector<std::string>{}, "Usage: securestore "},
-      {{"key"}, "Usage: securestore key "},
-      {{"key", "save"}, "Usage: securestore key save "},
+      {std::vector<std::string>{"key", "save"}, "Usage: securestore key save "},
       {{"key", "load", "--bogus", "x"}, "Usage: securestore key load "},
       {{"--backend", "kwallet", "status"}, "Usage: securestore "},
       {{"key", "save", "k", "--value-from-argv"}, "Usage: securestore key save "},

@@ -1,6 +1,6 @@
-// tools/securestore/command_line.cpp: the `securestore` command line (CLI11): its subcommands,
-// options and help, and the parse of an argument vector; the subcommands themselves are in
-// commands.cpp and migrate_commands.cpp.
+// tools/securestore/command_line.cpp: the `securestore` command line (CLI11): its global
+// options, its commands in the order they are tried, and the parse of an argument vector; each
+// command is added by its own function (commands.hpp, migrate_commands.hpp).
 #include "command_line.hpp"
 
 #include <algorithm>
@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "exit_codes.hpp"
+#include "migrate_commands.hpp"
 
 #ifndef SECURESTORE_VERSION
 #define SECURESTORE_VERSION "unknown"
@@ -44,18 +45,23 @@ command_line::command_line()
           "there is none.",
           "securestore"} {}
 
+const wired_command& command_line::parsed_command() const {
+  for (const auto& command : commands) {
+    if (command.command->parsed()) return command;
+  }
+  return commands.back();
+}
+
 std::unique_ptr<command_line> make_command_line(const std::vector<std::string>& backends) {
   auto made = std::make_unique<command_line>();
   auto& cli = *made;
   auto& app = cli.app;
-  auto& formatter = cli.formatter;
-  formatter = std::make_shared<CLI::Formatter>();
-  formatter->column_width(34);
-  app.formatter(formatter);
+  cli.formatter = std::make_shared<help_formatter>();
+  cli.formatter->column_width(34);
+  app.formatter(cli.formatter);  // before any command: each takes its parent's
   app.set_version_flag("--version", "securestore " SECURESTORE_VERSION);
-  app.fallthrough();  // global options work after the subcommand too
-  app.require_subcommand(1);
-  app.footer(std::string{examples} + std::string{exit_status_help});
+  app.fallthrough();             // global options work after the command too
+  app.require_subcommand(0, 1);  // alone, it shows the overview
 
   app.add_option("--service", cli.g.service, "the application the keys belong to")
       ->type_name("NAME")
@@ -69,70 +75,14 @@ std::unique_ptr<command_line> make_command_line(const std::vector<std::string>& 
   app.add_flag("-q,--quiet", cli.g.quiet, "print only errors and requested values");
   app.add_flag("-y,--yes", cli.g.yes, "answer yes to confirmations (needed without a terminal)");
 
-  auto* key = app.add_subcommand("key", "save, load, show, list and delete secrets");
-  key->require_subcommand(1);
-
-  auto* key_save = key->add_subcommand("save", "store a secret: from stdin when piped, else a no-echo prompt");
-  key_save->add_option("NAME", cli.save.name, "the key's name")->required();
-  key_save->add_option("VALUE", cli.save_value, "the secret itself; refused unless --value-from-argv");
-  key_save->add_flag("--value-from-argv", cli.save.value_from_argv,
-                     "accept VALUE on the command line (other users can see it in ps)");
-  key_save->footer(
-      "Reads the secret from stdin when stdin is not a terminal (one trailing newline, or CRLF, is dropped), else\n"
-      "asks for it twice without echo. Overwriting a key asks first; without a terminal it needs --yes.\n\n"
-      "Examples:\n"
-      "  securestore key save openai-key\n"
-      "  securestore --yes key save openai-key < key.txt\n");
-
-  auto* key_load = key->add_subcommand("load", "print a secret (masked when stdout is a terminal)");
-  key_load->add_option("NAME", cli.load.name, "the key's name")->required();
-  key_load->add_flag("--reveal", cli.load.reveal, "print the value on a terminal too");
-  key_load->footer(
-      "Prints the value and a newline when stdout is a pipe or a file, or with --reveal; on a terminal\n"
-      "it prints a masked form.\n\n"
-      "Examples:\n"
-      "  export OPENAI_API_KEY=\"$(securestore key load openai-key)\"\n"
-      "  securestore key load openai-key --reveal\n");
-
-  auto* key_show = key->add_subcommand("show", "where a secret lives, its length and a masked form; never the value");
-  key_show->add_option("NAME", cli.show_name, "the key's name")->required();
-  key_show->footer(
-      "For an OAuth token a token store saved, also its type and when it expires.\n\n"
-      "Examples:\n"
-      "  securestore key show openai-key\n"
-      "  securestore --service securestore-oauth-tokens key show github\n");
-
-  auto* key_list = key->add_subcommand("list", "the names of the stored secrets, with where each lives");
-  key_list->footer(
-      "When the keyring may hold keys it cannot show now, the list shows what it can and warns\n"
-      "(--json: \"partial\": true).\n\n"
-      "Example:\n  securestore --service my-app key list --json\n");
-
-  auto* key_delete = key->add_subcommand("delete", "remove a secret (asks first on a terminal)");
-  key_delete->add_option("NAME", cli.remove.name, "the key's name")->required();
-  key_delete->add_flag("-f,--force", cli.remove.force, "succeed when the key is not stored");
-  key_delete->footer("Without a terminal it needs --yes.\n\nExample:\n  securestore --yes key delete openai-key\n");
-
-  auto* status = app.add_subcommand("status", "which backends work, which is used and why, and storage warnings");
-  status->alias("doctor");
-  status->footer("Never prompts.\n\nExample:\n  securestore status --json\n");
-
-  auto* run = app.add_subcommand("exec", "run a command with secrets in its environment");
-  run->add_option("--env", cli.exec.env, "set VAR to the secret NAME (repeatable)")
-      ->type_name("VAR=NAME")
-      ->allow_extra_args(false);  // one VAR=NAME per --env: CMD is never taken for one
-  // Everything from CMD on is CMD's, flags included ("-- sh -c ..."), so CLI11 stops there.
-  run->prefix_command();
-  run->fallthrough(false);
-  run->footer(
-      "Usage: securestore exec [--env VAR=NAME]... -- CMD [ARGS]...\n\n"
-      "Runs CMD directly (execvp, never a shell). Every secret is loaded before CMD starts, so a missing\n"
-      "one fails without running it. The exit status is CMD's.\n\n"
-      "Example:\n  securestore exec --env OPENAI_API_KEY=openai-key -- python3 app.py --verbose\n");
-
+  auto& commands = cli.commands;
+  commands = add_key_commands(app, cli.save);
+  cli.key_save = commands.front().command;
+  commands.push_back(add_status(app));
+  commands.push_back(add_exec(app, cli.command_after_mark));
   // Each source of `import` is wired by its own function (migrate_commands.hpp): a new source is
   // one more entry here.
-  auto* import_command = app.add_subcommand("import", "bring in secrets from the environment or a plaintext config");
+  auto* import_command = app.add_subcommand("import");
   import_command->require_subcommand(1);
   import_command->footer(
       "Every import copies, reads the copy back, and only then may remove the original; running it again is a\n"
@@ -141,32 +91,24 @@ std::unique_ptr<command_line> make_command_line(const std::vector<std::string>& 
       "Examples:\n"
       "  securestore import env --dry-run ANTHROPIC_API_KEY=anthropic\n"
       "  securestore import config settings.json --field apiKey=anthropic --remove-source --json\n");
-  cli.importers = {
-    add_import_env(*import_command),
-    add_import_config(*import_command),
-    add_import_reference(*import_command),
+  std::string sources;
+  for (auto importer : {
+         add_import_env(*import_command), add_import_config(*import_command), add_import_reference(*import_command),
 #if defined(SECURESTORE_WITH_SECRET_SERVICE)
-    add_import_keyring(*import_command),
+             add_import_keyring(*import_command),
 #endif
-  };
-  cli.export_command = add_export(app);
-
-  auto* completion = app.add_subcommand("completion", "print a shell completion script");
-  completion->group("");  // hidden: the build generates the installed scripts with it
-  completion->add_option("SHELL", cli.shell, "bash or zsh")->required()->check(CLI::IsMember({"bash", "zsh"}));
-
-  auto* self_check = app.add_subcommand("self-check", "print whether the process is dumpable (for tests)");
-  self_check->group("");
-
-  cli.key_save = key_save;
-  cli.key_load = key_load;
-  cli.key_show = key_show;
-  cli.key_list = key_list;
-  cli.key_delete = key_delete;
-  cli.status = status;
-  cli.run = run;
-  cli.completion = completion;
-  cli.self_check = self_check;
+       }) {
+    sources += (sources.empty() ? "" : ", ") + importer.command->get_name();
+    commands.push_back(std::move(importer));
+  }
+  import_command->description("bring in secrets from elsewhere: " + sources);
+  commands.push_back(add_export(app));
+  commands.push_back(add_help(app));
+  commands.push_back(add_completion(app));
+  commands.push_back(add_self_check(app));
+  commands.push_back(add_overview(app));
+  // Last: a command takes its parent's footer when it is added, and this one is the top's alone.
+  app.footer(std::string{examples} + std::string{exit_status_help});
   return made;
 }
 

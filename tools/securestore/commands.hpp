@@ -1,45 +1,24 @@
-// tools/securestore/commands.hpp: what each subcommand of the tool does, given its parsed
-// options; the command line itself is defined in command_line.cpp.
+// tools/securestore/commands.hpp: the tool's commands, each added to the command line by its own
+// function (command.hpp says how); `import` and `export` are in migrate_commands.hpp.
 #pragma once
 
 #include <optional>
 #include <string>
-#include <utility>
 #include <vector>
 
-#include "exit_codes.hpp"
+#include <CLI/CLI.hpp>
+
+#include "command.hpp"
 
 namespace securestore::tool {
 
-/// The options every subcommand shares.
-struct global_options {
-  std::string service = "securestore";
-  std::string backend;       ///< empty: SECURESTORE_BACKEND, else auto
-  std::string fallback_dir;  ///< empty: the library's default
-  bool json = false;
-  bool quiet = false;
-  bool yes = false;
-};
-
+/// `key save`'s options. VALUE on the command line is main.cpp's to take: it scrubs argv, refuses
+/// it without --value-from-argv, and moves it into `value`.
 struct save_options {
   std::string name;
+  std::string argv_value;            ///< VALUE as parsed
   std::optional<std::string> value;  ///< from argv: only with --value-from-argv
   bool value_from_argv = false;
-};
-
-struct load_options {
-  std::string name;
-  bool reveal = false;
-};
-
-struct delete_options {
-  std::string name;
-  bool force = false;
-};
-
-struct exec_options {
-  std::vector<std::string> env;  ///< VAR=NAME
-  std::vector<std::string> command;
 };
 
 /// The backend names --backend accepts in this build: auto, the compiled-in keyrings, file.
@@ -47,13 +26,24 @@ struct exec_options {
 /// The backend the user asked for: --backend, else SECURESTORE_BACKEND, else auto.
 [[nodiscard]] std::string requested_backend(const global_options& g);
 
-[[nodiscard]] exit_code key_save(const global_options& g, save_options& o);
-[[nodiscard]] exit_code key_load(const global_options& g, const load_options& o);
-[[nodiscard]] exit_code key_show(const global_options& g, const std::string& name);
-[[nodiscard]] exit_code key_list(const global_options& g);
-[[nodiscard]] exit_code key_delete(const global_options& g, const delete_options& o);
-[[nodiscard]] exit_code status(const global_options& g);
-/// Runs the command: returns only when it cannot be started (or a secret cannot be loaded).
-[[nodiscard]] exit_code exec_command(const global_options& g, const exec_options& o);
+/// `key` and its commands (save, load, show, list, delete), then `key` alone (its overview).
+[[nodiscard]] std::vector<wired_command> add_key_commands(CLI::App& app, save_options& save);
+/// `status` (alias `doctor`).
+[[nodiscard]] wired_command add_status(CLI::App& app);
+/// `exec`; CMD is what followed "--" (split off before the parse), else what CLI11 left over.
+[[nodiscard]] wired_command add_exec(CLI::App& app, const std::optional<std::vector<std::string>>& after_mark);
+/// `help [COMMAND]`.
+[[nodiscard]] wired_command add_help(CLI::App& app);
+/// `completion SHELL` (hidden: the build makes the installed scripts with it).
+[[nodiscard]] wired_command add_completion(CLI::App& app);
+/// `self-check` (hidden, for tests).
+[[nodiscard]] wired_command add_self_check(CLI::App& app);
+/// `securestore` alone: a short status and the commonest commands.
+[[nodiscard]] wired_command add_overview(CLI::App& app);
+
+/// One line: the service, the backend chosen and whether it can be used now. Never prompts.
+[[nodiscard]] std::string short_status(const global_options& g);
+/// What `command` (`securestore` or `securestore key`) alone prints: short_status and commands.
+[[nodiscard]] exit_code print_overview(const global_options& g, const CLI::App& command);
 
 }  // namespace securestore::tool

@@ -3,16 +3,21 @@
 #include "completion.hpp"
 
 #include <algorithm>
+#include <iostream>
 #include <map>
+#include <memory>
 #include <set>
 #include <string>
 #include <vector>
+
+#include "commands.hpp"
 
 namespace securestore::tool {
 namespace {
 
 struct command_table {
-  std::map<std::string, std::vector<std::string>> subcommands;  // path ("", "key") -> names
+  std::map<std::string, std::vector<std::string>> subcommands;  // path ("", "key") -> names and aliases
+  std::map<std::string, std::vector<std::string>> offered;      // path -> names: an alias is typed, not offered
   std::map<std::string, std::vector<std::string>> options;      // path -> flags and options
   std::map<std::string, std::string> descriptions;              // "path name" -> description
   std::set<std::string> take_value;                             // options followed by a value
@@ -53,6 +58,7 @@ void walk(const CLI::App& app, const std::string& path, command_table& table) {
   for (const CLI::App* sub : app.get_subcommands([](const CLI::App* a) { return !a->get_group().empty(); })) {
     for (const auto& name : std::vector<std::string>{sub->get_name()}) {
       table.subcommands[path].push_back(name);
+      table.offered[path].push_back(name);
       table.descriptions[join_path(path, name)] = sub->get_description();
     }
     for (const auto& alias : sub->get_aliases()) {
@@ -102,6 +108,9 @@ std::string bash_completion(const CLI::App& app) {
   out += "declare -A " + fn + "_subs=(";
   for (const auto& [path, subs] : t.subcommands)
     out += " [" + shell_quoted(path.empty() ? "." : path) + "]=" + shell_quoted(words(subs));
+  out += " )\ndeclare -A " + fn + "_offered=(";
+  for (const auto& [path, names] : t.offered)
+    out += " [" + shell_quoted(path.empty() ? "." : path) + "]=" + shell_quoted(words(names));
   out += " )\ndeclare -A " + fn + "_opts=(";
   for (const auto& [path, opts] : t.options)
     out += " [" + shell_quoted(path.empty() ? "." : path) + "]=" + shell_quoted(words(opts));
@@ -125,7 +134,7 @@ std::string bash_completion(const CLI::App& app) {
     else COMPREPLY=(); fi
     return
   fi
-  local words="${@F@_subs[$path]} ${@F@_opts[$path]}"
+  local words="${@F@_offered[$path]} ${@F@_opts[$path]}"
   [[ $path != . ]] && words="$words ${@F@_opts[.]}"
   COMPREPLY=($(compgen -W "$words" -- "$cur"))
 }
@@ -181,7 +190,7 @@ std::string zsh_completion(const CLI::App& app) {
 )";
   for (const auto& [path, opts] : t.options) {
     out += "    " + shell_quoted(path.empty() ? "." : path) + ") described=(";
-    if (auto subs = t.subcommands.find(path); subs != t.subcommands.end()) out += described(path, subs->second);
+    if (auto names = t.offered.find(path); names != t.offered.end()) out += described(path, names->second);
     out += described(path, opts);
     if (!path.empty()) {
       std::vector<std::string> globals;  // the main command's options, less those the subcommand has too
@@ -194,6 +203,19 @@ std::string zsh_completion(const CLI::App& app) {
   }
   out += "  esac\n  _describe -t commands '" + name + "' described\n}\n" + fn + " \"$@\"\n";
   return out;
+}
+
+wired_command add_completion(CLI::App& app) {
+  auto shell = std::make_shared<std::string>();
+  auto* command = app.add_subcommand("completion", "print a shell completion script");
+  command->group("");  // hidden: the build generates the installed scripts with it
+  command->add_option("SHELL", *shell, "bash or zsh")->required()->check(CLI::IsMember({"bash", "zsh"}));
+  return {command,
+          [&app, shell](const global_options&) {
+            std::cout << (*shell == "bash" ? bash_completion(app) : zsh_completion(app));
+            return exit_code::ok;
+          },
+          /*needs_every_backend=*/true};  // the scripts offer the helper's whole command line
 }
 
 }  // namespace securestore::tool

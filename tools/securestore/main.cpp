@@ -1,15 +1,13 @@
 // tools/securestore/main.cpp: the `securestore` tool: parses its command line (command_line.cpp),
-// reports usage errors, hands what needs the Secret Service to its helper binary
-// (secret_service_helper.hpp), and runs the subcommand that was parsed (commands.cpp,
-// migrate_commands.cpp).
+// reports usage errors (usage.hpp), hands what needs the Secret Service to its helper binary
+// (secret_service_helper.hpp), takes a secret off its own command line, and runs the command
+// that was parsed.
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 
 #include <algorithm>
 #include <cstddef>
 #include <cstdlib>
-#include <fstream>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -17,32 +15,31 @@
 #include <string_view>
 #include <vector>
 
-#include <CLI/CLI.hpp>
 #include <botan/locking_allocator.h>
+#include <CLI/CLI.hpp>
 
 #include "command_line.hpp"
 #include "commands.hpp"
-#include "completion.hpp"
 #include "display.hpp"
 #include "exit_codes.hpp"
 #include "secret_service_helper.hpp"
 #include "terminal.hpp"
+#include "usage.hpp"
 
 namespace {
 
 using securestore::tool::exit_code;
 
-// A usage error: one line, then the usage of the subcommand it concerns, and exit status 2.
-int usage_error(const CLI::App& app, const CLI::Formatter& formatter, const std::string& what) {
-  const CLI::App* at = &app;
-  std::string path = app.get_name();
-  for (auto subs = at->get_subcommands(); !subs.empty(); subs = at->get_subcommands()) {
-    at = subs.front();
-    path += " " + at->get_name();
+// A usage error from the parse: the mistake named where it can be (usage.hpp), else CLI11's
+// message, on the deepest command that was parsed.
+int parse_error(const CLI::App& app, const std::vector<std::string>& args, const std::string& what) {
+  const bool json = securestore::tool::asks_for_json(args);
+  if (const auto mistake = securestore::tool::find_mistake(app, args)) {
+    return static_cast<int>(securestore::tool::usage_error(*mistake->at, mistake->message, json));
   }
-  std::cerr << path << ": " << securestore::tool::printable(what) << '\n'
-            << formatter.make_usage(at, path) << "Run '" << path << " --help' for more.\n";
-  return static_cast<int>(exit_code::usage);
+  const CLI::App* at = &app;
+  for (auto subs = at->get_subcommands(); !subs.empty(); subs = at->get_subcommands()) at = subs.front();
+  return static_cast<int>(securestore::tool::usage_error(*at, what, json));
 }
 
 // Overwrites a secret given on argv in the process's own argument memory, so /proc/PID/cmdline
@@ -68,7 +65,7 @@ std::optional<std::size_t> position_of_value(const std::vector<std::string>& arg
     } catch (const CLI::ParseError&) {
       continue;
     }
-    if (trial->key_save->count("VALUE") > 0 && trial->save_value.empty()) return i;
+    if (trial->key_save->count("VALUE") > 0 && trial->save.argv_value.empty()) return i;
   }
   return std::nullopt;
 }
@@ -112,20 +109,10 @@ void size_the_locked_memory_pool() {
   ::unsetenv(botan_pool_kib);
 }
 
-// Whether this process has a shared object whose path contains `name` mapped: self-check's
-// evidence of which binary ran a command (secret_service_helper.hpp).
-bool maps_a_library(std::string_view name) {
-  std::ifstream maps{"/proc/self/maps"};
-  for (std::string line; std::getline(maps, line);) {
-    if (line.find(name) != std::string::npos) return true;
-  }
-  return false;
-}
-
 // The whole run; every object it made, and every secret they held, is gone when it returns.
 int run(int argc, char** argv) {
-  using securestore::tool::has_secret_service_helper;
   using securestore::tool::exec_secret_service_helper;
+  using securestore::tool::has_secret_service_helper;
   using securestore::tool::run_secret_service_helper;
   // Before anything can hold a secret (a VALUE on argv is parsed next): no core file, and no
   // ptrace from other users' processes.
@@ -150,14 +137,13 @@ int run(int argc, char** argv) {
   if (has_secret_service_helper()) backends.insert(backends.begin() + 1, "secret-service");
   auto cli = securestore::tool::make_command_line(backends);
   auto& app = cli->app;
-  auto& formatter = cli->formatter;
-  auto& g = cli->g;
+  const std::vector<std::string> args(argv + 1, argv + argc);
 
   // Help and usage errors come from the helper when there is one: its command line has the
   // Secret Service's parts too (--backend secret-service, import keyring), so it may also accept
   // what this binary's parse refused. Without it, this binary's own help and errors still serve.
   try {
-    securestore::tool::parse_command_line(*cli, std::vector<std::string>(argv + 1, argv + argc));
+    securestore::tool::parse_command_line(*cli, args);
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::CallForHelp& e) {
@@ -168,11 +154,14 @@ int run(int argc, char** argv) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     if (has_secret_service_helper()) (void)exec_secret_service_helper(argv);
-    return usage_error(app, *formatter, e.what());
+    return parse_error(app, args, e.what());
   }
+  const auto& g = cli->g;
+  const auto& command = cli->parsed_command();
+  const bool saves_argv_value = command.command == cli->key_save && cli->key_save->count("VALUE") > 0;
   if (securestore::tool::needs_secret_service_helper(*cli)) {
-    if (cli->key_save->parsed() && !cli->save_value.empty()) {
-      return hand_over_value(argc, argv, backends, cli->save_value);
+    if (saves_argv_value && !cli->save.argv_value.empty()) {
+      return hand_over_value(argc, argv, backends, cli->save.argv_value);
     }
     return run_secret_service_helper(argv);
   }
@@ -180,52 +169,27 @@ int run(int argc, char** argv) {
   // Before any secure_vector exists and while the process has one thread.
   size_the_locked_memory_pool();
 
-  if (cli->key_save->parsed()) {
-    auto& save = cli->save;
-    if (cli->key_save->count("VALUE") > 0) {
-      if (handed_value.value()) cli->save_value = std::move(*handed_value.value());  // VALUE's place is empty
-      scrub_argv(argc, argv, cli->save_value);
-      if (!save.value_from_argv) {
-        return usage_error(app, *formatter,
-                           "a secret on the command line is visible to other users (ps, /proc); pipe it on stdin, or "
-                           "add --value-from-argv");
-      }
-      save.value = std::move(cli->save_value);
-      if (!g.quiet) {
-        std::cerr << "securestore: warning: the secret was on the command line, where other users can see it (ps, "
-                     "shell history); prefer stdin\n";
-      }
-    } else if (save.value_from_argv) {
-      return usage_error(app, *formatter, "--value-from-argv needs VALUE after NAME");
+  auto& save = cli->save;
+  if (saves_argv_value) {
+    if (handed_value.value()) save.argv_value = std::move(*handed_value.value());  // VALUE's place is empty
+    scrub_argv(argc, argv, save.argv_value);
+    if (!save.value_from_argv) {
+      return static_cast<int>(securestore::tool::usage_error(
+          *cli->key_save,
+          "a secret on the command line is visible to other users (ps, /proc); pipe it on stdin, or add "
+          "--value-from-argv",
+          g.json));
     }
-    return static_cast<int>(securestore::tool::key_save(g, save));
+    save.value = std::move(save.argv_value);
+    if (!g.quiet) {
+      std::cerr << "securestore: warning: the secret was on the command line, where other users can see it (ps, "
+                   "shell history); prefer stdin\n";
+    }
+  } else if (command.command == cli->key_save && save.value_from_argv) {
+    return static_cast<int>(
+        securestore::tool::usage_error(*cli->key_save, "--value-from-argv needs VALUE after NAME", g.json));
   }
-  if (cli->key_load->parsed()) return static_cast<int>(securestore::tool::key_load(g, cli->load));
-  if (cli->key_show->parsed()) return static_cast<int>(securestore::tool::key_show(g, cli->show_name));
-  if (cli->key_list->parsed()) return static_cast<int>(securestore::tool::key_list(g));
-  if (cli->key_delete->parsed()) return static_cast<int>(securestore::tool::key_delete(g, cli->remove));
-  if (cli->status->parsed()) return static_cast<int>(securestore::tool::status(g));
-  if (cli->run->parsed()) {
-    auto& exec = cli->exec;
-    exec.command = cli->command_after_mark ? *cli->command_after_mark : cli->run->remaining();
-    if (exec.command.empty()) return usage_error(app, *formatter, "CMD is required (after --)");
-    return static_cast<int>(securestore::tool::exec_command(g, exec));
-  }
-  for (const auto& importer : cli->importers) {
-    if (importer.command->parsed()) return static_cast<int>(importer.run(g));
-  }
-  if (cli->export_command.command->parsed()) return static_cast<int>(cli->export_command.run(g));
-  if (cli->completion->parsed()) {
-    std::cout << (cli->shell == "bash" ? securestore::tool::bash_completion(app)
-                                       : securestore::tool::zsh_completion(app));
-    return 0;
-  }
-  if (cli->self_check->parsed()) {
-    std::cout << "dumpable=" << ::prctl(PR_GET_DUMPABLE, 0, 0, 0, 0) << '\n'
-              << "gio=" << maps_a_library("/libgio-2.0.so") << '\n';
-    return 0;
-  }
-  return usage_error(app, *formatter, "a subcommand is required");
+  return static_cast<int>(command.run(g));
 }
 
 }  // namespace

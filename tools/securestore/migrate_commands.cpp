@@ -99,12 +99,13 @@ wired_command add_import_env(CLI::App& import) {
       "Examples:\n"
       "  securestore import env ANTHROPIC_API_KEY=anthropic OPENAI_API_KEY=openai\n"
       "  securestore import env --dry-run GITHUB_TOKEN=github-token\n");
-  return {command, [o](const global_options& g) {
-            auto s = open_store(g, requested_backend(g));
-            if (!s) return fail(g, "import into", g.service, "none", s.error());
-            return print_report(g,
-                                import_from_env(s.value().store, pairs_of<env_mapping>(o->specs, false), o->options));
-          }};
+  return {command,
+          [o](const global_options& g) {
+            return with_store(g, "import into", g.service, [&](opened& s) {
+              return print_report(g, import_from_env(s.store, pairs_of<env_mapping>(o->specs, false), o->options));
+            });
+          },
+          /*needs_every_backend=*/true};
 }
 
 wired_command add_import_config(CLI::App& import) {
@@ -133,33 +134,64 @@ wired_command add_import_config(CLI::App& import) {
       "  securestore import config ~/.myapp/settings.json --field apiKey=anthropic --dry-run\n"
       "  securestore import config ~/.myapp/settings.json --field apiKey=anthropic \\\n"
       "      --field /providers/openai/apiKey=openai --remove-source\n");
-  return {command, [o](const global_options& g) {
-            auto s = open_store(g, requested_backend(g));
-            if (!s) return fail(g, "import into", g.service, "none", s.error());
-            auto report =
-                import_plaintext_config(s.value().store, o->path, pairs_of<config_field>(o->specs, true), o->options);
-            if (!report) return fail(g, "import from", o->path, s.value().backend, report.error());
-            const bool copied = report.value().count(migration_outcome::imported) +
-                                    report.value().count(migration_outcome::already_present) !=
-                                0;
-            if (!o->options.remove_source && !o->options.dry_run && copied) {
-              warn(g, detail::concat(o->path,
-                                     " still holds the values in plain text; run again with --remove-source "
-                                     "to take them out of it"));
-            }
-            return print_report(g, report.value());
-          }};
+  return {command,
+          [o](const global_options& g) {
+            return with_store(g, "import into", g.service, [&](opened& s) {
+              auto report =
+                  import_plaintext_config(s.store, o->path, pairs_of<config_field>(o->specs, true), o->options);
+              if (!report) return fail(g, "import from", o->path, s.backend, report.error());
+              const auto copied = report.value().count(migration_outcome::imported) +
+                                  report.value().count(migration_outcome::already_present);
+              if (!o->options.remove_source && !o->options.dry_run && copied != 0) {
+                warn(g, detail::concat(o->path,
+                                       " still holds the values in plain text; run again with --remove-source "
+                                       "to take them out of it"));
+              }
+              return print_report(g, report.value());
+            });
+          },
+          /*needs_every_backend=*/true};
 }
 
+namespace {
+
+// `import reference`'s options.
+struct reference_request {
+  std::string service;
+  std::vector<std::string> dirs;
+  std::string host;
+  std::string user;
+  migration_options options;
+};
+
+exit_code import_reference(const global_options& g, const reference_request& o, opened& s) {
+  auto locations = default_reference_locations(o.service);
+  if (!locations) return fail(g, "import from", o.service, s.backend, locations.error());
+  reference_import what{o.service, std::move(locations).value(), std::nullopt, std::nullopt};
+  if (!o.dirs.empty()) what.locations.envelope_dirs.assign(o.dirs.begin(), o.dirs.end());
+  if (!o.host.empty() || !o.user.empty()) {
+    auto mine = this_reference_identity();
+    if (!mine) return fail(g, "import from", o.service, s.backend, mine.error());
+    what.identity = reference_identity{o.host.empty() ? mine.value().hostname : o.host,
+                                       o.user.empty() ? mine.value().username : o.user};
+  }
+#if defined(SECURESTORE_WITH_SECRET_SERVICE)
+  // Where its machine secret is in the keyring (never read on a dry run: it is a secret).
+  if (!o.options.dry_run) {
+    if (auto found = read_keyring_entry("llxprt-code-machine-secret", "default")) {
+      what.machine_secret = std::move(found).value();
+    }
+  }
+#endif
+  auto report = import_reference_files(s.store, what, o.options);
+  if (!report) return fail(g, "import from", o.service, s.backend, report.error());
+  return print_report(g, report.value());
+}
+
+}  // namespace
+
 wired_command add_import_reference(CLI::App& import) {
-  struct parsed {
-    std::string service;
-    std::vector<std::string> dirs;
-    std::string host;
-    std::string user;
-    migration_options options;
-  };
-  auto o = std::make_shared<parsed>();
+  auto o = std::make_shared<reference_request>();
   auto* command = import.add_subcommand(
       "reference", "copy secrets from llxprt-code's encrypted files (v1, v2 and legacy .key) into the store");
   command->add_option("SERVICE", o->service, "its service name, e.g. llxprt-code-provider-keys")->required();
@@ -178,31 +210,11 @@ wired_command add_import_reference(CLI::App& import) {
       "Examples:\n"
       "  securestore import reference llxprt-code-provider-keys --dry-run\n"
       "  securestore --service llxprt import reference llxprt-code-provider-keys --remove-source\n");
-  return {command, [o](const global_options& g) {
-            auto s = open_store(g, requested_backend(g));
-            if (!s) return fail(g, "import into", g.service, "none", s.error());
-            auto locations = default_reference_locations(o->service);
-            if (!locations) return fail(g, "import from", o->service, s.value().backend, locations.error());
-            reference_import what{o->service, std::move(locations).value(), std::nullopt, std::nullopt};
-            if (!o->dirs.empty()) what.locations.envelope_dirs.assign(o->dirs.begin(), o->dirs.end());
-            if (!o->host.empty() || !o->user.empty()) {
-              auto mine = this_reference_identity();
-              if (!mine) return fail(g, "import from", o->service, s.value().backend, mine.error());
-              what.identity = reference_identity{o->host.empty() ? mine.value().hostname : o->host,
-                                                 o->user.empty() ? mine.value().username : o->user};
-            }
-#if defined(SECURESTORE_WITH_SECRET_SERVICE)
-            // Where its machine secret is in the keyring (never read on a dry run: it is a secret).
-            if (!o->options.dry_run) {
-              if (auto found = read_keyring_entry("llxprt-code-machine-secret", "default")) {
-                what.machine_secret = std::move(found).value();
-              }
-            }
-#endif
-            auto report = import_reference_files(s.value().store, what, o->options);
-            if (!report) return fail(g, "import from", o->service, s.value().backend, report.error());
-            return print_report(g, report.value());
-          }};
+  return {command,
+          [o](const global_options& g) {
+            return with_store(g, "import into", g.service, [&](opened& s) { return import_reference(g, *o, s); });
+          },
+          /*needs_every_backend=*/true};
 }
 
 #if defined(SECURESTORE_WITH_SECRET_SERVICE)
@@ -225,22 +237,46 @@ wired_command add_import_keyring(CLI::App& import) {
       "Examples:\n"
       "  securestore import keyring my-app --dry-run\n"
       "  securestore --service my-app import keyring my-app --remove-source\n");
-  return {command, [o](const global_options& g) {
-            auto s = open_store(g, requested_backend(g));
-            if (!s) return fail(g, "import into", g.service, "none", s.error());
-            auto report = import_keyring_entries(s.value().store, o->service, o->options);
-            if (!report) return fail(g, "import from", o->service, "secret-service", report.error());
-            return print_report(g, report.value());
-          }};
+  return {command,
+          [o](const global_options& g) {
+            return with_store(g, "import into", g.service, [&](opened& s) {
+              auto report = import_keyring_entries(s.store, o->service, o->options);
+              if (!report) return fail(g, "import from", o->service, "secret-service", report.error());
+              return print_report(g, report.value());
+            });
+          },
+          /*needs_every_backend=*/true};
 }
 #endif
 
+namespace {
+
+// `export`'s options.
+struct export_request {
+  std::string path;
+  bool allow_partial = false;
+};
+
+exit_code export_store(const global_options& g, const export_request& o, opened& s) {
+  auto summary = export_to_file(s.store, o.path, {.replace_existing = g.yes, .allow_partial = o.allow_partial});
+  if (!summary) return fail(g, "export to", o.path, s.backend, summary.error());
+  std::cerr << "securestore: warning: " << printable(summary.value().warning) << '\n';
+  if (g.json) {
+    std::cout << dump(json{{"path", summary.value().path.native()},
+                           {"count", summary.value().count},
+                           {"partial", summary.value().partial},
+                           {"warning", summary.value().warning}})
+              << '\n';
+  } else {
+    say(g, detail::concat("exported ", summary.value().count, " secrets to ", summary.value().path.native()));
+  }
+  return exit_code::ok;
+}
+
+}  // namespace
+
 wired_command add_export(CLI::App& app) {
-  struct parsed {
-    std::string path;
-    bool allow_partial = false;
-  };
-  auto o = std::make_shared<parsed>();
+  auto o = std::make_shared<export_request>();
   auto* command = app.add_subcommand("export", "write every secret to a new plaintext JSON file (0600)");
   command->add_option("FILE", o->path, "the new file")->required();
   command->add_flag("--allow-partial", o->allow_partial,
@@ -254,22 +290,7 @@ wired_command add_export(CLI::App& app) {
       "  securestore export backup.json\n"
       "  securestore --yes export backup.json    # replace an older backup.json\n");
   return {command, [o](const global_options& g) {
-            auto s = open_store(g, requested_backend(g));
-            if (!s) return fail(g, "export", g.service, "none", s.error());
-            auto summary = export_to_file(s.value().store, o->path,
-                                          {.replace_existing = g.yes, .allow_partial = o->allow_partial});
-            if (!summary) return fail(g, "export to", o->path, s.value().backend, summary.error());
-            std::cerr << "securestore: warning: " << printable(summary.value().warning) << '\n';
-            if (g.json) {
-              std::cout << dump(json{{"path", summary.value().path.native()},
-                                     {"count", summary.value().count},
-                                     {"partial", summary.value().partial},
-                                     {"warning", summary.value().warning}})
-                        << '\n';
-            } else {
-              say(g, detail::concat("exported ", summary.value().count, " secrets to ", summary.value().path.native()));
-            }
-            return exit_code::ok;
+            return with_store(g, "export", g.service, [&](opened& s) { return export_store(g, *o, s); });
           }};
 }
 

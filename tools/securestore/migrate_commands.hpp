@@ -1,23 +1,13 @@
 // tools/securestore/migrate_commands.hpp: `import <source>` and `export FILE`. Each source of
 // `import` is one sub-subcommand wired by its own function, so another source is one more
-// function and one more line in main.cpp.
+// function and one more line in command_line.cpp.
 #pragma once
-
-#include <functional>
 
 #include <CLI/CLI.hpp>
 
-#include "commands.hpp"
-#include "exit_codes.hpp"
+#include "command.hpp"
 
 namespace securestore::tool {
-
-/// A subcommand added to the command line, and what runs it once it was parsed. `run` owns the
-/// subcommand's parsed options.
-struct wired_command {
-  CLI::App* command = nullptr;
-  std::function<exit_code(const global_options&)> run;
-};
 
 /// `import env VAR=NAME...`: environment variables into the store.
 [[nodiscard]] wired_command add_import_env(CLI::App& import);

@@ -96,9 +96,8 @@ result<std::optional<std::string>> take_handed_over_value() {
 bool needs_secret_service_helper(const command_line& cli) {
   // status diagnoses every backend, the Secret Service included; every import may read the
   // Secret Service (other libraries' entries, the reference implementation's machine secret);
-  // the completion scripts must offer the helper's whole command line.
-  if (cli.status->parsed() || cli.completion->parsed()) return true;
-  if (std::ranges::any_of(cli.importers, [](const wired_command& i) { return i.command->parsed(); })) return true;
+  // help and the completion scripts must offer the helper's whole command line.
+  if (cli.parsed_command().needs_every_backend) return true;
   // The rest runs here when it names a backend this binary has: `auto` prefers the Secret Service,
   // and an unknown name gets its message from the binary that knows every name.
   const auto named = parse_backend_name(requested_backend(cli.g));

@@ -28,8 +28,8 @@ struct command_line;
 
 /// True when the helper must run what `cli` parsed: its backend (--backend, else
 /// SECURESTORE_BACKEND, else auto) is not one this binary has, or the command is one that concerns
-/// every backend or the Secret Service's entries (status, import, completion). Always false in
-/// a binary without a helper.
+/// every backend or the Secret Service's entries (wired_command::needs_every_backend). Always
+/// false in a binary without a helper.
 [[nodiscard]] bool needs_secret_service_helper(const command_line& cli);
 
 /// Replaces this process with the helper, with the same arguments and environment. Returns only

@@ -1,10 +1,11 @@
-// tools/securestore/tool_support.hpp: what every subcommand's file shares: the tool's store type,
-// opening it on the chosen backend, and reporting results and failures the same way.
+// tools/securestore/tool_support.hpp: what every command's file shares: the tool's store type,
+// opening it on the chosen backend (with_store), and reporting results and failures the same way.
 #pragma once
 
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 
@@ -23,7 +24,7 @@ using json = nlohmann::json;
 /// A store and the keyring it was built on.
 struct opened {
   tool_store store;
-  std::string backend;  ///< capabilities().backend: "secret_service", "none"
+  std::string backend;  ///< as --backend spells it: "secret-service", "keyutils", "pass", "file"
 };
 
 /// A store of g.service on `backend_name` ("auto", "keyutils", "file", ...). "file" is the file
@@ -34,6 +35,12 @@ struct opened {
 [[nodiscard]] result<opened> open_file_entries(const global_options& g);
 /// One JSON document on one line (invalid UTF-8 replaced).
 [[nodiscard]] std::string dump(const json& doc);
+/// "~/..." for a path under $HOME.
+[[nodiscard]] std::string home_relative(const std::filesystem::path& path);
+/// How a person knows a backend: "Secret Service" for "secret-service".
+[[nodiscard]] std::string_view display_name(std::string_view backend);
+/// "keyring (Secret Service)" or "file (~/.local/share/...)".
+[[nodiscard]] std::string describe(location where, opened& s);
 /// "securestore: warning: ..." on stderr, unless --quiet.
 void warn(const global_options& g, std::string_view text);
 /// A line on stdout, unless --quiet or --json.
@@ -44,5 +51,19 @@ void say(const global_options& g, std::string_view text);
                              std::string_view backend, const error& e);
 /// A refusal that is not an errc (a confirmation declined or impossible): exit status 1.
 [[nodiscard]] exit_code refuse(const global_options& g, std::string_view text);
+/// Whether the user agreed to `question`: --yes, or "y" on the terminal; without a terminal and
+/// without --yes, nothing is asked and the answer is no.
+[[nodiscard]] bool agreed(const global_options& g, std::string_view question);
+
+/// Opens the store of g.service on the backend the user asked for and runs `body(opened&)` on it.
+/// A store that cannot be opened is reported (fail) as the failure to `action` `subject`.
+template <class Body>
+[[nodiscard]] exit_code with_store(const global_options& g, std::string_view action, std::string_view subject,
+                                   Body&& body) {
+  const auto backend = requested_backend(g);
+  auto s = open_store(g, backend);
+  if (!s) return fail(g, action, subject, backend, s.error());
+  return std::forward<Body>(body)(s.value());
+}
 
 }  // namespace securestore::tool

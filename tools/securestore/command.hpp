@@ -1,0 +1,34 @@
+// tools/securestore/command.hpp: how every command of the tool is registered: a function adds
+// its CLI::App to its parent, owns the options it parses, and returns what runs it.
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "exit_codes.hpp"
+
+namespace securestore::tool {
+
+/// The options every command shares.
+struct global_options {
+  std::string service = "securestore";
+  std::string backend;       ///< empty: SECURESTORE_BACKEND, else auto
+  std::string fallback_dir;  ///< empty: the library's default
+  bool json = false;
+  bool quiet = false;
+  bool yes = false;
+};
+
+/// A command added to the command line, and what runs it once it was parsed. `run` owns the
+/// command's parsed options.
+struct wired_command {
+  CLI::App* command = nullptr;
+  std::function<exit_code(const global_options&)> run;
+  /// The command concerns every backend or the Secret Service's entries (status, import, help,
+  /// completion): secret_service_helper.hpp hands it to the binary that has them all.
+  bool needs_every_backend = false;
+};
+
+}  // namespace securestore::tool

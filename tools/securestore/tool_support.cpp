@@ -1,0 +1,156 @@
+// tools/securestore/tool_support.cpp: the store every command opens, and the tool's one way of
+// saying what happened (tool_support.hpp). Every message names the key, the backend and what to
+// do; none holds a value.
+#include "tool_support.hpp"
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <string>
+#include <string_view>
+
+#include "display.hpp"
+#include "terminal.hpp"
+
+namespace securestore::tool {
+namespace {
+
+inline constexpr const char* backend_variable = "SECURESTORE_BACKEND";
+
+// Sets SECURESTORE_BACKEND while a store is built (the store checks it against its keyring), and
+// puts the user's own value back afterwards, so `exec` hands the command an untouched environment.
+class scoped_backend_variable {
+ public:
+  explicit scoped_backend_variable(const std::string& value) {
+    if (const char* old = std::getenv(backend_variable)) old_ = old;
+    ::setenv(backend_variable, value.c_str(), 1);
+  }
+  ~scoped_backend_variable() {
+    if (old_)
+      ::setenv(backend_variable, old_->c_str(), 1);
+    else
+      ::unsetenv(backend_variable);
+  }
+  scoped_backend_variable(const scoped_backend_variable&) = delete;
+  scoped_backend_variable& operator=(const scoped_backend_variable&) = delete;
+
+ private:
+  std::optional<std::string> old_;
+};
+
+store_options options_of(const global_options& g, std::optional<interaction> mode) {
+  store_options options;
+  options.interaction = mode;
+  if (!g.fallback_dir.empty()) {
+    std::error_code ignored;
+    options.fallback_dir = std::filesystem::absolute(g.fallback_dir, ignored);
+  }
+  return options;
+}
+
+}  // namespace
+
+std::string dump(const json& doc) { return doc.dump(-1, ' ', false, json::error_handler_t::replace); }
+
+std::string requested_backend(const global_options& g) {
+  if (!g.backend.empty()) return g.backend;
+  if (const char* env = std::getenv(backend_variable); env != nullptr && *env != '\0') return env;
+  return "auto";
+}
+
+std::vector<std::string> backend_choices() {
+  std::vector<std::string> out{"auto"};
+  for (const auto backend : any_keyring::compiled_backends()) out.emplace_back(backend_name(backend));
+  return out;
+}
+
+std::string home_relative(const std::filesystem::path& path) {
+  const char* home = std::getenv("HOME");
+  const std::string text = path.native();
+  if (home != nullptr && *home == '/') {
+    const std::string prefix = std::string{home} + "/";
+    if (text.starts_with(prefix)) return "~/" + text.substr(prefix.size());
+  }
+  return text;
+}
+
+std::string_view display_name(std::string_view backend) {
+  if (backend == "secret-service") return "Secret Service";
+  if (backend == "keyutils") return "kernel keyring";
+  return backend;
+}
+
+// `--backend file` is the library's SECURESTORE_BACKEND=file: the keyring `auto` chooses is kept
+// out but still known, so a key it may hold is `unavailable` (never `not_found`) and a list of
+// names is partial, exactly as the library answers. open_file_entries() is the view of the files
+// alone.
+result<opened> open_store(const global_options& g, const std::string& backend_name, std::optional<interaction> mode) {
+  const bool file_override = backend_name == "file";
+  auto keyring = any_keyring::named(file_override ? "auto" : backend_name);
+  if (!keyring) {
+    return error{errc::invalid_argument,
+                 detail::concat("securestore: --backend/SECURESTORE_BACKEND: ", keyring.error().what()),
+                 "choose one of those with --backend"};
+  }
+  const std::string backend{file_override ? "file" : securestore::backend_name(keyring.value().backend())};
+  const scoped_backend_variable variable{backend_name};
+  return opened{tool_store{g.service, options_of(g, mode), std::move(keyring.value())}, backend};
+}
+
+result<opened> open_file_entries(const global_options& g) {
+  auto none = any_keyring::make(keyring_backend::file);
+  if (!none) return none.error();
+  const scoped_backend_variable variable{"file"};
+  return opened{tool_store{g.service, options_of(g, interaction::never), std::move(none.value())}, "file"};
+}
+
+std::string describe(location where, opened& s) {
+  if (where == location::keyring) return detail::concat("keyring (", display_name(s.backend), ")");
+  return detail::concat("file (", printable(home_relative(s.store.fallback_dir())), ")");
+}
+
+void warn(const global_options& g, std::string_view text) {
+  if (g.quiet) return;
+  std::cerr << "securestore: warning: " << printable(text) << '\n';
+}
+
+void say(const global_options& g, std::string_view text) {
+  if (g.quiet || g.json) return;
+  std::cout << printable(text) << '\n';
+}
+
+// The library's message names the key too, so all of the text is printable().
+exit_code fail(const global_options& g, std::string_view action, std::string_view key, std::string_view backend,
+               const error& e) {
+  std::string subject = std::string{action};
+  if (!key.empty()) subject += detail::concat(" '", key, "'");
+  std::cerr << "securestore: cannot " << printable(subject) << " (backend " << display_name(backend)
+            << "): " << printable(e.what()) << "\n  what to do: " << printable(e.remediation()) << '\n';
+  if (g.json) {
+    std::cout << dump(json{{"error",
+                            {{"code", errc_name(e.code())},
+                             {"exit_status", static_cast<int>(exit_code_for(e.code()))},
+                             {"key", key},
+                             {"backend", backend},
+                             {"message", std::string{e.what()}},
+                             {"remedy", std::string{e.remediation()}}}}})
+              << '\n';
+  }
+  return exit_code_for(e.code());
+}
+
+exit_code refuse(const global_options& g, std::string_view text) {
+  std::cerr << "securestore: " << printable(text) << '\n';
+  if (g.json) std::cout << dump(json{{"error", {{"code", "refused"}, {"exit_status", 1}, {"message", text}}}}) << '\n';
+  return exit_code::failure;
+}
+
+bool agreed(const global_options& g, std::string_view question) {
+  if (g.yes) return true;
+  if (!is_terminal(STDIN_FILENO)) return false;
+  return confirm(printable(question));
+}
+
+}  // namespace securestore::tool
