@@ -102,10 +102,10 @@ bool needs_secret_service_helper(const command_line& cli) {
   // and an unknown name gets its message from the binary that knows every name.
   const auto named = parse_backend_name(requested_backend(cli.g));
   const auto here = any_keyring::compiled_backends();
-  // The file override keeps `auto`'s keyring out but must still know it may hold entries (a key
-  // it holds is `unavailable`, not `not_found`): only the binary with the Secret Service, `auto`'s
-  // first choice, knows which keyring that is.
-  if (named == keyring_backend::file) return true;
+  // The file override keeps a keyring out but must still know one may hold entries (a key it
+  // holds is `unavailable`, not `not_found`; the store asks the directory's .keyring-used marker,
+  // whichever keyring wrote it): only a binary with no keyring at all cannot tell.
+  if (named == keyring_backend::file && any_keyring::default_backend() == keyring_backend::file) return true;
   return !named || std::ranges::find(here, *named) == here.end();
 }
 
