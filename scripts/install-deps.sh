@@ -15,6 +15,7 @@ packages=(
   python3-keyring libsecret-tools                  # peers whose Secret Service entries we import
   python3-cryptography                             # writes the reference implementation's golden files
   g++-mingw-w64-x86-64-posix                       # the Windows syntax check of the platform-free headers
+  python3 xz-utils                                 # build Botan 3 from trixie's source (scripts/build-botan3.sh)
 )
 # The npm peers (@napi-rs/keyring, keytar: scripts/install-npm-peers.sh) need node and npm; keep a
 # node that is already there.

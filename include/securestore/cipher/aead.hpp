@@ -34,7 +34,7 @@ class botan_aead {
                                                        std::span<const std::uint8_t> aad,
                                                        std::string_view plaintext) const {
     try {
-      auto& mode = mode_for(Botan::ENCRYPTION);
+      auto& mode = mode_for(cipher_direction::seal);
       mode.set_key(key.data(), key.size());
       mode.set_associated_data(aad.data(), aad.size());
       mode.start(nonce.data(), nonce.size());
@@ -55,7 +55,7 @@ class botan_aead {
                    "delete the entry and store it again"};
     }
     try {
-      auto& mode = mode_for(Botan::DECRYPTION);
+      auto& mode = mode_for(cipher_direction::open);
       mode.set_key(key.data(), key.size());
       mode.set_associated_data(aad.data(), aad.size());
       mode.start(nonce.data(), nonce.size());
@@ -75,10 +75,10 @@ class botan_aead {
   // state, even after a failed tag check). Creating a Botan AEAD by name (name parsing, provider
   // lookup, fresh key-schedule buffers) was a third of a warm file get's instructions. The last
   // entry key stays in the object until the next call, as keys do in key_source's cache.
-  static Botan::AEAD_Mode& mode_for(Botan::Cipher_Dir direction) {
-    thread_local const auto encrypt = Botan::AEAD_Mode::create_or_throw(BotanName, Botan::ENCRYPTION);
-    thread_local const auto decrypt = Botan::AEAD_Mode::create_or_throw(BotanName, Botan::DECRYPTION);
-    return direction == Botan::ENCRYPTION ? *encrypt : *decrypt;
+  static Botan::AEAD_Mode& mode_for(cipher_direction direction) {
+    thread_local const auto seal = make_aead(BotanName, cipher_direction::seal);
+    thread_local const auto open = make_aead(BotanName, cipher_direction::open);
+    return direction == cipher_direction::seal ? *seal : *open;
   }
 };
 

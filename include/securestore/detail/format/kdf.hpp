@@ -130,10 +130,7 @@ inline constexpr std::size_t max_argon2_work_kib = std::size_t{3} << 19U;  // m*
 [[nodiscard]] inline Botan::secure_vector<std::uint8_t> derive_entry_key(
     const Botan::secure_vector<std::uint8_t>& master, std::span<const std::uint8_t> salt,
     std::span<const std::uint8_t> label) {
-  // HKDF::kdf is const and builds its HMACs per call, so one shared instance is thread-safe.
-  static const std::unique_ptr<Botan::KDF> hkdf = Botan::KDF::create_or_throw("HKDF(SHA-256)");
-  return hkdf->derive_key(master_key_bytes, master.data(), master.size(), salt.data(), salt.size(), label.data(),
-                          label.size());
+  return hkdf_sha256(master_key_bytes, master, salt, label);
 }
 
 }  // namespace securestore::detail

@@ -75,7 +75,7 @@ struct reference_sealed {
 [[nodiscard]] inline result<secret> reference_gcm_open(const key_bytes& key, const reference_sealed& sealed,
                                                        const error& on_failure) {
   try {
-    const auto mode = Botan::AEAD_Mode::create_or_throw("AES-256/GCM", Botan::DECRYPTION);
+    const auto mode = make_aead("AES-256/GCM", cipher_direction::open);
     mode->set_key(key);
     mode->start(sealed.iv.data(), sealed.iv.size());
     Botan::secure_vector<std::uint8_t> buffer(sealed.ciphertext.begin(), sealed.ciphertext.end());

@@ -23,6 +23,7 @@
 #include <botan/secmem.h>
 #include <botan/system_rng.h>
 
+#include <securestore/detail/crypto.hpp>
 #include <securestore/error.hpp>
 #include <securestore/secret.hpp>
 
@@ -57,7 +58,7 @@ class ss_transfer_offer {
  public:
   ss_transfer_offer()
       : exponent_{rng_, exponent_bits},
-        public_{Botan::BigInt::encode_1363(Botan::power_mod(2, exponent_, ss_transfer_prime()), prime_bytes)} {}
+        public_{detail::big_endian_bytes(Botan::power_mod(2, exponent_, ss_transfer_prime()), prime_bytes)} {}
 
   [[nodiscard]] std::vector<std::uint8_t> public_value() const { return {public_.begin(), public_.end()}; }
 
@@ -67,9 +68,8 @@ class ss_transfer_offer {
       const auto& p = ss_transfer_prime();
       const Botan::BigInt value{theirs.data(), theirs.size()};
       if (value <= 1 || value >= p - 1) return std::nullopt;  // 0, 1 and p-1 would fix the shared secret
-      const auto shared = Botan::BigInt::encode_1363(Botan::power_mod(value, exponent_, p), prime_bytes);
-      const auto hkdf = Botan::KDF::create_or_throw("HKDF(SHA-256)");
-      return hkdf->derive_key(16, shared, std::vector<std::uint8_t>{}, std::vector<std::uint8_t>{});
+      const auto shared = detail::big_endian_bytes(Botan::power_mod(value, exponent_, p), prime_bytes);
+      return detail::hkdf_sha256(16, shared, {}, {});
     } catch (const std::exception&) {
       return std::nullopt;
     }
@@ -96,7 +96,7 @@ struct ss_sealed {
   Botan::System_RNG rng;
   ss_sealed out{std::vector<std::uint8_t>(16), {}};
   rng.randomize(out.iv.data(), out.iv.size());
-  auto mode = Botan::Cipher_Mode::create_or_throw("AES-128/CBC/PKCS7", Botan::ENCRYPTION);
+  auto mode = detail::make_cipher("AES-128/CBC/PKCS7", detail::cipher_direction::seal);
   mode->set_key(key.data(), key.size());
   mode->start(out.iv);
   Botan::secure_vector<std::uint8_t> bytes(value.begin(), value.end());
@@ -110,7 +110,7 @@ struct ss_sealed {
                                                    std::span<const std::uint8_t> ciphertext) {
   if (iv.size() != 16 || ciphertext.empty() || ciphertext.size() % 16 != 0) return std::nullopt;
   try {
-    auto mode = Botan::Cipher_Mode::create_or_throw("AES-128/CBC/PKCS7", Botan::DECRYPTION);
+    auto mode = detail::make_cipher("AES-128/CBC/PKCS7", detail::cipher_direction::open);
     mode->set_key(key.data(), key.size());
     mode->start(iv.data(), iv.size());
     Botan::secure_vector<std::uint8_t> plain(ciphertext.begin(), ciphertext.end());
