@@ -93,7 +93,15 @@ struct report {
 
 std::string why_chosen(const global_options& g, const std::string& requested) {
   if (g.backend.empty() && requested == "auto") {
-    return "auto: the first keyring this build has (secret-service, keyutils, pass), else file";
+    // From the backend list: the ones `auto` may choose, in its order, and the ones only a name picks.
+    std::string lasting;
+    std::string by_name;
+    for (const auto& facts : known_backends) {
+      auto& list = facts.survives_reboot ? lasting : by_name;
+      list.append(list.empty() ? "" : ", ").append(facts.name);
+    }
+    return detail::concat("auto: the first keyring this build has whose values survive a reboot (", lasting,
+                          "), else file", by_name.empty() ? "" : detail::concat("; ", by_name, " only by name"));
   }
   return detail::concat(g.backend.empty() ? "SECURESTORE_BACKEND=" : "--backend ", requested);
 }
