@@ -45,7 +45,7 @@ namespace securestore {
 /// be moved; a moved-from store may only be destroyed or assigned to.
 template <keyring_policy Keyring, cipher_policy Cipher, fs_policy Fs, clock_policy Clock = std::chrono::steady_clock>
 class basic_secure_store {
-  static_assert(keyring_hooks_well_formed<Keyring>());
+  static_assert(keyring_hooks_well_formed<Keyring>() && shared_hooks_well_formed<Keyring>());
 
  public:
   using keyring_type = Keyring;

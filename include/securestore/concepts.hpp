@@ -178,6 +178,22 @@ concept shared_keyring = requires(K& k, std::string_view service, std::string_vi
   { k.set_if(service, account, value, expected) } -> std::same_as<result<std::optional<keyring_revision>>>;
 };
 
+/// True when a keyring that declares either shared hook declares both with their signatures: a
+/// near miss would leave the store without the write rule, and promotion would overwrite other
+/// hosts' updates. basic_secure_store static_asserts it.
+template <class K>
+constexpr bool shared_hooks_well_formed() {
+  static_assert(!requires(K& k, std::string_view s) { k.get_revisioned(s, s); } || shared_keyring<K>,
+                "keyring hook: a shared keyring offers get_revisioned(service, account) -> result<revisioned_secret> "
+                "and set_if(service, account, value, std::optional<keyring_revision>) -> "
+                "result<std::optional<keyring_revision>> (concepts.hpp)");
+  static_assert(!requires(K& k, std::string_view s) { k.set_if(s, s, s, keyring_revision{}); } || shared_keyring<K>,
+                "keyring hook: a shared keyring offers get_revisioned(service, account) -> result<revisioned_secret> "
+                "and set_if(service, account, value, std::optional<keyring_revision>) -> "
+                "result<std::optional<keyring_revision>> (concepts.hpp)");
+  return true;
+}
+
 template <class K>
 concept keyring_policy = std::copy_constructible<K> &&
     requires(K& k, const K& ck, std::string_view service, std::string_view account, std::string_view value) {
