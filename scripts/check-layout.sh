@@ -5,6 +5,12 @@
 # the platform seam (detail/platform/); and no header is longer than the limit (STYLE.md: split
 # past ~400 lines).
 #
+# Paths are platform-neutral: `.native()` of a std::filesystem::path is a std::wstring on Windows,
+# so outside the POSIX-only headers (fs/posix*, detail/platform/posix.hpp, keyring/pass*,
+# keyring/keyutils*, keyring/secret_service*) a header converts a path to text and back only
+# through detail::path_text / detail::path_from_text (detail/platform/path_text.hpp, which may use
+# it too). Comments are not checked.
+#
 # It also checks that no error glues its remedy into what happened (STYLE.md §4: what to do is a
 # field of its own). In every `error{...}` / `error(...)` construction in the headers and in the
 # tool's sources (<include-dir>/../tools), a string literal inside the second argument (what
@@ -32,6 +38,16 @@ while IFS= read -r file; do
     *)
       if grep -nE '^#include <(unistd|fcntl|pwd|dirent|termios|spawn|signal|poll|time|limits|sys/[a-z_]+)\.h>' "$file"; then
         echo "layout: $rel includes a POSIX system header; only keyring/<backend>, fs/posix and detail/platform may" >&2
+        status=1
+      fi
+      ;;
+  esac
+  case "$rel" in
+    securestore/fs/posix* | securestore/detail/platform/posix.hpp | securestore/detail/platform/path_text.hpp | \
+      securestore/keyring/pass* | securestore/keyring/keyutils* | securestore/keyring/secret_service*) ;;
+    *)
+      if sed 's://.*$::' "$file" | grep -nE '\.native\(\)'; then
+        echo "layout: $rel calls .native() on a path (a std::wstring on Windows); use detail::path_text" >&2
         status=1
       fi
       ;;

@@ -2,8 +2,10 @@
 # scripts/check-mingw-headers.sh: compiles the headers that have no platform dependence with
 # MinGW-w64 (x86_64-w64-mingw32-g++-posix -fsyntax-only), so that the platform seam stays honest
 # before the Windows backend exists: a `.native()` that is a std::wstring on Windows, or an OS
-# header outside detail/platform, fs/posix and keyring/<backend>, fails here. The list below grows
-# as headers become platform-neutral (the store headers join with the Windows backend).
+# header outside detail/platform, fs/posix and keyring/<backend>, fails here. Paths become text
+# through detail/platform/path_text.hpp only. The list below grows as headers become
+# platform-neutral: those that include detail/platform.hpp or fs/default.hpp (basic_secure_store,
+# the stores on top, audit, resolve), which #error on Windows today, join with the Windows backend.
 # Boost, nlohmann/json and Botan's headers are the host's, reached through a folder of links so
 # that the host's C library headers stay out of the Windows compile.
 set -euo pipefail
@@ -31,6 +33,31 @@ headers=(
   securestore/detail/stores/dotenv.hpp
   securestore/keyring/backend_list.hpp
   securestore/keyring/null.hpp
+  securestore/detail/keyring_value.hpp
+  securestore/detail/migrate/copy.hpp
+  securestore/detail/migrate/json_text.hpp
+  securestore/detail/migrate/reference_names.hpp
+  securestore/detail/platform/path_text.hpp
+  securestore/detail/store/file_entries.hpp
+  securestore/detail/store/key_source.hpp
+  securestore/detail/store/keyring_absence.hpp
+  securestore/detail/store/keyring_gate.hpp
+  securestore/detail/store/keyring_marker.hpp
+  securestore/detail/store/keyring_rules.hpp
+  securestore/detail/store/observer.hpp
+  securestore/detail/store/round_trip_probe.hpp
+  securestore/detail/store/shared_rule.hpp
+  securestore/detail/stores/files.hpp
+  securestore/detail/stores/key_file.hpp
+  securestore/detail/stores/text.hpp
+  securestore/keyring/any.hpp
+  securestore/keyring/default.hpp
+  securestore/keyring/linked.hpp
+  securestore/keyring/memory.hpp
+  securestore/manual_clock.hpp
+  securestore/migrate/export.hpp
+  securestore/migrate/plaintext_config.hpp
+  securestore/migrate/report.hpp
 )
 
 work=$(mktemp -d)

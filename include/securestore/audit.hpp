@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include <securestore/detail/platform.hpp>
+#include <securestore/detail/platform/path_text.hpp>
 #include <securestore/detail/stores/text.hpp>
 #include <securestore/error.hpp>
 #include <securestore/fs/default.hpp>
@@ -89,17 +90,19 @@ class audit_file_sink {
     std::error_code ignored;
     const auto absolute = std::filesystem::absolute(path, ignored);
     if (absolute.empty() || !absolute.has_filename()) {
-      return error{errc::invalid_argument, detail::concat("audit: '", path.native(), "' does not name a file"),
+      return error{errc::invalid_argument,
+                   detail::concat("audit: '", detail::path_text(path), "' does not name a file"),
                    "give the audit file's path"};
     }
     auto dir = default_fs{}.open_directory(absolute.parent_path(), {.create = false, .make_private = false});
     if (!dir) {
       if (dir.error().code() != errc::not_found) return dir.error();
       return error{errc::unavailable,
-                   detail::concat("audit: the directory of ", absolute.native(), " does not exist"),
+                   detail::concat("audit: the directory of ", detail::path_text(absolute), " does not exist"),
                    "create the audit file's directory, or choose another path"};
     }
-    auto file = detail::platform::append_file::open_in(dir.value().fd(), absolute.filename().native(), absolute, "audit");
+    auto file = detail::platform::append_file::open_in(dir.value().fd(), detail::path_text(absolute.filename()),
+                                                       absolute, "audit");
     if (!file) return file.error();
     return audit_file_sink{std::make_shared<state>(std::move(file).value(), std::move(service))};
   }

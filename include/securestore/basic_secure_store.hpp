@@ -16,6 +16,7 @@
 #include <securestore/detail/concat.hpp>
 #include <securestore/detail/format/envelope.hpp>
 #include <securestore/detail/format/file_names.hpp>
+#include <securestore/detail/platform/path_text.hpp>
 #include <securestore/detail/store/config.hpp>
 #include <securestore/detail/store/file_entries.hpp>
 #include <securestore/detail/store/keyring_absence.hpp>
@@ -411,7 +412,7 @@ class basic_secure_store {
 
   result<found_value> absent(std::string_view key, std::string_view why) const {
     return error{errc::not_found,
-                 detail::concat("store: no entry '", key, "' in ", m_->config.dir.native(), " (", why, ")"),
+                 detail::concat("store: no entry '", key, "' in ", detail::path_text(m_->config.dir), " (", why, ")"),
                  "store it first"};
   }
 

@@ -14,7 +14,9 @@
 #include <nlohmann/json.hpp>
 
 #include <securestore/concepts.hpp>
+#include <securestore/detail/platform/path_text.hpp>
 #include <securestore/detail/stores/files.hpp>
+#include <securestore/detail/stores/key_file.hpp>
 #include <securestore/detail/stores/text.hpp>
 #include <securestore/error.hpp>
 #include <securestore/fs/default.hpp>
@@ -95,35 +97,13 @@ struct resolved_api_key {
 namespace detail::stores {
 
 [[nodiscard]] inline std::filesystem::path expand_home(const std::filesystem::path& p) {
-  const auto& s = p.native();
+  const auto s = path_text(p);
   if (s == "~" || s.starts_with("~/")) {
     if (const char* home = std::getenv("HOME"); home != nullptr && *home != '\0') {
-      return std::filesystem::path{home} / s.substr(s.size() == 1 ? 1 : 2);
+      return path_from_text(home) / path_from_text(std::string_view{s}.substr(s.size() == 1 ? 1 : 2));
     }
   }
   return p;
-}
-
-// The first line of a key file, trimmed; an empty file or a missing one is the caller's mistake.
-template <class Fs>
-result<secret> read_key_file(Fs& fs, const std::filesystem::path& path, std::string_view where) {
-  auto bytes = detail::stores::read_file_at(fs, path);
-  if (!bytes) {
-    if (bytes.error().code() == errc::not_found) {
-      return error{errc::invalid_argument, join(where, ": the keyfile ", path.native(), " does not exist"),
-                   "fix the path, or pass the key another way"};
-    }
-    return error{bytes.error().code(), join(where, ": cannot read the keyfile (", bytes.error().what(), ")"),
-                 bytes.error().remediation()};
-  }
-  scrubbed_string content{std::move(bytes.value())};
-  const auto all = trim(content.value);
-  const auto line = trim(all.substr(0, all.find('\n')));
-  if (line.empty()) {
-    return error{errc::invalid_argument, join(where, ": the keyfile ", path.native(), " is empty"),
-                 "put the key on its first line"};
-  }
-  return secret{line};
 }
 
 }  // namespace detail::stores
@@ -199,10 +179,12 @@ template <class ProviderKeys, fs_policy Fs = default_fs>
     }
     case key_source::keyfile_flag: {
       const auto path = detail::stores::expand_home(*in.keyfile);
-      auto got = detail::stores::read_key_file(fs, path, join("resolve: ", names.keyfile));
+      const auto where = join("resolve: ", names.keyfile);
+      auto got = detail::stores::read_key_file(
+          fs, path, {.where = where, .missing_remedy = "fix the path, or pass the key another way"});
       if (!got) return got.error();
       out.value = std::move(got.value());
-      out.origin = path.native();
+      out.origin = detail::path_text(path);
       break;
     }
     case key_source::environment:
@@ -242,7 +224,7 @@ template <class Store, fs_policy Fs = default_fs>
   auto missing =
       error{errc::not_found,
             join("resolve: '", key, "' is not in the store", env_var.empty() ? std::string{} : join(", in $", env_var),
-                 config_file.empty() ? std::string{} : join(" or in ", config_file.native())),
+                 config_file.empty() ? std::string{} : join(" or in ", detail::path_text(config_file))),
             "store it first"};
   if (config_file.empty()) return missing;
   auto bytes = detail::stores::read_file_at(fs, config_file);
@@ -254,7 +236,7 @@ template <class Store, fs_policy Fs = default_fs>
   if (!is_object || (json.contains(field) && !json[field].is_string())) {
     return error{
         errc::corrupt,
-        join("resolve: ", config_file.native(),
+        join("resolve: ", detail::path_text(config_file),
              is_object ? ": the value of '" + field + "' is not a string" : std::string{": is not a JSON object"}),
         "fix the file"};
   }

@@ -20,6 +20,7 @@
 
 #include <securestore/concepts.hpp>
 #include <securestore/detail/concat.hpp>
+#include <securestore/detail/keyring_value.hpp>
 #include <securestore/error.hpp>
 #include <securestore/keyring/keyutils/classify.hpp>
 #include <securestore/keyring/keyutils/names.hpp>
@@ -88,12 +89,7 @@ class keyutils_keyring {
   /// updates a key with the same type and description in place). errc::invalid_argument for an
   /// empty value or one over 32767 bytes; errc::unavailable when the user's key quota is full.
   [[nodiscard]] result<void> set(std::string_view service, std::string_view account, std::string_view value) {
-    if (value.empty() || value.size() > capabilities().max_value_bytes) {
-      return error{errc::invalid_argument,
-                   detail::concat("keyutils: a value must hold 1 to ", capabilities().max_value_bytes,
-                                  " bytes, this one has ", value.size()),
-                   "store a smaller value"};
-    }
+    if (auto fits = detail::check_value_fits(capabilities(), value); !fits) return fits.error();
     BOOST_OUTCOME_TRY(ring, keyring());
     const auto description = detail::keyutils_description(service, account);
     const key_serial_t id = ::add_key("user", description.c_str(), value.data(), value.size(), ring);

@@ -19,6 +19,7 @@
 
 #include <securestore/concepts.hpp>
 #include <securestore/detail/concat.hpp>
+#include <securestore/detail/keyring_value.hpp>
 #include <securestore/error.hpp>
 #include <securestore/secret.hpp>
 
@@ -136,12 +137,7 @@ class memory_keyring {
           *code, detail::concat("memory: injected failure of this one value (", make_error_code(*code).message(), ")"),
           "retry"};
     }
-    if (value.size() > state_->opts.max_value_bytes) {
-      return error{errc::invalid_argument,
-                   detail::concat("memory: value of ", value.size(), " bytes exceeds the limit of ",
-                                  state_->opts.max_value_bytes, " bytes"),
-                   "store a smaller value"};
-    }
+    if (auto fits = detail::check_value_fits(capabilities(), value); !fits) return fits.error();
     const std::pair<std::string, std::string> id{std::string{service}, std::string{account}};
     const auto it = state_->items.find(id);
     const keyring_revision current = it == state_->items.end() ? no_entry : it->second.revision;

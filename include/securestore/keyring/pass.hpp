@@ -23,6 +23,7 @@
 #include <securestore/concepts.hpp>
 #include <securestore/detail/concat.hpp>
 #include <securestore/detail/format/percent.hpp>
+#include <securestore/detail/keyring_value.hpp>
 #include <securestore/error.hpp>
 #include <securestore/keyring/pass/classify.hpp>
 #include <securestore/keyring/pass/paths.hpp>
@@ -167,12 +168,7 @@ class pass_keyring {
   /// value or one over capabilities().max_value_bytes.
   [[nodiscard]] result<void> set(std::string_view service, std::string_view account, std::string_view value) {
     BOOST_OUTCOME_TRY(name, entry_name(service, account));
-    if (value.empty() || value.size() > capabilities().max_value_bytes) {
-      return error{errc::invalid_argument,
-                   detail::concat("pass: a value must hold 1 to ", capabilities().max_value_bytes,
-                                  " bytes, this one has ", value.size()),
-                   "store a smaller value"};
-    }
+    if (auto fits = detail::check_value_fits(capabilities(), value); !fits) return fits.error();
     BOOST_OUTCOME_TRY(dir, require_store());
     // `pass rm` removes the folders it empties (rmdir -p), so another writer's remove can take
     // this entry's folder away between pass's `mkdir -p` and gpg's write: pass itself has that

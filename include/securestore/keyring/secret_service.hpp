@@ -21,6 +21,7 @@
 
 #include <securestore/concepts.hpp>
 #include <securestore/detail/concat.hpp>
+#include <securestore/detail/keyring_value.hpp>
 #include <securestore/error.hpp>
 #include <securestore/keyring/secret_service/client.hpp>
 #include <securestore/keyring/secret_service/connection.hpp>
@@ -145,12 +146,7 @@ class secret_service_keyring {
   /// collection is locked and may not prompt.
   [[nodiscard]] result<void> set(std::string_view service, std::string_view account, std::string_view value) {
     if (auto bad = detail::ss_check_names(service, account); !bad) return bad.error();
-    if (value.empty() || value.size() > capabilities().max_value_bytes) {
-      return error{errc::invalid_argument,
-                   detail::concat("secret_service: a value must hold 1 to ", capabilities().max_value_bytes,
-                                  " bytes, this one has ", value.size()),
-                   "store a smaller value"};
-    }
+    if (auto fits = detail::check_value_fits(capabilities(), value); !fits) return fits.error();
     BOOST_OUTCOME_TRY(h, acquire(detail::ss_need::transfer));
     if (auto path = known_path(h, service, account)) {
       auto updated = write_secret(h, *path, value);

@@ -15,6 +15,7 @@
 #include <securestore/concepts.hpp>
 #include <securestore/detail/concat.hpp>
 #include <securestore/detail/migrate/json_text.hpp>
+#include <securestore/detail/platform/path_text.hpp>
 #include <securestore/detail/stores/text.hpp>
 #include <securestore/detail/utf8.hpp>
 #include <securestore/error.hpp>
@@ -46,14 +47,14 @@ namespace detail::migrate {
 // Creates `file` empty and exclusively (fopen "x" is O_CREAT|O_EXCL, which also refuses a
 // symlink): the export's claim on the name, replaced atomically by the contents afterwards.
 [[nodiscard]] inline result<void> claim_new_file(const std::filesystem::path& file) {
-  std::FILE* claimed = std::fopen(file.c_str(), "wx");
+  std::FILE* claimed = std::fopen(detail::path_text(file).c_str(), "wx");
   if (claimed == nullptr) {
     std::error_code ec;
     if (std::filesystem::symlink_status(file, ec).type() != std::filesystem::file_type::not_found) {
-      return error{errc::invalid_argument, concat("export: ", file.native(), " already exists"),
+      return error{errc::invalid_argument, concat("export: ", detail::path_text(file), " already exists"),
                    "choose a new file name, or replace it on purpose (securestore --yes export)"};
     }
-    return error{errc::unavailable, concat("export: cannot create ", file.native()),
+    return error{errc::unavailable, concat("export: cannot create ", detail::path_text(file)),
                  "check that its directory exists and that you may write there"};
   }
   std::fclose(claimed);
@@ -108,8 +109,8 @@ template <class Store, fs_policy Fs = typename Store::fs_type>
   if (!options.replace_existing) {
     if (auto claimed = detail::migrate::claim_new_file(file); !claimed) return claimed.error();
   }
-  if (auto written = fs.write_atomic(dir.value(), file.filename().native(), text.value); !written) {
-    if (!options.replace_existing) (void)fs.remove(dir.value(), file.filename().native());
+  if (auto written = fs.write_atomic(dir.value(), detail::path_text(file.filename()), text.value); !written) {
+    if (!options.replace_existing) (void)fs.remove(dir.value(), detail::path_text(file.filename()));
     return written.error();
   }
 
@@ -117,9 +118,10 @@ template <class Store, fs_policy Fs = typename Store::fs_type>
   summary.path = file;
   summary.count = listing.value().names.size();
   summary.partial = listing.value().partial();
-  summary.warning = concat(file.native(), " holds ", summary.count, summary.count == 1 ? " secret" : " secrets",
-                           " in plain text; anyone who can read it has them: keep it private, import it where it is "
-                           "needed, then delete it (shred -u)");
+  summary.warning =
+      concat(detail::path_text(file), " holds ", summary.count, summary.count == 1 ? " secret" : " secrets",
+             " in plain text; anyone who can read it has them: keep it private, import it where it is "
+             "needed, then delete it (shred -u)");
   if (summary.partial) {
     summary.warning += concat("; it is INCOMPLETE: the keyring may hold more keys that could not be read (",
                               listing.value().missing->what(), ")");

@@ -20,6 +20,7 @@
 #include <securestore/detail/concat.hpp>
 #include <securestore/detail/migrate/copy.hpp>
 #include <securestore/detail/migrate/json_text.hpp>
+#include <securestore/detail/platform/path_text.hpp>
 #include <securestore/detail/stores/text.hpp>
 #include <securestore/error.hpp>
 #include <securestore/migrate/report.hpp>
@@ -78,10 +79,10 @@ inline void report_other_links(migration_report& report, const std::vector<std::
   const bool one = others == 1;
   const auto links = concat(others, " other hard link", one ? "" : "s");
   for (const auto i : moved) {
-    report.items[i].reason = concat("removed from ", file.native(), " only: the file has ", links, " that still ",
-                                    one ? "holds" : "hold", " it in plain text");
+    report.items[i].reason = concat("removed from ", detail::path_text(file), " only: the file has ", links,
+                                    " that still ", one ? "holds" : "hold", " it in plain text");
   }
-  report.warnings.push_back(concat(file.native(), " had ", links, " to the same file: ", one ? "it" : "they",
+  report.warnings.push_back(concat(detail::path_text(file), " had ", links, " to the same file: ", one ? "it" : "they",
                                    " still hold", one ? "s" : "", " the moved keys in plain text; find and delete ",
                                    one ? "it" : "them", " (the rewrite replaced this name only)"));
 }
@@ -139,14 +140,15 @@ template <class Store, fs_policy Fs = typename Store::fs_type>
 
   std::error_code ec;
   const auto file = std::filesystem::absolute(path, ec).lexically_normal();
-  const auto name = file.filename().native();
+  const auto name = detail::path_text(file.filename());
   auto dir = fs.open_directory(file.parent_path(), directory_options{.create = false, .make_private = false});
   if (!dir) return dir.error();
   auto bytes = fs.read(dir.value(), name);
   if (!bytes) return bytes.error();
   const detail::stores::scrubbed_string text{std::move(bytes.value())};
   detail::migrate::scrubbed_json config;
-  if (auto parsed = detail::migrate::parse_config(text.value, file.native(), config, max_config_depth); !parsed) {
+  if (auto parsed = detail::migrate::parse_config(text.value, detail::path_text(file), config, max_config_depth);
+      !parsed) {
     return parsed.error();
   }
 
@@ -157,7 +159,7 @@ template <class Store, fs_policy Fs = typename Store::fs_type>
   for (std::size_t i = 0; i < fields.size(); ++i) {
     migration_item item;
     item.origin = "plaintext-config";
-    item.source = concat(file.native(), "#", fields[i].field);
+    item.source = concat(detail::path_text(file), "#", fields[i].field);
     item.target_key = fields[i].key;
     if (!detail::migrate::holds(config.doc, pointers[i])) {
       if (!stored) {
@@ -186,8 +188,8 @@ template <class Store, fs_policy Fs = typename Store::fs_type>
   for (const auto i : movable) {
     auto where = store.locate(fields[i].key);
     if (!where) {
-      return where.error().with_remedy(
-          concat("the keys were copied but ", file.native(), " still holds them: run the import again to finish"));
+      return where.error().with_remedy(concat("the keys were copied but ", detail::path_text(file),
+                                              " still holds them: run the import again to finish"));
     }
     all_in_keyring = all_in_keyring && where.value() == location::keyring;
     if (!detail::migrate::holds(config.doc, pointers[i])) continue;  // two fields naming one member
@@ -205,7 +207,7 @@ template <class Store, fs_policy Fs = typename Store::fs_type>
     return written.error().with_remedy(
         concat("the keys were copied into the store and the config was left as it was: run the import again to "
                "finish removing them from ",
-               file.native()));
+               detail::path_text(file)));
   }
   // write_atomic makes the file 0600; give it back the mode it had (the directory is writable by
   // no one else, so the file at this path is the one just written).
@@ -215,8 +217,8 @@ template <class Store, fs_policy Fs = typename Store::fs_type>
     std::filesystem::permissions(file, mode & std::filesystem::perms::mask, ec);
     if (ec) {
       return error{errc::unavailable,
-                   concat("file ", file.native(), ": rewritten without the keys, but its mode could not be restored (",
-                          ec.message(), ")"),
+                   concat("file ", detail::path_text(file),
+                          ": rewritten without the keys, but its mode could not be restored (", ec.message(), ")"),
                    "chmod it back by hand"};
     }
   }

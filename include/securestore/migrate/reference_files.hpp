@@ -19,6 +19,7 @@
 #include <securestore/detail/migrate/reference_names.hpp>
 #include <securestore/detail/migrate/copy.hpp>
 #include <securestore/detail/platform.hpp>
+#include <securestore/detail/platform/path_text.hpp>
 #include <securestore/error.hpp>
 #include <securestore/fs/default.hpp>
 #include <securestore/migrate/reference_identity.hpp>
@@ -196,7 +197,7 @@ template <class Store, fs_policy Fs = default_fs>
   for (const auto& file : what.locations.machine_secret_files) {
     if (options.dry_run) break;
     auto dir = fs.open_directory(file.parent_path(), directory_options{.create = false, .make_private = false});
-    auto text = dir ? fs.read(dir.value(), file.filename().native()) : result<std::string>{dir.error()};
+    auto text = dir ? fs.read(dir.value(), detail::path_text(file.filename())) : result<std::string>{dir.error()};
     if (!text && text.error().code() == errc::not_found) continue;
     auto decoded = text ? detail::decode_reference_machine_secret(text.value(), file.string())
                         : result<detail::key_bytes>{text.error()};

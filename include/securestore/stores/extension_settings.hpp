@@ -18,6 +18,7 @@
 #include <botan/hex.h>
 
 #include <securestore/basic_secure_store.hpp>
+#include <securestore/detail/platform/path_text.hpp>
 #include <securestore/detail/stores/dotenv.hpp>
 #include <securestore/detail/stores/files.hpp>
 #include <securestore/detail/stores/text.hpp>
@@ -145,7 +146,7 @@ class basic_extension_settings {
     std::map<std::string, std::string> env;
     auto bytes = detail::stores::read_file_at(fs_, env_file_);
     if (bytes) {
-      auto parsed = detail::stores::parse_env(bytes.value(), env_file_.native());
+      auto parsed = detail::stores::parse_env(bytes.value(), detail::path_text(env_file_));
       if (!parsed) return parsed.error();
       env = std::move(parsed.value());
     } else if (bytes.error().code() != errc::not_found) {

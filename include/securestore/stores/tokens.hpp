@@ -16,6 +16,7 @@
 #include <vector>
 
 #include <securestore/basic_secure_store.hpp>
+#include <securestore/detail/platform/path_text.hpp>
 #include <securestore/detail/stores/text.hpp>
 #include <securestore/detail/stores/token_record.hpp>
 #include <securestore/oauth.hpp>
@@ -254,7 +255,7 @@ class basic_token_manager {
   std::mutex& lock_for(std::string_view server) {
     static std::mutex locks_mutex;
     static std::map<std::string, std::unique_ptr<std::mutex>> locks;
-    std::string key = tokens_.store().fallback_dir().native();
+    std::string key = detail::path_text(tokens_.store().fallback_dir());
     key += '\0';
     key += server;
     std::lock_guard guard{locks_mutex};

@@ -15,7 +15,9 @@
 #include <nlohmann/json.hpp>
 
 #include <securestore/basic_secure_store.hpp>
+#include <securestore/detail/platform/path_text.hpp>
 #include <securestore/detail/stores/files.hpp>
+#include <securestore/detail/stores/key_file.hpp>
 #include <securestore/detail/stores/text.hpp>
 #include <securestore/error.hpp>
 #include <securestore/secret.hpp>
@@ -109,10 +111,11 @@ class basic_tool_key_store {
     std::error_code ec;
     auto absolute = std::filesystem::absolute(path, ec);
     if (ec)
-      return error{errc::invalid_argument, detail::stores::join("tool_keys: cannot make ", path.native(), " absolute"),
+      return error{errc::invalid_argument,
+                   detail::stores::join("tool_keys: cannot make ", detail::path_text(path), " absolute"),
                    "pass an absolute path"};
     auto changed = update_map([&](map_type& map) {
-      map[std::string{tool}] = absolute.native();
+      map[std::string{tool}] = detail::path_text(absolute);
       return true;
     });
     if (!changed) return changed.error();
@@ -125,7 +128,7 @@ class basic_tool_key_store {
     if (!map) return map.error();
     auto it = map.value().find(std::string{tool});
     if (it == map.value().end()) return std::optional<std::filesystem::path>{};
-    return std::optional<std::filesystem::path>{it->second};
+    return std::optional<std::filesystem::path>{detail::path_from_text(it->second)};
   }
   /// Forgets the keyfile of `tool`: true if one was recorded. Errors as set_keyfile().
   [[nodiscard]] result<bool> clear_keyfile(std::string_view tool) {
@@ -152,7 +155,10 @@ class basic_tool_key_store {
                                         "): none stored and no keyfile set"),
                    "save one, or set a keyfile"};
     }
-    auto value = read_keyfile(known.value(), *path.value());
+    auto value = detail::stores::read_key_file(fs_, *path.value(),
+                                               {.where = "tool_keys",
+                                                .owner = known.value().name,
+                                                .missing_remedy = "create it, or clear the keyfile setting"});
     if (!value) return value.error();
     return resolved_tool_key{std::move(value.value()), tool_key_source::keyfile, *path.value()};
   }
@@ -165,31 +171,6 @@ class basic_tool_key_store {
  private:
   using map_type = std::map<std::string, std::string>;
 
-  result<secret> read_keyfile(const tool_info& tool, const std::filesystem::path& path) {
-    auto bytes = detail::stores::read_file_at(fs_, path);
-    if (!bytes) {
-      if (bytes.error().code() == errc::not_found) {
-        return error{
-            errc::invalid_argument,
-            detail::stores::join("tool_keys: the keyfile ", path.native(), " of ", tool.name, " does not exist"),
-            "create it, or clear the keyfile setting"};
-      }
-      return error{
-          bytes.error().code(),
-          detail::stores::join("tool_keys: cannot read the keyfile of ", tool.name, " (", bytes.error().what(), ")"),
-          bytes.error().remediation()};
-    }
-    detail::stores::scrubbed_string content{std::move(bytes.value())};
-    auto all = detail::stores::trim(content.value);
-    auto first_line = detail::stores::trim(all.substr(0, all.find('\n')));
-    if (first_line.empty()) {
-      return error{errc::invalid_argument,
-                   detail::stores::join("tool_keys: the keyfile ", path.native(), " of ", tool.name, " is empty"),
-                   "put the key on its first line"};
-    }
-    return secret{first_line};
-  }
-
   result<map_type> read_map() {
     if (map_.empty()) return error{errc::unavailable, "tool_keys: no place for the keyfile map", "pass its path"};
     auto bytes = detail::stores::read_file_at(fs_, map_);
@@ -197,10 +178,10 @@ class basic_tool_key_store {
       if (bytes.error().code() == errc::not_found) return map_type{};
       return bytes.error();
     }
-    const auto broken =
-        error{errc::corrupt,
-              detail::stores::join("tool_keys: ", map_.native(), " is not a JSON object of tool names to paths"),
-              "fix or delete it, and set the keyfiles again"};
+    const auto broken = error{
+        errc::corrupt,
+        detail::stores::join("tool_keys: ", detail::path_text(map_), " is not a JSON object of tool names to paths"),
+        "fix or delete it, and set the keyfiles again"};
     auto json = nlohmann::json::parse(bytes.value(), nullptr, false);
     if (json.is_discarded() || !json.is_object()) return broken;
     map_type map;
@@ -227,7 +208,7 @@ class basic_tool_key_store {
     if (!change(map.value())) return false;
     try {
       auto written =
-          fs_.write_atomic(dir.value(), map_.filename().native(), nlohmann::json(map.value()).dump(2) + "\n");
+          fs_.write_atomic(dir.value(), detail::path_text(map_.filename()), nlohmann::json(map.value()).dump(2) + "\n");
       if (!written) return written.error();
       return true;
     } catch (const nlohmann::json::exception&) {

@@ -13,6 +13,7 @@
 #include <securestore/detail/format/envelope.hpp>
 #include <securestore/detail/format/file_names.hpp>
 #include <securestore/detail/platform.hpp>
+#include <securestore/detail/platform/path_text.hpp>
 #include <securestore/error.hpp>
 #include <securestore/keyring/backend_list.hpp>
 #include <securestore/store_options.hpp>
@@ -102,7 +103,7 @@ inline constexpr const char* backend_variable = "SECURESTORE_BACKEND";
   if (!options.fallback_dir.empty()) {
     if (!options.fallback_dir.is_absolute()) {
       out.problem = error{errc::invalid_argument,
-                          concat("store: fallback_dir '", options.fallback_dir.native(), "' is not absolute"),
+                          concat("store: fallback_dir '", path_text(options.fallback_dir), "' is not absolute"),
                           "give an absolute path"};
     }
     out.dir = options.fallback_dir / file_stem(out.service);

@@ -23,6 +23,7 @@
 #include <securestore/detail/format/file_names.hpp>
 #include <securestore/detail/format/kdf.hpp>
 #include <securestore/detail/format/passphrase_record.hpp>
+#include <securestore/detail/platform/path_text.hpp>
 #include <securestore/error.hpp>
 #include <securestore/secret.hpp>
 #include <securestore/store_options.hpp>
@@ -144,7 +145,7 @@ class key_source {
                  concat(where,
                         ": not sealed with this store's passphrase (its KDF parameters are "
                         "not the ones pinned in ",
-                        store_dir.path().native(), "/", passphrase_record_name, ")"),
+                        path_text(store_dir.path()), "/", passphrase_record_name, ")"),
                  "delete it unless you know you wrote it: reseal_candidates() lists such entries with their "
                  "modification times, and reseal_file_entries(names) re-seals the ones you name"};
   }
@@ -189,7 +190,7 @@ class key_source {
     if (root.kid != root_id_) {
       return error{errc::corrupt,
                    concat(where, ": sealed with another root secret (id ", root.kid, ", this user's is ", root_id_,
-                          " in ", root_path_.native(), ")"),
+                          " in ", path_text(root_path_), ")"),
                    "restore that root secret, or delete the entry and store it again"};
     }
     return key;
@@ -220,7 +221,7 @@ class key_source {
       if (dir.error().code() != errc::not_found) return dir.error();
       return missing_root();
     }
-    const auto name = root_path_.filename().native();
+    const auto name = path_text(root_path_.filename());
     auto read = read_root(dir.value(), name);
     if (!read && read.error().code() == errc::not_found && create) {
       // Two processes may both find no root: the lock makes one create it and the other read it.
@@ -245,7 +246,7 @@ class key_source {
 
   error missing_root() const {
     return error{errc::corrupt,
-                 concat("file ", root_path_.native(),
+                 concat("file ", path_text(root_path_),
                         ": the root secret is missing, so entries sealed with it cannot be opened"),
                  "restore it from a backup, or delete the entries and store them again"};
   }
@@ -258,7 +259,7 @@ class key_source {
     scrub(raw.data(), raw.size());
     if (key.size() != master_key_bytes) {
       return error{errc::corrupt,
-                   concat("file ", root_path_.native(), ": the root secret has ", key.size(), " bytes instead of ",
+                   concat("file ", path_text(root_path_), ": the root secret has ", key.size(), " bytes instead of ",
                           master_key_bytes),
                    "restore it from a backup"};
     }

@@ -9,6 +9,8 @@
 
 #include <securestore/concepts.hpp>
 #include <securestore/detail/concat.hpp>
+#include <securestore/detail/keyring_value.hpp>
+#include <securestore/detail/platform/path_text.hpp>
 #include <securestore/detail/utf8.hpp>
 #include <securestore/error.hpp>
 
@@ -25,12 +27,7 @@ namespace securestore::detail {
 /// Why the keyring cannot hold this value or name whole, if it cannot.
 [[nodiscard]] inline std::optional<error> keyring_limit(const keyring_capabilities& caps, std::string_view service,
                                                         std::string_view key, std::string_view value) {
-  if (value.size() > caps.max_value_bytes) {
-    return error{errc::invalid_argument,
-                 concat(caps.backend, ": the value has ", value.size(), " bytes, more than the keyring's limit of ",
-                        caps.max_value_bytes),
-                 "store a smaller value, or allow the file fallback"};
-  }
+  if (auto fits = check_value_fits(caps, value); !fits) return fits.error().with_remedy("allow the file fallback");
   if (!keyring_can_name(caps, service, key)) {
     return error{errc::invalid_argument,
                  concat(caps.backend, ": the keyring cannot hold this key name (at most ", caps.max_name_bytes,
@@ -63,7 +60,7 @@ inline constexpr std::string_view latched_warning =
   return error{errc::unavailable,
                concat("store: SECURESTORE_BACKEND=file keeps the keyring out, and it may hold this service's "
                       "entries (",
-                      dir.native(), "/.keyring-used says a keyring has held them)"),
+                      path_text(dir), "/.keyring-used says a keyring has held them)"),
                "unset SECURESTORE_BACKEND to reach them"};
 }
 

@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include <securestore/concepts.hpp>
+#include <securestore/detail/platform/path_text.hpp>
 #include <securestore/error.hpp>
 
 namespace securestore::detail::stores {
@@ -18,7 +19,7 @@ template <fs_policy Fs>
   const auto absolute = std::filesystem::absolute(path).lexically_normal();
   auto dir = fs.open_directory(absolute.parent_path(), directory_options{.create = false, .make_private = false});
   if (!dir) return dir.error();
-  return fs.read(dir.value(), absolute.filename().native());
+  return fs.read(dir.value(), path_text(absolute.filename()));
 }
 
 /// Replaces the file at `path` atomically with `bytes` (0600). Its directory is created 0700 when
@@ -31,7 +32,7 @@ template <fs_policy Fs>
   auto dir =
       fs.open_directory(absolute.parent_path(), directory_options{.create = true, .make_private = private_directory});
   if (!dir) return dir.error();
-  return fs.write_atomic(dir.value(), absolute.filename().native(), bytes);
+  return fs.write_atomic(dir.value(), path_text(absolute.filename()), bytes);
 }
 
 /// Removes the file at `path`: true if it was there, false if it (or its directory) was not.
@@ -43,7 +44,7 @@ template <fs_policy Fs>
     if (dir.error().code() == errc::not_found) return false;
     return dir.error();
   }
-  return fs.remove(dir.value(), absolute.filename().native());
+  return fs.remove(dir.value(), path_text(absolute.filename()));
 }
 
 }  // namespace securestore::detail::stores
