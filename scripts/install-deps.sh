@@ -12,6 +12,7 @@ packages=(
   gnome-keyring dbus dbus-x11 libglib2.0-bin       # a real Secret Service for tests
   pass gnupg                                       # the pass backend
   libcli11-dev tmux ccache                               # the command-line tool and its terminal test
+  man-db zsh fish                                  # render securestore(1), run its zsh and fish completion
   python3-keyring libsecret-tools                  # peers whose Secret Service entries we import
   python3-cryptography                             # writes the reference implementation's golden files
   g++-mingw-w64-x86-64-posix                       # the Windows syntax check of the platform-free headers

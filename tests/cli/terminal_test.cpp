@@ -1,5 +1,6 @@
 // cli/terminal_test.cpp: the `securestore` binary on a real terminal (a tmux pane): the no-echo
-// prompt, the overwrite confirmation, and Ctrl-C or any other signal at the prompt leaving echo on.
+// prompt, the overwrite confirmation, Ctrl-D as a cancel, and Ctrl-C or any other signal at the
+// prompt leaving echo on.
 #include <catch2/catch.hpp>
 
 #include <signal.h>
@@ -140,17 +141,21 @@ TEST_CASE("on a terminal the secret is asked twice without echo, overwriting is 
     CHECK(shown.find(second) == std::string::npos);
     CHECK(shown.find("ca*******************5e") != std::string::npos);
   }
-  SECTION("Ctrl-C at the prompt ends the tool by SIGINT and leaves echo on") {
-    pane.type(tool + " key save interrupted");
-    pane.wait_for("Secret for 'interrupted' (not shown):");
-    pane.press("C-c");
+  SECTION("Ctrl-C (SIGINT) or Ctrl-D (a cancel) at the prompt exits 130, leaves echo on and stores nothing") {
+    const auto [keys, name] = GENERATE(table<std::string, std::string>({{"C-c", "interrupted"}, {"C-d", "ended"}}));
+    CAPTURE(keys);
+    pane.type(tool + " key save " + name);
+    pane.wait_for("Secret for '" + name + "' (not shown):");
+    pane.press(keys);
     // The marker is spelled apart on the command line ('STA''TE:'), so only the output matches it.
     pane.type("echo \"RC=$?\"; stty -a | grep -o -- '-\\?echo ' | head -n 1 | sed 's/^/STA''TE:/'");
     shown = pane.wait_for("STATE:");
     CHECK(shown.find("RC=130") != std::string::npos);
     CHECK(shown.find("STATE:echo") != std::string::npos);
     CHECK(shown.find("STATE:-echo") == std::string::npos);
-    CHECK(t.run({"key", "load", "interrupted"}).status == 3);
+    CHECK(shown.find("type the secret") == std::string::npos);
+    if (keys == "C-d") CHECK(shown.find("cancelled; 'ended' was not saved") != std::string::npos);
+    CHECK(t.run({"key", "load", name}).status == 3);
   }
   SECTION("declining the overwrite keeps the value and asks for no secret") {
     pane.type(tool + " key save tty-key");

@@ -16,6 +16,7 @@ struct global_options {
   std::string service = "securestore";
   std::string backend;       ///< empty: SECURESTORE_BACKEND, else auto
   std::string fallback_dir;  ///< empty: the library's default
+  bool no_fallback = false;  ///< keyring only: nothing goes to the encrypted file
   bool json = false;
   bool quiet = false;
   bool yes = false;

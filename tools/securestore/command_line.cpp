@@ -71,6 +71,8 @@ std::unique_ptr<command_line> make_command_line(const std::vector<std::string>& 
       ->check(CLI::IsMember(backends));
   app.add_option("--fallback-dir", cli.g.fallback_dir, "the encrypted files' directory (default ~/.local/share/...)")
       ->type_name("DIR");
+  app.add_flag("--no-fallback", cli.g.no_fallback,
+               "keyring only: fail rather than write the encrypted file when the keyring cannot be used");
   app.add_flag("--json", cli.g.json, "print one JSON document on stdout");
   app.add_flag("-q,--quiet", cli.g.quiet, "print only errors and requested values");
   app.add_flag("-y,--yes", cli.g.yes, "answer yes to confirmations (needed without a terminal)");
@@ -105,6 +107,8 @@ std::unique_ptr<command_line> make_command_line(const std::vector<std::string>& 
   commands.push_back(add_export(app));
   commands.push_back(add_help(app));
   commands.push_back(add_completion(app));
+  commands.push_back(add_complete_keys(app));
+  commands.push_back(add_man_page(app));
   commands.push_back(add_self_check(app));
   commands.push_back(add_overview(app));
   // Last: a command takes its parent's footer when it is added, and this one is the top's alone.

@@ -34,8 +34,13 @@ struct save_options {
 [[nodiscard]] wired_command add_exec(CLI::App& app, const std::optional<std::vector<std::string>>& after_mark);
 /// `help [COMMAND]`.
 [[nodiscard]] wired_command add_help(CLI::App& app);
-/// `completion SHELL` (hidden: the build makes the installed scripts with it).
+/// `completion SHELL`: a bash, zsh or fish script (the build makes the installed ones with it).
 [[nodiscard]] wired_command add_completion(CLI::App& app);
+/// `__complete-keys` (hidden): the stored keys' names, one a line, for the completion scripts;
+/// never prompts, and gives up after a short bound.
+[[nodiscard]] wired_command add_complete_keys(CLI::App& app);
+/// `__man` (hidden): securestore(1) in roff, for the build to install.
+[[nodiscard]] wired_command add_man_page(CLI::App& app);
 /// `self-check` (hidden, for tests).
 [[nodiscard]] wired_command add_self_check(CLI::App& app);
 /// `securestore` alone: a short status and the commonest commands.

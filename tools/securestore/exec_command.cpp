@@ -18,6 +18,7 @@
 #include <securestore/secret.hpp>
 
 #include "commands.hpp"
+#include "completion.hpp"
 #include "display.hpp"
 #include "tool_support.hpp"
 #include "usage.hpp"
@@ -46,7 +47,7 @@ exit_code set_secrets(const global_options& g, const variables& wanted, opened& 
   std::vector<secret> values;
   for (const auto& [variable, name] : wanted) {
     auto value = s.store.get(name);
-    if (!value) return fail(g, detail::concat("load (for ", variable, ")"), name, s.backend, value.error());
+    if (!value) return fail(g, detail::concat("load (for ", variable, ")"), name, s, value.error());
     if (value.value().reveal().find('\0') != std::string_view::npos) {
       return fail(g, "pass", name, s.backend,
                   error{errc::invalid_argument, detail::concat("exec: the value of '", name, "' contains a NUL byte"),
@@ -82,7 +83,8 @@ exit_code run_command(const std::vector<std::string>& command) {
 wired_command add_exec(CLI::App& app, const std::optional<std::vector<std::string>>& after_mark) {
   auto env = std::make_shared<std::vector<std::string>>();
   auto* command = app.add_subcommand("exec", "run a command with secrets in its environment");
-  command->add_option("--env", *env, "set VAR to the secret NAME (repeatable)")
+  complete_with(command->add_option("--env", *env, "set VAR to the secret NAME (repeatable)"),
+                completes::key_assignments)
       ->type_name("VAR=NAME")
       ->allow_extra_args(false);  // one VAR=NAME per --env: CMD is never taken for one
   // Everything from CMD on is CMD's, flags included ("-- sh -c ..."), so CLI11 stops there. A

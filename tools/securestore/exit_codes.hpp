@@ -22,6 +22,7 @@ enum class exit_code : int {
   invalid_argument = 9,
   cannot_execute = 126,  ///< exec: the command exists but could not be run (as env(1))
   command_not_found = 127,
+  cancelled = 130,  ///< the user ended the secret prompt (Ctrl-D; Ctrl-C's SIGINT reads the same)
 };
 
 /// The exit status that reports `code`.
@@ -65,6 +66,7 @@ inline constexpr std::string_view exit_status_help =
     "  7    timeout           the keyring did not answer in time\n"
     "  8    corrupt           stored data failed authentication\n"
     "  9    invalid_argument  a bad key name or value\n"
+    "  130  cancelled at the secret prompt (Ctrl-C or Ctrl-D); nothing was stored\n"
     "  exec passes its command's status through; 126/127 when the command cannot be run or found\n";
 
 }  // namespace securestore::tool

@@ -15,6 +15,7 @@
 #include <securestore/secret.hpp>
 
 #include "commands.hpp"
+#include "completion.hpp"
 #include "display.hpp"
 #include "terminal.hpp"
 #include "token_view.hpp"
@@ -49,15 +50,19 @@ bool write_json_string(int fd, std::string_view value) {
   return write_all(fd, std::string_view{out.data(), out.size()});
 }
 
-// The secret to save: VALUE from argv (already taken off it by main.cpp), stdin, or the prompt.
-result<secret> secret_to_save(save_options& o) {
+// The secret to save: VALUE from argv (already taken off it by main.cpp), stdin, or the prompt;
+// nullopt when the user cancelled the prompt.
+result<std::optional<secret>> secret_to_save(save_options& o) {
   if (o.value) {
     secret value{*o.value};
     Botan::secure_scrub_memory(o.value->data(), o.value->size());
     o.value.reset();
-    return value;
+    return std::optional{std::move(value)};
   }
-  if (!is_terminal(STDIN_FILENO)) return read_secret_from_stdin(max_secret_bytes);
+  if (!is_terminal(STDIN_FILENO)) {
+    BOOST_OUTCOME_TRY(piped, read_secret_from_stdin(max_secret_bytes));
+    return std::optional{std::move(piped)};
+  }
   return prompt_secret_twice(detail::concat("Secret for '", printable(o.name), "' (not shown): "), max_secret_bytes);
 }
 
@@ -78,8 +83,19 @@ exit_code key_save(const global_options& g, save_options& o, opened& s) {
   }
   auto value = secret_to_save(o);
   if (!value) return fail(g, "read the secret for", o.name, s.backend, value.error());
-  auto stored = store.set(o.name, value.value().reveal());
-  if (!stored) return fail(g, "save", o.name, s.backend, stored.error());
+  if (!value.value()) {
+    std::cerr << "securestore: cancelled; '" << printable(o.name) << "' was not saved\n";
+    return exit_code::cancelled;
+  }
+  auto stored = store.set(o.name, value.value()->reveal());
+  if (!stored && g.no_fallback && stored.error().code() == errc::unavailable) {
+    // The library's remedy speaks of its fallback policy; the tool's switch is --no-fallback.
+    return fail(g, "save", o.name, s,
+                error{errc::unavailable, std::string{stored.error().what()},
+                      "make the keyring usable (securestore status says why it is not), or leave out --no-fallback to "
+                      "let the value go to the encrypted file"});
+  }
+  if (!stored) return fail(g, "save", o.name, s, stored.error());
   const auto where = stored.value().where;
   // Why it went to the file comes from the set itself (an outage, a value over the keyring's
   // limit, the kernel's quota), not from a later diagnose(): the keyring may well work for the
@@ -105,7 +121,7 @@ exit_code key_save(const global_options& g, save_options& o, opened& s) {
 
 exit_code key_load(const global_options& g, const std::string& name, bool reveal_asked, opened& s) {
   auto value = s.store.get(name);
-  if (!value) return fail(g, "load", name, s.backend, value.error());
+  if (!value) return fail(g, "load", name, s, value.error());
   // A value printed on a terminal stays in its scroll-back: mask it unless asked.
   const bool reveal = reveal_asked || !is_terminal(STDOUT_FILENO);
   if (g.json) {
@@ -130,9 +146,9 @@ exit_code key_load(const global_options& g, const std::string& name, bool reveal
 
 exit_code key_show(const global_options& g, const std::string& name, opened& s) {
   auto value = s.store.get(name);
-  if (!value) return fail(g, "show", name, s.backend, value.error());
+  if (!value) return fail(g, "show", name, s, value.error());
   auto where = s.store.locate(name);
-  if (!where) return fail(g, "show", name, s.backend, where.error());
+  if (!where) return fail(g, "show", name, s, where.error());
   // A token store's record (--service securestore-oauth-tokens): its expiry is what people look
   // for, and its access token, not the record's JSON, is what the mask stands for.
   const auto token = view_token(value.value(), name);
@@ -199,7 +215,14 @@ exit_code key_delete(const global_options& g, const std::string& name, bool forc
       if (g.json) std::cout << dump(json{{"name", name}, {"deleted", false}}) << '\n';
       return exit_code::ok;
     }
-    return fail(g, "delete", name, s.backend, where.error());
+    // The library's remedy for a missing key is to store it, which is no way to delete it.
+    if (where.error().code() == errc::not_found) {
+      return fail(g, "delete", name, s,
+                  error{errc::not_found, std::string{where.error().what()},
+                        "check the name with `securestore key list` (and --service); --force succeeds when it is "
+                        "absent"});
+    }
+    return fail(g, "delete", name, s, where.error());
   }
   const auto place = describe(where.value(), s);
   if (!agreed(g, detail::concat("Delete '", name, "' from ", place, "? [y/N] "))) {
@@ -209,20 +232,21 @@ exit_code key_delete(const global_options& g, const std::string& name, bool forc
     return refuse(g, detail::concat("'", name, "' was left as it was"));
   }
   auto removed = s.store.remove(name);
-  if (!removed) return fail(g, "delete", name, s.backend, removed.error());
+  if (!removed) return fail(g, "delete", name, s, removed.error());
   if (g.json) std::cout << dump(json{{"name", name}, {"deleted", removed.value()}}) << '\n';
   say(g, detail::concat("deleted '", name, "' from ", place));
   return exit_code::ok;
 }
 
-CLI::App* add_name(CLI::App* command, std::string& name) {
-  command->add_option("NAME", name, "the key's name")->required();
+// NAME, which the completion scripts complete with the stored keys' names unless it names a new key.
+CLI::App* add_name(CLI::App* command, std::string& name, completes what = completes::key_names) {
+  complete_with(command->add_option("NAME", name, "the key's name")->required(), what);
   return command;
 }
 
 wired_command add_save(CLI::App& key, save_options& o) {
-  auto* command =
-      add_name(key.add_subcommand("save", "store a secret: from stdin when piped, else a no-echo prompt"), o.name);
+  auto* command = add_name(key.add_subcommand("save", "store a secret: from stdin when piped, else a no-echo prompt"),
+                           o.name, completes::nothing);
   command->alias("set")->alias("store");
   command->add_option("VALUE", o.argv_value, "the secret itself; refused unless --value-from-argv");
   command->add_flag("--value-from-argv", o.value_from_argv,
@@ -300,6 +324,26 @@ wired_command add_delete(CLI::App& key) {
 }
 
 }  // namespace
+
+// Completion runs this on every Tab: it must never prompt (interaction::never) nor make the shell
+// wait on a hung keyring or `pass`, so the process ends itself after a short bound (SIGALRM's
+// default action) and the shell offers nothing. A failure prints nothing: there is no one to read it.
+wired_command add_complete_keys(CLI::App& app) {
+  auto* command = app.add_subcommand(complete_keys_command, "print the stored keys' names, for completion");
+  command->group("");
+  return {command, [](const global_options& g) {
+            constexpr unsigned bound_seconds = 2;
+            ::alarm(bound_seconds);
+            auto s = open_store(g, requested_backend(g), interaction::never);
+            if (!s) return exit_code_for(s.error().code());
+            auto listing = s.value().store.list_reachable();
+            if (!listing) return exit_code_for(listing.error().code());
+            for (const auto& name : listing.value().names) {
+              if (name.find('\n') == std::string::npos) std::cout << name << '\n';
+            }
+            return exit_code::ok;
+          }};
+}
 
 std::vector<wired_command> add_key_commands(CLI::App& app, save_options& save) {
   auto* key = app.add_subcommand("key", "save, load, show, list and delete secrets");

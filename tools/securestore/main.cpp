@@ -2,6 +2,7 @@
 // reports usage errors (usage.hpp), hands what needs the Secret Service to its helper binary
 // (secret_service_helper.hpp), takes a secret off its own command line, and runs the command
 // that was parsed.
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -111,6 +112,9 @@ void size_the_locked_memory_pool() {
 
 // The whole run; every object it made, and every secret they held, is gone when it returns.
 int run(int argc, char** argv) {
+  // An ignored SIGCHLD survives exec: the kernel would then reap our children itself, waitpid
+  // could not collect `pass`'s or gpg's exit status, and exec's CMD would inherit the setting.
+  ::signal(SIGCHLD, SIG_DFL);
   using securestore::tool::exec_secret_service_helper;
   using securestore::tool::has_secret_service_helper;
   using securestore::tool::run_secret_service_helper;

@@ -21,6 +21,7 @@
 #include <securestore/migrate/secret_service_entries.hpp>
 #endif
 
+#include "completion.hpp"
 #include "display.hpp"
 #include "tool_support.hpp"
 
@@ -116,7 +117,7 @@ wired_command add_import_config(CLI::App& import) {
   };
   auto o = std::make_shared<parsed>();
   auto* command = import.add_subcommand("config", "move secrets out of a plaintext JSON config into the store");
-  command->add_option("PATH", o->path, "the JSON config file")->required();
+  complete_with(command->add_option("PATH", o->path, "the JSON config file")->required(), completes::files);
   command->add_option("--field", o->specs, "store FIELD as the key NAME (repeatable)")
       ->type_name("FIELD=NAME")
       ->required()
@@ -278,7 +279,7 @@ exit_code export_store(const global_options& g, const export_request& o, opened&
 wired_command add_export(CLI::App& app) {
   auto o = std::make_shared<export_request>();
   auto* command = app.add_subcommand("export", "write every secret to a new plaintext JSON file (0600)");
-  command->add_option("FILE", o->path, "the new file")->required();
+  complete_with(command->add_option("FILE", o->path, "the new file")->required(), completes::files);
   command->add_flag("--allow-partial", o->allow_partial,
                     "export what can be read when the keyring cannot list everything now");
   command->footer(

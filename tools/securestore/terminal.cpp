@@ -84,8 +84,9 @@ class echo_off {
   std::vector<std::pair<int, struct sigaction>> previous_;
 };
 
-// One line from `fd`, without its "\n" or "\r\n"; nullopt-like error at EOF before any byte.
-result<Botan::secure_vector<std::uint8_t>> read_line(int fd, std::size_t limit) {
+// One line from `fd`, without its "\n" or "\r\n"; nullopt at end of file before any byte (Ctrl-D
+// on an empty line).
+result<std::optional<Botan::secure_vector<std::uint8_t>>> read_line(int fd, std::size_t limit) {
   Botan::secure_vector<std::uint8_t> line;
   for (;;) {
     char c = 0;
@@ -95,7 +96,7 @@ result<Botan::secure_vector<std::uint8_t>> read_line(int fd, std::size_t limit) 
       return error{errc::unavailable, detail::concat("terminal: cannot read: errno ", errno),
                    "check the terminal, or pipe the secret in on standard input"};
     if (got == 0) {
-      if (line.empty()) return error{errc::invalid_argument, "terminal: no input (end of file)", "type the secret"};
+      if (line.empty()) return std::nullopt;
       break;
     }
     if (c == '\n') break;
@@ -106,7 +107,7 @@ result<Botan::secure_vector<std::uint8_t>> read_line(int fd, std::size_t limit) 
     line.push_back(static_cast<std::uint8_t>(c));
   }
   if (!line.empty() && line.back() == '\r') line.pop_back();
-  return line;
+  return std::optional{std::move(line)};
 }
 
 }  // namespace
@@ -152,7 +153,7 @@ result<secret> read_secret_from_stdin(std::size_t limit) {
   return secret{std::move(value)};
 }
 
-result<secret> prompt_secret_twice(std::string_view prompt, std::size_t limit) {
+result<std::optional<secret>> prompt_secret_twice(std::string_view prompt, std::size_t limit) {
   const echo_off quiet{STDIN_FILENO};
   if (!quiet.active()) {
     return error{errc::unavailable, "terminal: cannot turn echo off", "pipe the secret on stdin instead"};
@@ -160,16 +161,18 @@ result<secret> prompt_secret_twice(std::string_view prompt, std::size_t limit) {
   write_all(STDERR_FILENO, prompt);
   auto first = read_line(STDIN_FILENO, limit);
   if (!first) return first.error();
-  if (first.value().empty()) return error{errc::invalid_argument, "terminal: nothing was typed", "type the secret"};
+  if (!first.value()) return std::optional<secret>{};  // Ctrl-D: a cancel, as Ctrl-C is
+  if (first.value()->empty()) return error{errc::invalid_argument, "terminal: nothing was typed", "type the secret"};
   write_all(STDERR_FILENO, "Again, to confirm: ");
   auto second = read_line(STDIN_FILENO, limit);
   if (!second) return second.error();
-  secret a{std::move(first.value())};
-  secret b{std::move(second.value())};
+  if (!second.value()) return std::optional<secret>{};
+  secret a{std::move(*first.value())};
+  secret b{std::move(*second.value())};
   if (!(a == b)) {
     return error{errc::invalid_argument, "terminal: the two entries differ, so nothing was saved", "try again"};
   }
-  return a;
+  return std::optional{std::move(a)};
 }
 
 bool confirm(std::string_view question) {

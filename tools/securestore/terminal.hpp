@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string_view>
 
 #include <securestore/error.hpp>
@@ -22,8 +23,9 @@ namespace securestore::tool {
 /// process (every signal whose default action is to end it, SIGUSR1, SIGALRM and SIGPIPE as much
 /// as SIGINT: echo is restored, then the signal is raised again); a signal the caller ignores stays
 /// ignored.
+/// nullopt when the user ended the input (Ctrl-D on an empty line): a cancel, as Ctrl-C is.
 /// errc::invalid_argument when the two differ or nothing was typed.
-[[nodiscard]] result<secret> prompt_secret_twice(std::string_view prompt, std::size_t limit);
+[[nodiscard]] result<std::optional<secret>> prompt_secret_twice(std::string_view prompt, std::size_t limit);
 
 /// Asks `question` on the terminal (stderr, answer on stdin): true for "y" or "yes".
 [[nodiscard]] bool confirm(std::string_view question);

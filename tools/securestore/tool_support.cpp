@@ -43,6 +43,7 @@ class scoped_backend_variable {
 store_options options_of(const global_options& g, std::optional<interaction> mode) {
   store_options options;
   options.interaction = mode;
+  if (g.no_fallback) options.fallback = fallback_policy::deny;
   if (!g.fallback_dir.empty()) {
     std::error_code ignored;
     options.fallback_dir = std::filesystem::absolute(g.fallback_dir, ignored);
@@ -121,24 +122,54 @@ void say(const global_options& g, std::string_view text) {
   std::cout << printable(text) << '\n';
 }
 
+namespace {
+
+// `place` is what the message names in parentheses: "backend Secret Service" or "file ~/...".
+exit_code report(const global_options& g, std::string_view action, std::string_view key, std::string_view backend,
+                 std::string_view place, std::optional<location> where, const error& e) {
+  std::string subject = std::string{action};
+  if (!key.empty()) subject += detail::concat(" '", key, "'");
+  std::cerr << "securestore: cannot " << printable(subject) << " (" << printable(place) << "): " << printable(e.what())
+            << "\n  what to do: " << printable(e.remediation()) << '\n';
+  if (g.json) {
+    json doc{{"code", errc_name(e.code())},
+             {"exit_status", static_cast<int>(exit_code_for(e.code()))},
+             {"key", key},
+             {"backend", backend},
+             {"message", std::string{e.what()}},
+             {"remedy", std::string{e.remediation()}}};
+    if (where) doc["location"] = *where == location::keyring ? "keyring" : "file";
+    std::cout << dump(json{{"error", doc}}) << '\n';
+  }
+  return exit_code_for(e.code());
+}
+
+}  // namespace
+
 // The library's message names the key too, so all of the text is printable().
 exit_code fail(const global_options& g, std::string_view action, std::string_view key, std::string_view backend,
                const error& e) {
-  std::string subject = std::string{action};
-  if (!key.empty()) subject += detail::concat(" '", key, "'");
-  std::cerr << "securestore: cannot " << printable(subject) << " (backend " << display_name(backend)
-            << "): " << printable(e.what()) << "\n  what to do: " << printable(e.remediation()) << '\n';
-  if (g.json) {
-    std::cout << dump(json{{"error",
-                            {{"code", errc_name(e.code())},
-                             {"exit_status", static_cast<int>(exit_code_for(e.code()))},
-                             {"key", key},
-                             {"backend", backend},
-                             {"message", std::string{e.what()}},
-                             {"remedy", std::string{e.remediation()}}}}})
-              << '\n';
+  return report(g, action, key, backend, detail::concat("backend ", display_name(backend)), std::nullopt, e);
+}
+
+// The store reads a key's file before the keyring (a file holds its newest value), so a key that
+// has a file failed there. Which keys have one is asked of the files alone: asking the keyring
+// again could cost a second timeout.
+exit_code fail(const global_options& g, std::string_view action, std::string_view key, opened& s, const error& e) {
+  bool in_file = s.backend == "file";
+  if (!in_file && !key.empty()) {
+    if (auto files = open_file_entries(g)) {
+      // A file that cannot be read (corrupt, denied) is still where the operation went.
+      auto where = files.value().store.locate(key);
+      in_file = where ? where.value() == location::file
+                      : where.error().code() != errc::not_found && where.error().code() != errc::unavailable;
+    }
   }
-  return exit_code_for(e.code());
+  if (!in_file) {
+    return report(g, action, key, s.backend, detail::concat("backend ", display_name(s.backend)), location::keyring, e);
+  }
+  return report(g, action, key, s.backend, detail::concat("file ", home_relative(s.store.fallback_dir())),
+                location::file, e);
 }
 
 exit_code refuse(const global_options& g, std::string_view text) {

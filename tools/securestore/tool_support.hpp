@@ -49,6 +49,10 @@ void say(const global_options& g, std::string_view text);
 /// on stdout). Returns the exit status for it.
 [[nodiscard]] exit_code fail(const global_options& g, std::string_view action, std::string_view key,
                              std::string_view backend, const error& e);
+/// fail() for an operation on a store: names the place it actually went, the encrypted file
+/// ("file ~/.local/share/...") when the key has one or the file was chosen, else the keyring.
+[[nodiscard]] exit_code fail(const global_options& g, std::string_view action, std::string_view key, opened& s,
+                             const error& e);
 /// A refusal that is not an errc (a confirmation declined or impossible): exit status 1.
 [[nodiscard]] exit_code refuse(const global_options& g, std::string_view text);
 /// Whether the user agreed to `question`: --yes, or "y" on the terminal; without a terminal and
