@@ -161,3 +161,21 @@ TEST_CASE("a local keyring's store writes envelope version 1, as every release d
   CHECK_FALSE(written.contains("base"));
   CHECK(store.conflicts().empty());
 }
+
+TEST_CASE("a key the shared keyring proved absent is based on no entry, and promoted only while there is none",
+          "[store][shared]") {
+  memory_rig rig;
+  make_shared(rig);
+  auto store = rig.make();
+  CHECK(store.get("token").error().code() == errc::not_found);  // seen: no entry
+  rig.keyring.fail_with(errc::unavailable);
+  REQUIRE(store.set("token", canary).value().where == location::file);
+  CHECK(envelope_of(rig, "token")["v"] == 2);
+  CHECK(envelope_of(rig, "token")["base"] == securestore::no_entry);
+  rig.keyring.heal();
+  REQUIRE(rig.keyring.set("svc", "token", newer));  // another host created it meanwhile
+  rig.clock.advance(61s);
+  CHECK(store.get("token").value() == std::string_view{canary});
+  CHECK(held(rig, "token") == newer);
+  CHECK(store.conflicts() == std::vector<std::string>{"token"});
+}

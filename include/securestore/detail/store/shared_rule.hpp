@@ -86,7 +86,11 @@ template <class M>
   if constexpr (shared_keyring<decltype(m.keyring)>) {
     if (uses_shared_rule(m.keyring)) {
       auto found = m.keyring.get_revisioned(m.config.service, key);
-      if (!found) return found.error();
+      if (!found) {
+        // Absence is a revision too: a value written to the file next is based on "no entry".
+        if (found.error().code() == errc::not_found) m.revisions.seen(key, no_entry);
+        return found.error();
+      }
       m.revisions.seen(key, found.value().revision);
       return std::move(found.value().value);
     }
