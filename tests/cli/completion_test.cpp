@@ -4,6 +4,8 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -127,7 +129,7 @@ TEST_CASE("every command and option is in the man page and in the bash, zsh and 
 }
 
 TEST_CASE("completion offers the stored keys' names, and file names where a command takes a file", "[cli]") {
-  const tool_home t;
+  tool_home t;
   REQUIRE(t.run({"key", "save", "alpha-key"}, std::string{"v1"}).status == 0);
   REQUIRE(t.run({"key", "save", "beta-key"}, std::string{"v2"}).status == 0);
   std::filesystem::create_directories(t.home() / "configs");
@@ -138,6 +140,32 @@ TEST_CASE("completion offers the stored keys' names, and file names where a comm
     CHECK(names.status == 0);
     CHECK(names.out == "alpha-key\nbeta-key\n");
     CHECK(t.run({"--service", "other", "__complete-keys"}).out.empty());
+  }
+  SECTION("a keyring that hangs costs the completion at most a short bound, and prints nothing") {
+    // pass whose gpg never answers: the tool's own bound for it is 10 s.
+    if (!contains(t.run({"--help"}).out, ",pass,")) {
+      WARN("skipped: this build has no pass backend");
+      return;
+    }
+    const auto bin = t.home() / "bin";
+    const auto store = t.home() / "password-store";
+    std::filesystem::create_directories(bin);
+    std::filesystem::create_directories(store);
+    std::ofstream{store / ".gpg-id"} << "0xDEADBEEF\n";
+    for (const auto* program : {"pass", "gpg"}) {
+      std::ofstream{bin / program} << "#!/bin/sh\nexec sleep 30\n";
+      std::filesystem::permissions(bin / program, std::filesystem::perms::owner_all);
+    }
+    const char* path = std::getenv("PATH");
+    t.set_env("PATH", bin.native() + ":" + (path != nullptr ? path : "/usr/bin:/bin"));
+    t.set_env("PASSWORD_STORE_DIR", store.native());
+    const auto started = std::chrono::steady_clock::now();
+    const auto names =
+        t.run_other({"sh", "-c", "names=$(\"$0\" --backend pass __complete-keys); echo \"[$names]\"", tool_path});
+    const auto took = std::chrono::steady_clock::now() - started;
+    CHECK(names.out == "[]\n");
+    CHECK(names.err.empty());
+    CHECK(took < std::chrono::seconds{5});
   }
   SECTION("bash") {
     const auto script = t.home() / "securestore.bash";

@@ -1,5 +1,6 @@
 // tools/securestore/key_commands.cpp: `key save`, `load`, `show`, `list` and `delete`, each with
 // the verbs people bring from other tools as aliases (get, set, store, ls, rm, del).
+#include <signal.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -326,13 +327,19 @@ wired_command add_delete(CLI::App& key) {
 }  // namespace
 
 // Completion runs this on every Tab: it must never prompt (interaction::never) nor make the shell
-// wait on a hung keyring or `pass`, so the process ends itself after a short bound (SIGALRM's
-// default action) and the shell offers nothing. A failure prints nothing: there is no one to read it.
+// wait on a hung keyring or `pass`, so the process ends itself after a short bound, silently (a
+// death by SIGALRM would have the shell print "Alarm clock"), and the shell offers nothing. A
+// failure prints nothing: there is no one to read it.
+namespace {
+void end_completion(int) { ::_exit(static_cast<int>(exit_code::timeout)); }
+}  // namespace
+
 wired_command add_complete_keys(CLI::App& app) {
   auto* command = app.add_subcommand(complete_keys_command, "print the stored keys' names, for completion");
   command->group("");
   return {command, [](const global_options& g) {
             constexpr unsigned bound_seconds = 2;
+            ::signal(SIGALRM, end_completion);
             ::alarm(bound_seconds);
             auto s = open_store(g, requested_backend(g), interaction::never);
             if (!s) return exit_code_for(s.error().code());
