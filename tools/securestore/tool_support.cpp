@@ -78,8 +78,7 @@ std::string home_relative(const std::filesystem::path& path) {
 }
 
 std::string_view display_name(std::string_view backend) {
-  if (backend == "secret-service") return "Secret Service";
-  if (backend == "keyutils") return "kernel keyring";
+  if (const auto named = parse_backend_name(backend)) return backend_display_name(*named);  // the backend list's
   return backend;
 }
 
