@@ -17,6 +17,7 @@
 # happened) must not contain "; ": that is where a remedy used to be glued on ("...: locked; unlock
 # it"); the remedy goes in the third argument. Comments are ignored; a "; " that reaches what()
 # from a runtime value (a path, a nested cause) is not a literal and is not flagged.
+# And that no Catch2 test name under <include-dir>/../tests starts with "-" (ctest could not run it).
 # Usage: scripts/check-layout.sh [include-dir] [max-lines]
 set -euo pipefail
 dir=${1:-include}
@@ -115,6 +116,13 @@ if ! perl -e '
   }
   exit $status;
 ' "${sources[@]}"; then
+  status=1
+fi
+
+# A Catch2 test whose name starts with "-" cannot be run by name: ctest passes the name as an
+# argument and Catch2 takes it for an option ("Unrecognised token").
+if [ -d "$dir/../tests" ] && grep -rnE 'TEST_CASE\("-' "$dir/../tests" --include='*.cpp' >&2; then
+  echo "layout: a test name starts with '-'; Catch2 would take it for an option" >&2
   status=1
 fi
 exit $status

@@ -64,7 +64,7 @@ TEST_CASE("a failure names the file when the operation went to the file, not the
   CHECK(nlohmann::json::parse(as_json.out)["error"]["location"] == "file");
 }
 
-TEST_CASE("--no-fallback fails rather than write the file when the keyring cannot be used", "[cli]") {
+TEST_CASE("with --no-fallback the tool fails rather than write the file when the keyring cannot be used", "[cli]") {
   tool_home t;
   t.set_env("PASSWORD_STORE_DIR", (t.home() / "no-store").native());
   const auto denied = t.run({"--backend", "pass", "--no-fallback", "key", "save", "k"}, std::string{"v"});
