@@ -27,19 +27,27 @@ std::size_t count(const std::string& text, const std::string& part) {
   return n;
 }
 
-// One tmux server of our own (its own socket), with one pane running a plain bash.
+// One tmux server of our own, with one pane running a plain bash. Each pane gets a socket no
+// other pane used: a test case runs once per SECTION and GENERATE value, and a new server on the
+// socket of the one just killed can reach it while it is still exiting ("server exited
+// unexpectedly"), which failed CI.
 class tmux_pane {
  public:
-  explicit tmux_pane(const tool_home& t) : socket_{"securestore-test-" + std::to_string(::getpid())} {
+  explicit tmux_pane(const tool_home& t)
+      : socket_{"securestore-test-" + std::to_string(::getpid()) + "-" + std::to_string(++panes_made_)} {
     const std::string shell = "env -u XDG_DATA_HOME -u DISPLAY -u WAYLAND_DISPLAY HOME='" + t.home().native() +
                               "' SECURESTORE_BACKEND=file PS1='$ ' bash --norc --noprofile";
-    started_ = tmux({"new-session", "-d", "-s", "main", "-x", "200", "-y", "50", shell}).status == 0;
+    const auto started = tmux({"new-session", "-d", "-s", "main", "-x", "200", "-y", "50", shell});
+    started_ = started.status == 0;
+    start_error_ = started.err;
   }
   ~tmux_pane() { (void)tmux({"kill-server"}); }
   tmux_pane(const tmux_pane&) = delete;
   tmux_pane& operator=(const tmux_pane&) = delete;
 
   [[nodiscard]] bool started() const noexcept { return started_; }
+  /// What tmux said when the session did not start.
+  [[nodiscard]] const std::string& start_error() const noexcept { return start_error_; }
   void type(const std::string& text) {
     (void)tmux({"send-keys", "-t", "main", "-l", text});
     (void)tmux({"send-keys", "-t", "main", "Enter"});
@@ -71,8 +79,10 @@ class tmux_pane {
     args.insert(args.begin(), {"tmux", "-L", socket_, "-f", "/dev/null"});
     return run_program(args, std::nullopt, {});
   }
+  static inline int panes_made_ = 0;
   std::string socket_;
   bool started_ = false;
+  std::string start_error_;
 };
 
 // Whether tmux is missing: a failure under CI, a warning (and a skipped test) elsewhere.
@@ -109,6 +119,7 @@ TEST_CASE("on a terminal the secret is asked twice without echo, overwriting is 
   const tool_home t;
   if (tmux_is_missing()) return;
   tmux_pane pane{t};
+  INFO("tmux: " << pane.start_error());
   REQUIRE(pane.started());
   const std::string tool{tool_path};
   const std::string second = "canary-71c0ffee0d15ea5e";
@@ -171,6 +182,7 @@ TEST_CASE("any signal that ends the tool at the prompt leaves echo on", "[cli][t
   const tool_home t;
   if (tmux_is_missing()) return;
   tmux_pane pane{t};
+  INFO("tmux: " << pane.start_error());
   REQUIRE(pane.started());
   pane.wait_until_ready();
   const pid_t shell = pane.pid();
