@@ -25,6 +25,7 @@
 #include <securestore/detail/store/keyring_rules.hpp>
 #include <securestore/detail/store/observer.hpp>
 #include <securestore/detail/store/shared_rule.hpp>
+#include <securestore/detail/store/storage_report.hpp>
 #include <securestore/error.hpp>
 #include <securestore/secret.hpp>
 #include <securestore/store_options.hpp>
@@ -149,7 +150,7 @@ class basic_secure_store {
               "pkg-config's securestore-platform) and use secure_store"};
     }
     if (m_->config.forced_file) {
-      return {keyring_state::absent, backend, "SECURESTORE_BACKEND=file forces the encrypted file store"};
+      return {keyring_state::absent, backend, detail::concat(file_override().name(), " keeps the keyring out")};
     }
     (void)keyring_usable();
     auto status = m_->gate.status(keyring_name());
@@ -198,6 +199,9 @@ class basic_secure_store {
   /// The directory of this store's encrypted files: fallback_dir / <escaped service name>.
   [[nodiscard]] const std::filesystem::path& fallback_dir() const noexcept { return m_->config.dir; }
 
+  /// Where this store keeps what is not in the keyring, and what seals it (a few stats, no prompt).
+  [[nodiscard]] storage_report storage() const { return detail::storage_of(m_->config, keyring_name()); }
+
  private:
   using found_value = std::pair<secret, location>;
   using write_lock = typename detail::file_entries<Cipher, Fs>::write_lock;
@@ -237,7 +241,8 @@ class basic_secure_store {
     // `deny` means "never the file": no keyring, or one the override keeps out, is a refusal,
     // answered before the lock (which would create the store's directory).
     if ((m_->config.forced_file || !holds_entries()) && m_->options.fallback == fallback_policy::deny) {
-      return detail::deny_without_keyring(holds_entries() && m_->config.forced_file);
+      return detail::deny_without_keyring(holds_entries() && m_->config.forced_file ? std::optional{file_override()}
+                                                                                    : std::nullopt);
     }
     auto lock = m_->files.lock_writes();
     if (!lock) return lock.error();
@@ -250,7 +255,7 @@ class basic_secure_store {
     };
 
     if (!holds_entries()) return to_file(std::nullopt);  // a file-only store: the file is its place
-    if (m_->config.forced_file) return to_file(detail::override_chosen());
+    if (m_->config.forced_file) return to_file(detail::override_chosen(file_override()));
     if (!keyring_usable()) {
       if (auto latched = m_->gate.latched()) return *latched;
       const auto reason = m_->gate.status(keyring_name()).reason;
@@ -299,13 +304,13 @@ class basic_secure_store {
       }
       if (from_file.error().code() != errc::not_found) return from_file.error();
     }
-    if (!holds_entries()) return absent(key, "this store keeps files only");
+    if (!holds_entries()) return detail::absence(m_->config.dir, key, "this store keeps files only");
     if (!detail::keyring_can_name(m_->keyring.capabilities(), m_->config.service, key)) {
-      return absent(key, "a name the keyring cannot hold");
+      return detail::absence(m_->config.dir, key, "a name the keyring cannot hold");
     }
     if (m_->config.forced_file || !keyring_usable()) {
       if (auto hidden = detail::keyring_hides_entries(*m_)) return *hidden;
-      return absent(key, "the keyring is unavailable");
+      return detail::absence(m_->config.dir, key, "the keyring is unavailable");
     }
     seen.backend = keyring_name();
     auto from_keyring = detail::keyring_read(*m_, key);
@@ -402,18 +407,13 @@ class basic_secure_store {
   }
 
   std::string_view keyring_name() const noexcept { return m_->keyring.capabilities().backend; }
+  detail::file_override file_override() const noexcept { return {m_->config.chosen_by_options}; }
 
   // --- names and observation ----------------------------------------------------------------------
 
   result<void> check_key(std::string_view key) const {
     if (m_->config.problem) return *m_->config.problem;
     return detail::check_key_name(key);
-  }
-
-  result<found_value> absent(std::string_view key, std::string_view why) const {
-    return error{errc::not_found,
-                 detail::concat("store: no entry '", key, "' in ", detail::path_text(m_->config.dir), " (", why, ")"),
-                 "store it first"};
   }
 
   template <class Operation>

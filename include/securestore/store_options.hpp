@@ -48,6 +48,12 @@ struct store_options {
   /// lock: they must be thread-safe, quick, and must not call back into the store.
   std::function<void(const log_event&)> log{};
   std::function<void(const audit_record&)> audit{};
+  /// The backend, chosen by the application in place of SECURESTORE_BACKEND (which is then not
+  /// read), with the same words: "auto" (or "keyring"), "file" (the keyring is kept out, though
+  /// still known, so a key it may hold answers unavailable rather than not_found), or one backend's
+  /// name, which must be this store's keyring's (any_keyring::named picks one at run time).
+  /// Empty: SECURESTORE_BACKEND decides, and auto when it is unset.
+  std::string backend{};
 };
 
 }  // namespace securestore

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -22,6 +23,24 @@ struct stored_at {
   location where = location::keyring;
   std::optional<error> fallback_reason{};
   [[nodiscard]] bool fell_back() const noexcept { return fallback_reason.has_value(); }
+};
+
+/// What seals a store's file entries, as storage() reports it.
+enum class file_sealing {
+  nothing_yet,  ///< no root secret and no .passphrase record yet: one is made on first use
+  root_secret,  ///< the random root secret (storage_report::root_secret_path)
+  passphrase,   ///< a passphrase, pinned by the .passphrase record in the store's directory
+};
+
+/// Where a store keeps what is not in the keyring and what protects it, as storage() reports it:
+/// what a status page shows without repeating the store's path rules.
+struct storage_report {
+  std::string backend{};                     ///< the keyring's name ("secret_service"), or "none"
+  bool file_override = false;                ///< the file backend was chosen: the keyring is kept out
+  std::filesystem::path fallback_dir{};      ///< this service's directory of encrypted files
+  bool fallback_dir_exists = false;          ///< made on the first value stored there
+  std::filesystem::path root_secret_path{};  ///< the root secret's file, shared by every service
+  file_sealing sealing = file_sealing::nothing_yet;
 };
 
 /// A file entry that does not open under a passphrase store's pinned passphrase (sealed with the

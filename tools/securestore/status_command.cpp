@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <optional>
@@ -40,10 +39,12 @@ exit_code status_verdict(std::string_view chosen_state) {
 }
 
 // What diagnose() says of `backend` for g.service (the file is always available); never prompts.
-result<keyring_status> diagnosed(const global_options& g, keyring_backend backend, std::filesystem::path* dir) {
+// The first store asked also reports where the files are and what seals them.
+result<keyring_status> diagnosed(const global_options& g, keyring_backend backend,
+                                 std::optional<storage_report>* storage) {
   auto s = open_store(g, std::string{backend_name(backend)}, interaction::never);
   if (!s) return s.error();
-  if (dir != nullptr && dir->empty()) *dir = s.value().store.fallback_dir();
+  if (storage != nullptr && !*storage) *storage = s.value().store.storage();
   if (backend == keyring_backend::file) return keyring_status{keyring_state::available, "file", ""};
   return s.value().store.diagnose();
 }
@@ -67,27 +68,15 @@ std::string octal(unsigned mode) {
   return text;
 }
 
-// The library's default data home ($XDG_DATA_HOME, else ~/.local/share), where the root secret is.
-// (The store does not report where its root secret is; this repeats its rule.)
-std::filesystem::path root_secret_path() {
-  if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg != nullptr && xdg[0] == '/') {
-    return std::filesystem::path{xdg} / "securestore" / "root.key";
-  }
-  if (const char* home = std::getenv("HOME"); home != nullptr && home[0] == '/') {
-    return std::filesystem::path{home} / ".local" / "share" / "securestore" / "root.key";
-  }
-  return {};
-}
-
 // Everything status reports, gathered once and printed as text or JSON.
 struct report {
   keyring_backend chosen{};
   std::string why;
   std::string chosen_state = "available";
   json backends = json::array();
-  std::filesystem::path dir, root_path;
+  std::filesystem::path dir, root_path;  // from the store's storage report
   file_facts dir_facts, root_facts;
-  std::string sealed_by;
+  std::string sealed_by;  // "passphrase", "root_secret" or "none"
   std::vector<std::string> warnings;
 };
 
@@ -185,8 +174,9 @@ exit_code status(const global_options& g) {
   report r;
   r.chosen = chosen_keyring.value().backend();
   r.why = why_chosen(g, requested);
+  std::optional<storage_report> storage;
   for (const auto backend : any_keyring::compiled_backends()) {
-    auto st = diagnosed(g, backend, &r.dir);
+    auto st = diagnosed(g, backend, &storage);
     if (!st) return fail(g, "check", {}, backend_name(backend), st.error());
     if (backend == r.chosen) r.chosen_state = std::string{state_name(st.value().state)};
     r.backends.push_back({{"name", backend_name(backend)},
@@ -195,10 +185,15 @@ exit_code status(const global_options& g) {
                           {"default", backend == any_keyring::default_backend()},
                           {"chosen", backend == r.chosen}});
   }
+  if (storage) {
+    r.dir = storage->fallback_dir;
+    r.root_path = storage->root_secret_path;
+    r.sealed_by = storage->sealing == file_sealing::passphrase    ? "passphrase"
+                  : storage->sealing == file_sealing::root_secret ? "root_secret"
+                                                                  : "none";
+  }
   r.dir_facts = facts_of(r.dir);
-  r.root_path = root_secret_path();
   r.root_facts = facts_of(r.root_path);
-  r.sealed_by = facts_of(r.dir / ".passphrase").exists ? "passphrase" : r.root_facts.exists ? "root_secret" : "none";
   add_warnings(r);
   if (g.json) {
     print_json(g, r);

@@ -19,29 +19,11 @@ namespace {
 
 inline constexpr const char* backend_variable = "SECURESTORE_BACKEND";
 
-// Sets SECURESTORE_BACKEND while a store is built (the store checks it against its keyring), and
-// puts the user's own value back afterwards, so `exec` hands the command an untouched environment.
-class scoped_backend_variable {
- public:
-  explicit scoped_backend_variable(const std::string& value) {
-    if (const char* old = std::getenv(backend_variable)) old_ = old;
-    ::setenv(backend_variable, value.c_str(), 1);
-  }
-  ~scoped_backend_variable() {
-    if (old_)
-      ::setenv(backend_variable, old_->c_str(), 1);
-    else
-      ::unsetenv(backend_variable);
-  }
-  scoped_backend_variable(const scoped_backend_variable&) = delete;
-  scoped_backend_variable& operator=(const scoped_backend_variable&) = delete;
-
- private:
-  std::optional<std::string> old_;
-};
-
-store_options options_of(const global_options& g, std::optional<interaction> mode) {
+// The store's options from the command line. The backend choice goes in the options, so the
+// store never reads SECURESTORE_BACKEND and `exec` hands the command the environment untouched.
+store_options options_of(const global_options& g, std::string backend, std::optional<interaction> mode) {
   store_options options;
+  options.backend = std::move(backend);
   options.interaction = mode;
   if (g.no_fallback) options.fallback = fallback_policy::deny;
   if (!g.fallback_dir.empty()) {
@@ -95,15 +77,13 @@ result<opened> open_store(const global_options& g, const std::string& backend_na
                  "choose one of those with --backend"};
   }
   const std::string backend{file_override ? "file" : securestore::backend_name(keyring.value().backend())};
-  const scoped_backend_variable variable{backend_name};
-  return opened{tool_store{g.service, options_of(g, mode), std::move(keyring.value())}, backend};
+  return opened{tool_store{g.service, options_of(g, backend_name, mode), std::move(keyring.value())}, backend};
 }
 
 result<opened> open_file_entries(const global_options& g) {
   auto none = any_keyring::make(keyring_backend::file);
   if (!none) return none.error();
-  const scoped_backend_variable variable{"file"};
-  return opened{tool_store{g.service, options_of(g, interaction::never), std::move(none.value())}, "file"};
+  return opened{tool_store{g.service, options_of(g, "file", interaction::never), std::move(none.value())}, "file"};
 }
 
 std::string describe(location where, opened& s) {

@@ -25,8 +25,9 @@ struct store_config {
   std::string service;
   std::filesystem::path dir;        ///< this service's directory of encrypted files
   std::filesystem::path root_path;  ///< the root secret's file
-  bool forced_file = false;         ///< SECURESTORE_BACKEND=file: the keyring is not called
-  std::string requested_backend;    ///< SECURESTORE_BACKEND naming one backend ("keyutils"), else empty
+  bool forced_file = false;         ///< the backend choice is "file": the keyring is not called
+  std::string requested_backend;    ///< the backend choice naming one backend ("keyutils"), else empty
+  bool chosen_by_options = false;   ///< the choice came from store_options::backend, not the variable
   securestore::interaction interaction = interaction::never;
   std::optional<error> problem;  ///< a configuration error, reported by every operation
 };
@@ -75,8 +76,8 @@ inline constexpr const char* backend_variable = "SECURESTORE_BACKEND";
   return out;
 }
 
-/// Resolves `service` and `options` against the environment: SECURESTORE_BACKEND (auto, keyring,
-/// file, or one backend's name), the data home (XDG_DATA_HOME, HOME, the passwd entry) for default paths, and whether a
+/// Resolves `service` and `options` against the environment: the backend choice (options.backend,
+/// else SECURESTORE_BACKEND: auto, keyring, file, or one backend's name), the data home (XDG_DATA_HOME, HOME, the passwd entry) for default paths, and whether a
 /// prompt could be seen (a display or a terminal) for the default interaction.
 [[nodiscard]] inline store_config resolve_config(std::string service, const store_options& options) {
   store_config out;
@@ -85,16 +86,18 @@ inline constexpr const char* backend_variable = "SECURESTORE_BACKEND";
     out.problem = error{errc::invalid_argument, "store: the service name must be 1 to 256 bytes without NUL",
                         "choose another service name"};
   }
-  if (const char* backend = std::getenv(backend_variable); backend != nullptr) {
-    const std::string_view b{backend};
+  out.chosen_by_options = !options.backend.empty();
+  const char* from_environment = out.chosen_by_options ? nullptr : std::getenv(backend_variable);
+  if (out.chosen_by_options || from_environment != nullptr) {
+    const std::string_view b = out.chosen_by_options ? std::string_view{options.backend} : from_environment;
     out.forced_file = b == "file";
     if (const auto named = parse_backend_name(b); named && *named != keyring_backend::file) {
       out.requested_backend = std::string{b};
     } else if (!out.forced_file && !b.empty() && b != "auto" && b != "keyring") {
-      out.problem = error{
-          errc::invalid_argument,
-          concat("store: ", backend_variable, "='", b, "' is not one of auto, keyring, file", known_backend_names()),
-          "fix or unset it"};
+      out.problem = error{errc::invalid_argument,
+                          concat("store: ", out.chosen_by_options ? "store_options::backend" : backend_variable, "='",
+                                 b, "' is not one of auto, keyring, file", known_backend_names()),
+                          out.chosen_by_options ? "choose one of those" : "fix or unset it"};
     }
   }
   auto home = platform::data_home();
@@ -124,14 +127,16 @@ inline constexpr const char* backend_variable = "SECURESTORE_BACKEND";
 }
 
 /// What is wrong with a resolved configuration for a store whose keyring is `backend`, if anything:
-/// SECURESTORE_BACKEND naming another backend, or a probe TTL that is not positive.
+/// a backend choice naming another backend, or a probe TTL that is not positive.
 [[nodiscard]] inline std::optional<error> check_store_config(const store_config& config, const store_options& options,
                                                              std::string_view backend) {
   if (!config.requested_backend.empty() && !names_backend(config.requested_backend, backend)) {
     return error{errc::invalid_argument,
-                 concat("store: SECURESTORE_BACKEND=", config.requested_backend,
-                        " asks for a backend this store is not built with (it uses ", backend, ")"),
-                 "unset it, or build the store with any_keyring to choose at run time"};
+                 concat("store: ", config.chosen_by_options ? "store_options::backend" : backend_variable, "=",
+                        config.requested_backend, " asks for a backend this store is not built with (it uses ",
+                        backend, ")"),
+                 config.chosen_by_options ? "build the store with any_keyring::named to choose at run time"
+                                          : "unset it, or build the store with any_keyring to choose at run time"};
   }
   if (options.probe_ttl <= std::chrono::seconds{0}) {
     return error{errc::invalid_argument,

@@ -3,14 +3,24 @@
 // now turns the answer into the keyring's state instead.
 #pragma once
 
+#include <filesystem>
 #include <optional>
+#include <string_view>
 
 #include <securestore/concepts.hpp>
+#include <securestore/detail/concat.hpp>
+#include <securestore/detail/platform/path_text.hpp>
 #include <securestore/detail/store/keyring_rules.hpp>
 #include <securestore/error.hpp>
 #include <securestore/store_types.hpp>
 
 namespace securestore::detail {
+
+/// not_found, once absence is proven: the key, the directory searched, and why the keyring was not.
+[[nodiscard]] inline error absence(const std::filesystem::path& dir, std::string_view key, std::string_view why) {
+  return error{errc::not_found, concat("store: no entry '", key, "' in ", path_text(dir), " (", why, ")"),
+               "store it first"};
+}
 
 /// Whether this service's entries may be in the keyring while it cannot be asked: it is shared
 /// with other hosts, it worked earlier in this process, or some process here once stored an entry
@@ -33,7 +43,7 @@ template <class Store>
   if (!caps.holds_entries) return std::nullopt;
   if (m.config.forced_file) {
     if (!keyring_may_hold_entries(m)) return std::nullopt;
-    return override_hides_error(caps.backend, m.config.dir);
+    return override_hides_error({m.config.chosen_by_options}, m.config.dir);
   }
   if (auto latched = m.gate.latched()) return latched;
   const auto status = m.gate.status(caps.backend);

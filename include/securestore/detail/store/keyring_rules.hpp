@@ -54,14 +54,26 @@ inline constexpr std::string_view latched_warning =
   }
 }
 
-/// The keyring is off (SECURESTORE_BACKEND=file) and may hold entries: absence is not proven.
-[[nodiscard]] inline error override_hides_error(std::string_view backend, const std::filesystem::path& dir) {
-  (void)backend;  // not named: the marker says a keyring held entries, not which one
+/// How messages name the file override: the variable a person set, or the application's choice
+/// (store_options::backend), whose own words (a flag, a setting) the store does not know.
+struct file_override {
+  bool by_options = false;
+  [[nodiscard]] std::string_view name() const {
+    return by_options ? "choosing the file backend" : "SECURESTORE_BACKEND=file";
+  }
+  [[nodiscard]] std::string remedy(std::string_view goal) const {
+    return concat(by_options ? "choose the keyring (or auto) instead of the file backend" : "unset SECURESTORE_BACKEND",
+                  " to ", goal);
+  }
+};
+
+/// The keyring is off (the file override) and may hold entries: absence is not proven.
+[[nodiscard]] inline error override_hides_error(file_override override, const std::filesystem::path& dir) {
+  // The keyring is not named: the marker says a keyring held entries, not which one.
   return error{errc::unavailable,
-               concat("store: SECURESTORE_BACKEND=file keeps the keyring out, and it may hold this service's "
-                      "entries (",
+               concat("store: ", override.name(), " keeps the keyring out, and it may hold this service's entries (",
                       path_text(dir), "/.keyring-used says a keyring has held them)"),
-               "unset SECURESTORE_BACKEND to reach them"};
+               override.remedy("reach them")};
 }
 
 /// The keyring did not answer its last probe in time.
@@ -85,10 +97,10 @@ inline constexpr std::string_view latched_warning =
                "start a keyring, or allow the file fallback"};
 }
 
-/// Why a value went to the file: the SECURESTORE_BACKEND=file override keeps the keyring out.
-[[nodiscard]] inline error override_chosen() {
-  return error{errc::unavailable, "store: SECURESTORE_BACKEND=file keeps the keyring out",
-               "unset SECURESTORE_BACKEND to use the keyring"};
+/// Why a value went to the file: the file override keeps the keyring out.
+[[nodiscard]] inline error override_chosen(file_override override) {
+  return error{errc::unavailable, concat("store: ", override.name(), " keeps the keyring out"),
+               override.remedy("use the keyring")};
 }
 
 /// Why a value went to the file: the keyring cannot be used now (its last probe's reason).
@@ -100,13 +112,13 @@ inline constexpr std::string_view latched_warning =
 }
 
 /// The fallback policy is deny, and there is no keyring to write to: none was built in, or the
-/// SECURESTORE_BACKEND=file override keeps it out. Nothing is written to the file.
-[[nodiscard]] inline error deny_without_keyring(bool forced_file) {
+/// file override keeps it out. Nothing is written to the file.
+[[nodiscard]] inline error deny_without_keyring(std::optional<file_override> forced_file) {
   if (forced_file) {
     return error{errc::unavailable,
-                 "store: SECURESTORE_BACKEND=file keeps the keyring out, and the fallback policy is deny, which "
-                 "forbids the encrypted file",
-                 "unset SECURESTORE_BACKEND, or allow the file fallback"};
+                 concat("store: ", forced_file->name(),
+                        " keeps the keyring out, and the fallback policy is deny, which forbids the encrypted file"),
+                 forced_file->remedy("write to the keyring, or allow the file fallback")};
   }
   return error{errc::unavailable, "store: fallback is denied and this store has no keyring",
                "use a store type with a keyring backend, or allow the file fallback"};
