@@ -233,6 +233,13 @@ struct directory_options {
   bool make_private = true;  ///< tighten an existing one of ours to 0700; else leave its mode
 };
 
+/// What an fs policy's optional read_exposed() returns: a file's bytes, and whether users other
+/// than its owner could read it (whatever it holds should then be treated as seen by them).
+struct exposed_file {
+  std::string bytes;
+  bool readable_by_others = false;
+};
+
 /// An fs policy keeps whole files in directories it has opened and checked. The rules are
 /// platform-neutral; posix_fs realises them with POSIX calls (a directory descriptor, *at()
 /// calls, rename(2), flock(2)), and a Win32 policy would with a directory handle, an owner SID
@@ -258,6 +265,10 @@ struct directory_options {
 ///   flock on a lock file; Win32: LockFileEx); a lock file that is not this user's private
 ///   file is errc::denied.
 /// - sweep_temp_files() removes write_atomic's temp files older than an age (call it locked).
+/// - Optional: read_exposed(dir, name) -> result<exposed_file>: read() for a plaintext file a
+///   person means to import (a config), which returns a file others can read, saying so, since
+///   refusing to move its keys would leave them exposed; links and files others can write or own
+///   are refused as read() refuses them. Without it, importers use read().
 /// - Optional: change_stamp(dir) -> std::optional<Stamp> (equality-comparable) and a static
 ///   is_temp_name(name) -> bool. A stamp may be returned only when an equal stamp later proves
 ///   that no entry of the directory was created, removed or renamed in between (posix_fs: a

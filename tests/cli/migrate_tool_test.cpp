@@ -208,6 +208,28 @@ TEST_CASE("import config refuses bad JSON with the corrupt status and leaves the
   CHECK(json::parse(as_json.out)["error"]["code"] == "corrupt");
 }
 
+// Issue 29.6: a 0644 settings.json was refused ("chmod 600"), which left its key readable by others.
+TEST_CASE("import config moves the keys out of a config others can read, and says to rotate them", "[cli][migrate]") {
+  tool_home t;
+  const auto path = write_config(t, sample_config);
+  std::filesystem::permissions(path, std::filesystem::perms::group_read | std::filesystem::perms::others_read,
+                               std::filesystem::perm_options::add);
+
+  auto moved = t.run({"import", "config", path.native(), "--field", "apiKey=anthropic", "--remove-source"});
+  CHECK(moved.status == 0);
+  CHECK(contains(moved.err, "could be read by other users"));
+  CHECK(contains(moved.err, "rotate the keys it held with their providers (anthropic)"));
+  check_no_value(moved);
+  CHECK_FALSE(contains(slurp(path), canary));
+  CHECK(t.run({"key", "load", "anthropic"}).out == std::string{canary} + "\n");
+
+  std::filesystem::permissions(path, std::filesystem::perms::others_write, std::filesystem::perm_options::add);
+  auto refused = t.run({"import", "config", path.native(), "--field", "/providers/openai/apiKey=openai"});
+  CHECK(refused.status == 5);
+  CHECK(contains(refused.err, "other users can write it"));
+  CHECK(contains(slurp(path), other_canary));
+}
+
 TEST_CASE("export writes a new 0600 file, warns on stderr, and refuses to overwrite without --yes", "[cli][migrate]") {
   tool_home t;
   REQUIRE(t.run({"key", "save", "anthropic"}, std::string{canary}).status == 0);
@@ -239,6 +261,34 @@ TEST_CASE("export writes a new 0600 file, warns on stderr, and refuses to overwr
   CHECK(json::parse(slurp(file)).size() == 3);
 }
 
+// Issue 29.6: what `export` wrote could be brought back only by naming every field to import config.
+TEST_CASE("import export brings back what export wrote, every name as itself, and can empty the file",
+          "[cli][migrate]") {
+  tool_home t;
+  const std::string odd = "/odd~name";  // a name a JSON pointer would misread
+  REQUIRE(t.run({"key", "save", "anthropic"}, std::string{canary}).status == 0);
+  REQUIRE(t.run({"key", "save", odd}, std::string{other_canary}).status == 0);
+  const auto file = t.home() / "backup.json";
+  REQUIRE(t.run({"export", file.native()}).status == 0);
+
+  auto dry = t.run({"--service", "restored", "import", "export", file.native(), "--dry-run"});
+  CHECK(dry.status == 0);
+  CHECK(contains(dry.out, "2 planned"));
+  CHECK(t.run({"--service", "restored", "key", "list"}).out.empty());
+
+  auto restored = t.run({"--service", "restored", "import", "export", file.native(), "--remove-source"});
+  CHECK(restored.status == 0);
+  check_no_value(restored);
+  CHECK(t.run({"--service", "restored", "key", "load", "anthropic"}).out == std::string{canary} + "\n");
+  CHECK(t.run({"--service", "restored", "key", "load", odd}).out == std::string{other_canary} + "\n");
+  const auto emptied = json::parse(slurp(file));
+  CHECK(emptied.size() == 1);
+  CHECK(emptied.contains("credentialStorage"));
+
+  auto again = t.run({"--service", "restored", "import", "export", file.native()});
+  CHECK(again.status == 0);
+}
+
 TEST_CASE("import and export: bad arguments are usage errors, and every level has help with examples",
           "[cli][migrate]") {
   tool_home t;
@@ -258,6 +308,7 @@ TEST_CASE("import and export: bad arguments are usage errors, and every level ha
   for (const auto& help : {std::vector<std::string>{"import", "--help"},
                            {"import", "env", "--help"},
                            {"import", "config", "--help"},
+                           {"import", "export", "--help"},
                            {"import", "reference", "--help"},
                            {"export", "--help"}}) {
     CAPTURE(help);
@@ -266,7 +317,7 @@ TEST_CASE("import and export: bad arguments are usage errors, and every level ha
     CHECK(contains(r.out, "Example"));
   }
   auto bash = t.run({"completion", "bash"});
-  CHECK(contains(bash.out, "['import']='env config reference"));
+  CHECK(contains(bash.out, "['import']='env config export reference"));
   CHECK(contains(bash.out, "--remove-source"));
 }
 

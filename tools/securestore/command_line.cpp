@@ -95,7 +95,8 @@ std::unique_ptr<command_line> make_command_line(const std::vector<std::string>& 
       "  securestore import config settings.json --field apiKey=anthropic --remove-source --json\n");
   std::string sources;
   for (auto importer : {
-         add_import_env(*import_command), add_import_config(*import_command), add_import_reference(*import_command),
+         add_import_env(*import_command), add_import_config(*import_command), add_import_export(*import_command),
+             add_import_reference(*import_command),
 #if defined(SECURESTORE_WITH_SECRET_SERVICE)
              add_import_keyring(*import_command),
 #endif

@@ -14,6 +14,7 @@
 #include <securestore/detail/concat.hpp>
 #include <securestore/migrate/environment.hpp>
 #include <securestore/migrate/export.hpp>
+#include <securestore/migrate/exported_file.hpp>
 #include <securestore/migrate/plaintext_config.hpp>
 #include <securestore/migrate/reference_files.hpp>
 #if defined(SECURESTORE_WITH_SECRET_SERVICE)
@@ -130,7 +131,8 @@ wired_command add_import_config(CLI::App& import) {
       "which is rewritten atomically (other members, order and mode kept) with \"credentialStorage\":\n"
       "\"keyring\" or \"file\". A key named by two fields takes the first one's value; the later one is\n"
       "skipped and stays in the config. Running it again is a no-op; a run that stopped half-way is finished\n"
-      "by running it again. The config must be private (chmod 600).\n\n"
+      "by running it again. A config others can read is imported with a warning to rotate its keys; one\n"
+      "others can write, another user's, or a symlink is refused.\n\n"
       "Examples:\n"
       "  securestore import config ~/.myapp/settings.json --field apiKey=anthropic --dry-run\n"
       "  securestore import config ~/.myapp/settings.json --field apiKey=anthropic \\\n"
@@ -148,6 +150,33 @@ wired_command add_import_config(CLI::App& import) {
                                        " still holds the values in plain text; run again with --remove-source "
                                        "to take them out of it"));
               }
+              return print_report(g, report.value());
+            });
+          },
+          /*needs_every_backend=*/true};
+}
+
+wired_command add_import_export(CLI::App& import) {
+  struct parsed {
+    std::string path;
+    migration_options options;
+  };
+  auto o = std::make_shared<parsed>();
+  auto* command = import.add_subcommand("export", "bring back a file `securestore export` wrote");
+  complete_with(command->add_option("FILE", o->path, "the JSON file export wrote")->required(), completes::files);
+  add_migration_flags(*command, o->options, true);
+  command->footer(
+      "Every member of the file becomes the key of its name, as `import config` moves a field. With\n"
+      "--remove-source the imported members leave the file (rewritten atomically); it then holds only\n"
+      "\"credentialStorage\" and can be deleted.\n\n"
+      "Examples:\n"
+      "  securestore export backup.json && securestore --backend pass import export backup.json\n"
+      "  securestore import export backup.json --dry-run\n");
+  return {command,
+          [o](const global_options& g) {
+            return with_store(g, "import into", g.service, [&](opened& s) {
+              auto report = import_exported_file(s.store, o->path, o->options);
+              if (!report) return fail(g, "import from", o->path, s.backend, report.error());
               return print_report(g, report.value());
             });
           },

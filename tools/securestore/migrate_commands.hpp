@@ -13,6 +13,8 @@ namespace securestore::tool {
 [[nodiscard]] wired_command add_import_env(CLI::App& import);
 /// `import config PATH --field FIELD=NAME...`: secrets out of a plaintext JSON config.
 [[nodiscard]] wired_command add_import_config(CLI::App& import);
+/// `import export FILE`: back from a file `export` wrote, every member under its own name.
+[[nodiscard]] wired_command add_import_export(CLI::App& import);
 /// `import reference SERVICE`: the reference implementation's (llxprt-code's) encrypted files.
 [[nodiscard]] wired_command add_import_reference(CLI::App& import);
 #if defined(SECURESTORE_WITH_SECRET_SERVICE)

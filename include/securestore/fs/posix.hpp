@@ -17,7 +17,6 @@
 #include <filesystem>
 #include <memory>
 #include <optional>
-#include <random>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -195,7 +194,7 @@ class basic_posix_fs {
   /// On a failure before the rename the old contents stay and the temp file is removed. A failure
   /// of the final directory fsync is reported, though the new contents are in place.
   [[nodiscard]] result<void> write_atomic(const directory_type& dir, std::string_view name, std::string_view bytes) {
-    const auto temp = temp_name_for(name);
+    const auto temp = detail::temp_name_for(name);
     detail::unique_fd fd{open_at(fs_op::open, dir.fd(), temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0600)};
     if (fd.get() < 0) return detail::fs_error(errno, "creating a temporary file", dir.file(temp));
 
@@ -232,37 +231,15 @@ class basic_posix_fs {
   /// The whole file. errc::not_found if it does not exist; errc::denied for a symlink, another user's
   /// file, or one others can read or write; errc::corrupt for a non-file or one too large to be an envelope.
   [[nodiscard]] result<std::string> read(const directory_type& dir, std::string_view name) {
-    const std::string file{name};
-    detail::unique_fd fd{open_at(fs_op::open, dir.fd(), file.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK, 0)};
-    if (fd.get() < 0) {
-      if (errno == ENOENT) {
-        return error{errc::not_found, detail::concat("file ", dir.file(name), ": does not exist"), "store it first"};
-      }
-      return detail::fs_error(errno, "opening", dir.file(name));
-    }
-    struct stat st {};
-    if (int e = faults_.take(fs_op::stat); e != 0 || ::fstat(fd.get(), &st) != 0) {
-      return detail::fs_error(e != 0 ? e : errno, "stat", dir.file(name));
-    }
-    if (!S_ISREG(st.st_mode)) return detail::not_a_regular_file(st.st_mode, "reading", dir.file(name));
-    if (auto owned = check_private(st, dir.file(name)); !owned) return owned.error();
-    if (static_cast<std::size_t>(st.st_size) > detail::max_file_bytes) {
-      return error{errc::corrupt,
-                   detail::concat("file ", dir.file(name), ": ", st.st_size, " bytes is too large to be an entry"),
-                   "delete it"};
-    }
-    std::string bytes(static_cast<std::size_t>(st.st_size), '\0');
-    std::size_t done = 0;
-    while (done < bytes.size()) {
-      if (int e = faults_.take(fs_op::read); e != 0) return detail::fs_error(e, "reading", dir.file(name));
-      const auto n = ::read(fd.get(), bytes.data() + done, bytes.size() - done);
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) return detail::fs_error(errno, "reading", dir.file(name));
-      if (n == 0) break;  // shrank while we read; the envelope check will reject the rest
-      done += static_cast<std::size_t>(n);
-    }
-    bytes.resize(done);
-    return bytes;
+    auto file = read_file(dir, name, detail::file_readers::owner_only);
+    if (!file) return file.error();
+    return std::move(file.value().bytes);
+  }
+
+  /// read() for a plaintext file a person owns and means to import (a config): the same refusals,
+  /// except that a file others can read is returned, saying so (concepts.hpp's optional hook).
+  [[nodiscard]] result<exposed_file> read_exposed(const directory_type& dir, std::string_view name) {
+    return read_file(dir, name, detail::file_readers::anyone);
   }
 
   /// Removes `name` from `dir`: true if it existed, false if there was none.
@@ -313,7 +290,7 @@ class basic_posix_fs {
     struct stat st {};
     if (::fstat(fd.get(), &st) != 0) return detail::fs_error(errno, "stat of the lock file", dir.file(name));
     if (!S_ISREG(st.st_mode)) return detail::not_a_regular_file(st.st_mode, "using the lock file", dir.file(name));
-    if (auto owned = check_private(st, dir.file(name)); !owned) return owned.error();
+    if (auto owned = detail::check_private_file(st, dir.file(name)); !owned) return owned.error();
     const auto deadline = std::chrono::steady_clock::now() + detail::lock_wait;
     auto pause = std::chrono::microseconds{50};
     while (::flock(fd.get(), LOCK_EX | LOCK_NB) != 0) {
@@ -388,6 +365,41 @@ class basic_posix_fs {
     return target;
   }
 
+  result<exposed_file> read_file(const directory_type& dir, std::string_view name, detail::file_readers readers) {
+    const std::string file{name};
+    detail::unique_fd fd{open_at(fs_op::open, dir.fd(), file.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK, 0)};
+    if (fd.get() < 0) {
+      if (errno == ENOENT) {
+        return error{errc::not_found, detail::concat("file ", dir.file(name), ": does not exist"), "store it first"};
+      }
+      return detail::fs_error(errno, "opening", dir.file(name));
+    }
+    struct stat st {};
+    if (int e = faults_.take(fs_op::stat); e != 0 || ::fstat(fd.get(), &st) != 0) {
+      return detail::fs_error(e != 0 ? e : errno, "stat", dir.file(name));
+    }
+    if (!S_ISREG(st.st_mode)) return detail::not_a_regular_file(st.st_mode, "reading", dir.file(name));
+    if (auto owned = detail::check_private_file(st, dir.file(name), readers); !owned) return owned.error();
+    if (static_cast<std::size_t>(st.st_size) > detail::max_file_bytes) {
+      return error{errc::corrupt,
+                   detail::concat("file ", dir.file(name), ": ", st.st_size, " bytes is too large to be an entry"),
+                   "delete it"};
+    }
+    exposed_file out{std::string(static_cast<std::size_t>(st.st_size), '\0'), (st.st_mode & 077) != 0};
+    auto& bytes = out.bytes;
+    std::size_t done = 0;
+    while (done < bytes.size()) {
+      if (int e = faults_.take(fs_op::read); e != 0) return detail::fs_error(e, "reading", dir.file(name));
+      const auto n = ::read(fd.get(), bytes.data() + done, bytes.size() - done);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) return detail::fs_error(errno, "reading", dir.file(name));
+      if (n == 0) break;  // shrank while we read; the envelope check will reject the rest
+      done += static_cast<std::size_t>(n);
+    }
+    bytes.resize(done);
+    return out;
+  }
+
   // The rename is durable only once the directory entry is on disk (fsync(2), NOTES).
   result<void> sync_directory(const directory_type& dir) {
     if (int e = faults_.take(fs_op::fsync_dir); e != 0 || ::fsync(dir.fd()) != 0) {
@@ -396,31 +408,6 @@ class basic_posix_fs {
     return success();
   }
 
-  static result<void> check_private(const struct stat& st, const std::string& file) {
-    if (st.st_uid != ::geteuid()) {
-      return error{errc::denied, detail::concat("file ", file, ": belongs to another user"),
-                   "securestore uses only files of the user running it; delete it"};
-    }
-    if ((st.st_mode & 077) != 0) {
-      return error{errc::denied, detail::concat("file ", file, ": other users can read or write it"),
-                   "run chmod 600 on it if you trust its contents, else delete it"};
-    }
-    return success();
-  }
-
-  // ".<name>.tmp.<16 hex>" beside the target: same file system (rename is atomic), hidden, and
-  // never mistaken for an entry (entries end in ".enc").
-  static std::string temp_name_for(std::string_view name) {
-    thread_local std::mt19937_64 rng{std::random_device{}()};
-    constexpr char hex[] = "0123456789abcdef";
-    std::string suffix(16, '0');
-    auto bits = rng();
-    for (auto& c : suffix) {
-      c = hex[bits & 0xFU];
-      bits >>= 4U;
-    }
-    return detail::concat(".", name, detail::temp_marker, suffix);
-  }
 };
 
 /// The real POSIX file policy. Meets fs_policy.

@@ -96,6 +96,38 @@ inline void report_other_links(migration_report& report, const std::vector<std::
   }
 }
 
+// A plaintext file to import. One others can read is read all the same when the fs policy can
+// (refusing would leave its keys exposed where they are), and `exposed` says so; links, and files
+// others own or can write, are refused.
+template <class Fs>
+[[nodiscard]] result<std::string> read_plaintext(Fs& fs, const typename Fs::directory_type& dir,
+                                                 const std::string& name, bool& exposed) {
+  if constexpr (requires { fs.read_exposed(dir, name); }) {
+    auto file = fs.read_exposed(dir, name);
+    if (!file) return file.error();
+    exposed = file.value().readable_by_others;
+    return std::move(file.value().bytes);
+  } else {
+    exposed = false;
+    return fs.read(dir, name);
+  }
+}
+
+// The config could be read by other users: every key it holds may have been copied.
+inline void warn_exposed(migration_report& report, const std::filesystem::path& file,
+                         const std::vector<config_field>& fields, const nlohmann::ordered_json& doc,
+                         const std::vector<nlohmann::ordered_json::json_pointer>& pointers) {
+  std::string keys;
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    if (!holds(doc, pointers[i]) || unmovable(doc, pointers[i])) continue;
+    keys.append(keys.empty() ? "" : ", ").append(fields[i].key);
+  }
+  if (keys.empty()) return;
+  report.warnings.push_back(concat(path_text(file),
+                                   " could be read by other users: rotate the keys it held with their providers (",
+                                   keys, "), since others may have copied them"));
+}
+
 }  // namespace detail::migrate
 
 /// Moves each field of the plaintext JSON config at `path` into `store` under its key.
@@ -124,7 +156,9 @@ inline void report_other_links(migration_report& report, const std::vector<std::
 /// Errors (the config then is untouched): corrupt for a config that is not a JSON object (naming
 /// the line and column) or nests deeper than max_config_depth, invalid_argument for a bad field,
 /// the fs policy's codes for a config it cannot read (not_found; denied for a symlink, a file
-/// others can read or write, or a directory others can write) or rewrite. A failed rewrite after
+/// others can write or own, or a directory others can write). A config others can read is
+/// imported (refusing would leave its keys exposed) when the fs policy has read_exposed(), and
+/// the report's warnings say to rotate the keys it held or rewrite. A failed rewrite after
 /// successful copies says to run it again.
 template <class Store, fs_policy Fs = typename Store::fs_type>
 [[nodiscard]] result<migration_report> import_plaintext_config(Store& store, const std::filesystem::path& path,
@@ -143,7 +177,8 @@ template <class Store, fs_policy Fs = typename Store::fs_type>
   const auto name = detail::path_text(file.filename());
   auto dir = fs.open_directory(file.parent_path(), directory_options{.create = false, .make_private = false});
   if (!dir) return dir.error();
-  auto bytes = fs.read(dir.value(), name);
+  bool exposed = false;
+  auto bytes = detail::migrate::read_plaintext(fs, dir.value(), name, exposed);
   if (!bytes) return bytes.error();
   const detail::stores::scrubbed_string text{std::move(bytes.value())};
   detail::migrate::scrubbed_json config;
@@ -181,6 +216,7 @@ template <class Store, fs_policy Fs = typename Store::fs_type>
     report.items.push_back(std::move(item));
   }
   removals.finish(store, report);
+  if (exposed) detail::migrate::warn_exposed(report, file, fields, config.doc, pointers);
   if (movable.empty()) return report;
 
   // Every field removed below is in the store as the run ends; nothing else leaves the config.

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstddef>
 #include <optional>
+#include <random>
 #include <string>
 #include <string_view>
 
@@ -84,6 +85,43 @@ inline constexpr std::string_view temp_marker = ".tmp.";
   if (::fstatat(dir_fd, std::string{name}.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) return std::nullopt;
   return std::chrono::system_clock::time_point{std::chrono::duration_cast<std::chrono::system_clock::duration>(
       std::chrono::seconds{st.st_mtim.tv_sec} + std::chrono::nanoseconds{st.st_mtim.tv_nsec})};
+}
+
+// ".<name>.tmp.<16 hex>" beside the target: same file system (rename is atomic), hidden, and
+// never mistaken for an entry (entries end in ".enc").
+[[nodiscard]] inline std::string temp_name_for(std::string_view name) {
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  constexpr char hex[] = "0123456789abcdef";
+  std::string suffix(16, '0');
+  auto bits = rng();
+  for (auto& c : suffix) {
+    c = hex[bits & 0xFU];
+    bits >>= 4U;
+  }
+  return concat(".", name, temp_marker, suffix);
+}
+
+/// Who may read a file read() returns: this user only (an entry, a record, a key file), or anyone,
+/// for a plaintext file a person means to import (read_exposed): refusing to move its keys would
+/// leave them where others can read them.
+enum class file_readers { owner_only, anyone };
+
+/// Whether a file may be read: this user's, writable by no one else (what another user can write
+/// cannot be trusted), and readable by no one else unless `readers` allows it.
+[[nodiscard]] inline result<void> check_private_file(const struct stat& st, const std::string& file,
+                                                     file_readers readers = file_readers::owner_only) {
+  if (st.st_uid != ::geteuid()) {
+    return error{errc::denied, concat("file ", file, ": belongs to another user"),
+                 "securestore uses only files of the user running it; delete it"};
+  }
+  const mode_t refused = readers == file_readers::anyone ? (S_IWGRP | S_IWOTH) : 077;
+  if ((st.st_mode & refused) != 0) {
+    return error{errc::denied,
+                 concat("file ", file, readers == file_readers::anyone ? ": other users can write it"
+                                                                        : ": other users can read or write it"),
+                 "run chmod 600 on it if you trust its contents, else delete it"};
+  }
+  return success();
 }
 
 }  // namespace securestore::detail
