@@ -5,9 +5,11 @@
 
 #include <signal.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -405,9 +407,162 @@ TEST_CASE("import keyring: a Python keyring and a secret-tool entry for one acco
                                 " account=demo"));
   CHECK(tool({"key", "load", "demo"}).out == "value-ONE\n");
   CHECK(t.run_other({"/usr/bin/python3", "-c", python_lookup, theirs}).status == 3);  // moved
-  CHECK(t.run_other(secret_tool_lookup).out.rfind("value-TWO", 0) == 0);            // kept: not imported
+  CHECK(t.run_other(secret_tool_lookup).out.rfind("value-TWO", 0) == 0);              // kept: not imported
   (void)tool({"--yes", "key", "delete", "demo"});
   (void)t.run_other({"secret-tool", "clear", "service", theirs, "account", "demo"});
+}
+
+}  // namespace securestore::test
+
+namespace securestore::test {
+namespace {
+
+// Every string value of a JSON document (its keys are a format, not words for a person).
+void collect_json_strings(const json& doc, std::string& out) {
+  if (doc.is_string()) out += doc.get<std::string>() + "\n";
+  if (doc.is_structured()) {
+    for (const auto& item : doc) collect_json_strings(item, out);
+  }
+}
+
+// A fresh service whose key "token" (the canary) is in the Secret Service, and the tool run on it;
+// the daemon is started again (unlocked) at the end. Nothing is saved without a daemon (ctl empty).
+struct secret_service_token {
+  secret_service_token() {
+    home.set_env("SECURESTORE_BACKEND", std::nullopt);
+    if (!ctl.empty()) saved = run({"key", "save", "token"}, std::string{canary}).status == 0;
+  }
+  [[nodiscard]] run_result run(std::vector<std::string> args, std::optional<std::string> input = std::nullopt) const {
+    args.insert(args.begin(), {"--backend", "secret-service", "--service", service});
+    return home.run(args, input);
+  }
+  std::string ctl = keyring_ctl();
+  daemon_guard guard{ctl};
+  tool_home home;
+  std::string service = unique_service_name("securestore-cli");
+  bool saved = false;
+};
+
+}  // namespace
+
+// Issue 29.2: a locked keyring is explained, and can be unlocked.
+TEST_CASE(
+    "lock makes status say locked with the collection's name, unlock without a prompter exits 4 saying how, and "
+    "once the password unlocked it status says available",
+    "[cli][secret-service][lock]") {
+  secret_service_token s;
+  if (s.ctl.empty()) return;
+  REQUIRE(s.saved);
+  auto& t = s.home;
+
+  auto locked = s.run({"--json", "lock"});
+  INFO(locked.out << locked.err);
+  REQUIRE(locked.status == 0);
+  CHECK(json::parse(locked.out)["collection"] == "login");
+  CHECK(json::parse(locked.out)["locked"] == true);
+  CHECK(contains(s.run({"lock"}).out, "locked the Secret Service's default collection 'login'"));
+
+  auto status = s.run({"status"});
+  INFO(status.out << status.err);
+  CHECK(status.status == 4);
+  CHECK(contains(status.out, "secret-service  locked"));
+  CHECK(contains(status.out, "the default collection 'login' is locked"));
+  CHECK(contains(status.out, "securestore unlock"));
+  CHECK_FALSE(contains(status.out, "new values go to the encrypted file"));
+  const auto doc = json::parse(s.run({"--json", "status"}).out);
+  CHECK(doc["backends"][0]["state"] == "locked");
+  CHECK(contains(doc["backends"][0]["reason"].get<std::string>(), "'login'"));
+  auto saved = s.run({"key", "save", "second"}, std::string{"v"});
+  CHECK(saved.status == 4);
+  CHECK(contains(saved.err, "securestore unlock"));
+
+  SECTION("no terminal and no display: nothing may prompt, exit 4") {
+    auto unlocked = s.run({"unlock"});
+    INFO(unlocked.err);
+    CHECK(unlocked.status == 4);
+    CHECK(contains(unlocked.err, "'login' is locked"));
+    CHECK(contains(unlocked.err, "no terminal and no display"));
+    CHECK(contains(unlocked.err, "what to do: run `securestore unlock` in your desktop session"));
+    CHECK(contains(unlocked.err, "Seahorse"));
+  }
+  SECTION("a display but no prompter on the bus: the prompt is dismissed, exit 4 within the prompt's bound") {
+    t.set_env("DISPLAY", ":99");
+    const auto started = std::chrono::steady_clock::now();
+    auto unlocked = s.run({"--json", "unlock"});
+    const auto took = std::chrono::steady_clock::now() - started;
+    INFO(unlocked.out << unlocked.err);
+    CHECK(unlocked.status == 4);
+    CHECK(took < std::chrono::seconds{60});  // the prompt_timeout is 120 s: nobody waited for it
+    CHECK(json::parse(unlocked.out)["error"]["code"] == "locked");
+    CHECK(contains(unlocked.err, "dismissed, or could not be shown"));
+    CHECK(contains(unlocked.err, "Seahorse"));
+    t.set_env("DISPLAY", std::nullopt);
+  }
+
+  // The password unlocks it, as scripts/with-secret-service.sh does at the daemon's start.
+  REQUIRE(t.run_other({s.ctl, "restart"}).status == 0);
+  auto open = s.run({"status"});
+  INFO(open.out << open.err);
+  CHECK(open.status == 0);
+  CHECK(contains(open.out, "secret-service  available"));
+  auto unlocked = s.run({"unlock"});  // already unlocked: nothing to ask
+  CHECK(unlocked.status == 0);
+  CHECK(contains(unlocked.out, "unlocked the Secret Service's default collection 'login'"));
+  CHECK(s.run({"key", "load", "token"}).out == std::string{canary} + "\n");
+  (void)s.run({"--yes", "key", "delete", "token"});
+}
+
+TEST_CASE(
+    "with the keyring locked, no output of the tool names the library's API (retry_keyring, SECURESTORE_BACKEND, "
+    "fallback_dir)",
+    "[cli][secret-service][lock]") {
+  secret_service_token s;
+  if (s.ctl.empty()) return;
+  REQUIRE(s.saved);
+  auto& t = s.home;
+  REQUIRE(t.run_other({"dbus-send", "--session", "--print-reply", "--dest=org.freedesktop.secrets",
+                       "/org/freedesktop/secrets", "org.freedesktop.Secret.Service.Lock",
+                       "array:objpath:/org/freedesktop/secrets/collection/login"})
+              .status == 0);
+
+  std::string printed;
+  auto run_all = [&] {
+    for (const auto& args : std::vector<std::vector<std::string>>{{"key", "load", "token"},
+                                                                  {"key", "save", "other"},
+                                                                  {"key", "list"},
+                                                                  {"key", "show", "token"},
+                                                                  {"--yes", "key", "delete", "token"},
+                                                                  {"exec", "--env", "T=token", "--", "true"},
+                                                                  {"status"},
+                                                                  {"unlock"},
+                                                                  {}}) {
+      for (const bool as_json : {false, true}) {
+        auto full = args;
+        if (as_json) full.insert(full.begin(), "--json");
+        const auto ran = s.run(full, std::string{"v"});
+        printed += ran.err;
+        if (!as_json) {
+          printed += ran.out;
+        } else {
+          // One JSON document per line (exec prints its command's output, which is empty here).
+          std::istringstream lines{ran.out};
+          for (std::string line; std::getline(lines, line);) {
+            if (json::accept(line)) collect_json_strings(json::parse(line), printed);
+          }
+        }
+      }
+    }
+  };
+  run_all();
+  t.set_env("DISPLAY", ":99");  // a display: the stores may prompt, and the prompt is dismissed
+  run_all();
+  INFO(printed);
+  CHECK(contains(printed, "locked"));
+  for (const auto* name : {"retry_keyring", "SECURESTORE_BACKEND", "fallback_dir"}) {
+    CAPTURE(name);
+    CHECK_FALSE(contains(printed, name));
+  }
+  CHECK_FALSE(contains(printed, canary));
 }
 
 }  // namespace securestore::test

@@ -30,6 +30,7 @@ constexpr const char* examples =
     "  securestore key list --json\n"
     "  securestore exec --env GITHUB_TOKEN=github-token -- gh repo list\n"
     "  securestore status                                       # which keyring, and why\n"
+    "  securestore unlock                                       # the keyring's password prompt\n"
     "  securestore import env ANTHROPIC_API_KEY=anthropic       # environment variables into the store\n"
     "  securestore import config app.json --field apiKey=openai --remove-source\n"
     "  securestore export backup.json                           # plaintext JSON, 0600, never overwritten\n"
@@ -81,6 +82,8 @@ std::unique_ptr<command_line> make_command_line(const std::vector<std::string>& 
   commands = add_key_commands(app, cli.save);
   cli.key_save = commands.front().command;
   commands.push_back(add_status(app));
+  commands.push_back(add_lock(app));
+  commands.push_back(add_unlock(app));
   commands.push_back(add_exec(app, cli.command_after_mark));
   // Each source of `import` is wired by its own function (migrate_commands.hpp): a new source is
   // one more entry here.

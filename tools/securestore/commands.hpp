@@ -30,6 +30,9 @@ struct save_options {
 [[nodiscard]] std::vector<wired_command> add_key_commands(CLI::App& app, save_options& save);
 /// `status` (alias `doctor`).
 [[nodiscard]] wired_command add_status(CLI::App& app);
+/// `lock` and `unlock`: the Secret Service's default collection (lock_commands.cpp).
+[[nodiscard]] wired_command add_lock(CLI::App& app);
+[[nodiscard]] wired_command add_unlock(CLI::App& app);
 /// `exec`; CMD is what followed "--" (split off before the parse), else what CLI11 left over.
 [[nodiscard]] wired_command add_exec(CLI::App& app, const std::optional<std::vector<std::string>>& after_mark);
 /// `help [COMMAND]`.

@@ -60,7 +60,7 @@ inline constexpr std::string_view exit_status_help =
     "  1    other failure (a confirmation refused or impossible, a terminal or I/O error)\n"
     "  2    usage error (unknown flag, missing argument, bad value)\n"
     "  3    not_found         the key is not stored\n"
-    "  4    locked            the keyring is locked; unlock it and retry\n"
+    "  4    locked            the keyring is locked; securestore unlock, then retry\n"
     "  5    denied            access refused (permissions, a refused prompt)\n"
     "  6    unavailable       no usable keyring or storage\n"
     "  7    timeout           the keyring did not answer in time\n"

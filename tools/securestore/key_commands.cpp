@@ -190,7 +190,7 @@ exit_code key_list(const global_options& g, opened& s) {
     for (const auto& name : names) {
       out["names"].push_back({{"name", name}, {"location", in_files.contains(name) ? "file" : "keyring"}});
     }
-    if (listing.value().missing) out["reason"] = listing.value().missing->message();
+    if (listing.value().missing) out["reason"] = in_tool_words(listing.value().missing->message(), g);
     std::cout << dump(out) << '\n';
   } else {
     for (const auto& name : names) {

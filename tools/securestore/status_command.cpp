@@ -104,10 +104,14 @@ void add_warnings(report& r) {
   } else if (r.chosen_state == "locked") {
     // A locked keyring still holds its values: saves and loads fail (exit 4) until it is unlocked,
     // and the file cannot stand in for what the keyring holds.
-    r.warnings.emplace_back(detail::concat("the chosen keyring (", chosen,
-                                           ") is locked: its keys cannot be read and new values cannot be saved "
-                                           "until you unlock it (your desktop's keyring or password manager "
-                                           "unlocks it at login; Seahorse can unlock it by hand)"));
+    r.warnings.emplace_back(detail::concat(
+        "the chosen keyring (", chosen,
+        ") is locked: its keys cannot be read and new values cannot be saved until you "
+        "unlock it",
+        r.chosen == keyring_backend::secret_service
+            ? " with `securestore unlock`, or in your desktop's password manager (Seahorse), which also unlocks it "
+              "at login"
+            : " (your desktop's keyring or password manager unlocks it at login)"));
   } else if (r.chosen_state != "available") {
     r.warnings.emplace_back(
         detail::concat("the chosen keyring (", chosen, ") is not usable: new values go to the encrypted file"));
@@ -181,7 +185,7 @@ exit_code status(const global_options& g) {
     if (backend == r.chosen) r.chosen_state = std::string{state_name(st.value().state)};
     r.backends.push_back({{"name", backend_name(backend)},
                           {"state", state_name(st.value().state)},
-                          {"reason", st.value().reason},
+                          {"reason", in_tool_words(st.value().reason, g)},
                           {"default", backend == any_keyring::default_backend()},
                           {"chosen", backend == r.chosen}});
   }

@@ -10,6 +10,7 @@
 #include <iostream>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "display.hpp"
 #include "terminal.hpp"
@@ -91,9 +92,42 @@ std::string describe(location where, opened& s) {
   return detail::concat("file (", printable(home_relative(s.store.fallback_dir())), ")");
 }
 
+namespace {
+
+void replace_all(std::string& text, std::string_view from, std::string_view to) {
+  for (auto at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
+    text.replace(at, from.size(), to);
+  }
+}
+
+}  // namespace
+
+std::string in_tool_words(std::string text, const global_options& g) {
+  // The environment variable is the tool's too, when it is what chose the backend.
+  const bool variable_chose = g.backend.empty() && std::getenv(backend_variable) != nullptr;
+  // Longest phrases first: a shorter one is part of a longer one.
+  const std::pair<std::string_view, std::string_view> words[] = {
+      {"unlock the collection (in Seahorse, or with secret-tool search --unlock)",
+       "unlock it with `securestore unlock`, or in your desktop's password manager (Seahorse)"},
+      {"the fallback policy is deny, which forbids the encrypted file", "--no-fallback forbids the encrypted file"},
+      {"the fallback policy is deny", "--no-fallback forbids the encrypted file"},
+      {"allow the file fallback", "leave out --no-fallback"},
+      {"call retry_keyring() or restart", "run the command again"},
+      {"retry_keyring()", "a new command"},
+      {"set store_options.fallback_dir", "choose a directory with --fallback-dir"},
+      {"choose another fallback_dir", "choose another directory with --fallback-dir"},
+      {"fallback_dir", "--fallback-dir"},
+      {"set SECURESTORE_BACKEND=file", "choose --backend file"},
+      {"unset SECURESTORE_BACKEND", variable_chose ? "unset SECURESTORE_BACKEND" : "leave out --backend file"},
+      {"SECURESTORE_BACKEND=file", variable_chose ? "SECURESTORE_BACKEND=file" : "--backend file"},
+  };
+  for (const auto& [library, tool] : words) replace_all(text, library, tool);
+  return text;
+}
+
 void warn(const global_options& g, std::string_view text) {
   if (g.quiet) return;
-  std::cerr << "securestore: warning: " << printable(text) << '\n';
+  std::cerr << "securestore: warning: " << printable(in_tool_words(std::string{text}, g)) << '\n';
 }
 
 void say(const global_options& g, std::string_view text) {
@@ -108,15 +142,17 @@ exit_code report(const global_options& g, std::string_view action, std::string_v
                  std::string_view place, std::optional<location> where, const error& e) {
   std::string subject = std::string{action};
   if (!key.empty()) subject += detail::concat(" '", key, "'");
-  std::cerr << "securestore: cannot " << printable(subject) << " (" << printable(place) << "): " << printable(e.what())
-            << "\n  what to do: " << printable(e.remediation()) << '\n';
+  const auto what = in_tool_words(std::string{e.what()}, g);
+  const auto remedy = in_tool_words(std::string{e.remediation()}, g);
+  std::cerr << "securestore: cannot " << printable(subject) << " (" << printable(place) << "): " << printable(what)
+            << "\n  what to do: " << printable(remedy) << '\n';
   if (g.json) {
     json doc{{"code", errc_name(e.code())},
              {"exit_status", static_cast<int>(exit_code_for(e.code()))},
              {"key", key},
              {"backend", backend},
-             {"message", std::string{e.what()}},
-             {"remedy", std::string{e.remediation()}}};
+             {"message", what},
+             {"remedy", remedy}};
     if (where) doc["location"] = *where == location::keyring ? "keyring" : "file";
     std::cout << dump(json{{"error", doc}}) << '\n';
   }

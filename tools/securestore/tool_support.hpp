@@ -41,6 +41,12 @@ struct opened {
 [[nodiscard]] std::string_view display_name(std::string_view backend);
 /// "keyring (Secret Service)" or "file (~/.local/share/...)".
 [[nodiscard]] std::string describe(location where, opened& s);
+/// `text` (a library message or remedy) in the tool's own words: what the library says of its API
+/// (SECURESTORE_BACKEND=file, fallback_dir, the fallback policy, retry_keyring()) as the tool's
+/// options (--backend file, --fallback-dir, --no-fallback), and how to unlock a Secret Service
+/// collection as `securestore unlock`. SECURESTORE_BACKEND stays where the user set it and
+/// --backend did not override it.
+[[nodiscard]] std::string in_tool_words(std::string text, const global_options& g);
 /// "securestore: warning: ..." on stderr, unless --quiet.
 void warn(const global_options& g, std::string_view text);
 /// A line on stdout, unless --quiet or --json.

@@ -343,7 +343,9 @@ class secret_service_keyring {
       return client(h).failure(probe.call.error, "look up", "");
     }
     if (!probe.unlocked()) {
-      return error{errc::locked, "secret_service: the default collection is locked, so an entry may be hidden in it",
+      return error{errc::locked,
+                   detail::concat("secret_service: the default collection '", detail::ss_collection_name(h.collection),
+                                  "' is locked"),
                    detail::ss_unlock_remedy};
     }
     return success();

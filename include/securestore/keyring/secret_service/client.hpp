@@ -422,7 +422,7 @@ class ss_client {
     return error{errc::timeout, "secret_service: the unlock prompt got no answer in time",
                  "answer the unlock prompt when it appears, then retry"};
   }
-  if (!*completed) return error{errc::locked, "secret_service: the unlock prompt was dismissed", ss_unlock_remedy};
+  if (!*completed) return error{errc::locked, "secret_service: the unlock prompt was not answered", ss_unlock_remedy};
   return success();
 }
 

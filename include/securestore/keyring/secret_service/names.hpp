@@ -30,6 +30,12 @@ inline constexpr const char* ss_bus_driver = "org.freedesktop.DBus";
 inline constexpr std::string_view ss_unlock_remedy =
     "unlock the collection (in Seahorse, or with secret-tool search --unlock)";
 
+/// What a person knows a collection by in a message: the last element of its object path
+/// ("login" for /org/freedesktop/secrets/collection/login).
+[[nodiscard]] inline std::string ss_collection_name(std::string_view path) {
+  return std::string{path.substr(path.rfind('/') + 1)};
+}
+
 /// Whether `text` is a valid D-Bus string: well-formed UTF-8 (no overlong forms, no surrogates,
 /// nothing past U+10FFFF) without NUL, as the D-Bus specification requires.
 [[nodiscard]] constexpr bool is_dbus_string(std::string_view text) noexcept {
