@@ -117,6 +117,10 @@ std::string in_tool_words(std::string text, const global_options& g) {
       {"set store_options.fallback_dir", "choose a directory with --fallback-dir"},
       {"choose another fallback_dir", "choose another directory with --fallback-dir"},
       {"fallback_dir", "--fallback-dir"},
+      // The store is given the tool's choice in store_options::backend, and names it so.
+      {"choose the keyring (or auto) instead of the file backend",
+       variable_chose ? "unset SECURESTORE_BACKEND" : "leave out --backend file"},
+      {"choosing the file backend", variable_chose ? "SECURESTORE_BACKEND=file" : "--backend file"},
       {"set SECURESTORE_BACKEND=file", "choose --backend file"},
       {"unset SECURESTORE_BACKEND", variable_chose ? "unset SECURESTORE_BACKEND" : "leave out --backend file"},
       {"SECURESTORE_BACKEND=file", variable_chose ? "SECURESTORE_BACKEND=file" : "--backend file"},
