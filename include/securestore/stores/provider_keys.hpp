@@ -61,7 +61,7 @@ class basic_provider_key_store {
         store_{detail::stores::app_service_or_none(app, provider_keys_domain), std::move(options)} {}
   /// Gone: this place now takes the application's name, and a service name given here would
   /// silently become another service. Use with_service(service, options) for the old meaning.
-  basic_provider_key_store(std::string service, store_options options) = delete;
+  basic_provider_key_store(std::string service, store_options options) = delete;  // app_name{}, or with_service()
   /// Keys in a store built by the caller (tests pass one over test policies).
   explicit basic_provider_key_store(Store store) : store_{std::move(store)} {}
 

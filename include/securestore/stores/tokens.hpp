@@ -86,7 +86,7 @@ class basic_token_store {
         store_{detail::stores::app_service_or_none(app, tokens_domain), std::move(options)} {}
   /// Gone: this place now takes the application's name, and a service name given here would
   /// silently become another service. Use with_service(service, options) for the old meaning.
-  basic_token_store(std::string service, store_options options) = delete;
+  basic_token_store(std::string service, store_options options) = delete;  // app_name{}, or with_service()
   /// Credentials in a store built by the caller, with a wall clock for updated_at.
   explicit basic_token_store(Store store, WallClock clock = {}) : store_{std::move(store)}, clock_{std::move(clock)} {}
 
