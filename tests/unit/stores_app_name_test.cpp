@@ -142,6 +142,20 @@ TEST_CASE("an application name must match ^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", "[
   CHECK(bool(check_app_name(name)) == valid);
 }
 
+TEST_CASE("a refused application name is told where it goes wrong, without echoing it", "[stores][app-name]") {
+  const auto [name, says] = GENERATE(table<std::string, std::string>({
+      {"", "(this one has 0 bytes)"},
+      {std::string(65, 'a'), "(this one has 65 bytes)"},
+      {"-x1", "(byte 1 cannot start one)"},
+      {"my app", "(byte 3 is not one of them)"},
+  }));
+  CAPTURE(name);
+  const auto e = check_app_name(name).error();
+  CHECK(e == errc::invalid_argument);
+  CHECK(e.message().find(says) != std::string::npos);
+  if (!name.empty()) CHECK(e.message().find(name) == std::string::npos);
+}
+
 TEST_CASE("a store for a bad application name refuses every operation and writes nothing", "[stores][app-name]") {
   test::temp_dir dir;
   const std::string bad = GENERATE(std::string{}, std::string{"my app"}, std::string{"a:b"}, std::string(65, 'x'));

@@ -44,9 +44,17 @@ inline constexpr std::string_view extension_domain_prefix = "extension-";
 [[nodiscard]] inline result<void> check_app_name(std::string_view name) {
   if (is_valid_app_name(name)) return success();
   // The name is not echoed: a caller who swapped two arguments would print a key.
+  std::string why;
+  if (name.empty() || name.size() > max_app_name) {
+    why = detail::stores::join("this one has ", name.size(), " bytes");
+  } else {
+    std::size_t at = 0;
+    while (is_valid_app_name(name.substr(0, at + 1))) ++at;
+    why = detail::stores::join("byte ", at + 1, at == 0 ? " cannot start one" : " is not one of them");
+  }
   return error{errc::invalid_argument,
                detail::stores::join("stores: an application name must be 1 to 64 characters from A-Z a-z 0-9 . _ - ",
-                                    "starting with a letter or digit (this one has ", name.size(), " bytes)"),
+                                    "starting with a letter or digit (", why, ")"),
                "pass your application's own name, e.g. \"my-app\""};
 }
 
