@@ -10,7 +10,7 @@
 int main() {
   const auto dir =
       std::filesystem::temp_directory_path() / ("securestore-example-extension-" + std::to_string(::getpid()));
-  securestore::extension_settings settings{"weather@1.0.0", dir};
+  securestore::extension_settings settings{"example-app", "weather@1.0.0", dir};
   const std::vector<securestore::extension_setting> declared{
       {"WEATHER_API_KEY", true, "the weather service's API key"},
       {"WEATHER_CITY", false, "the default city"},
@@ -27,7 +27,7 @@ int main() {
     return 1;
   }
   const bool same_city = loaded.value().values.at("WEATHER_CITY") == "Saint-\"Malo\"\n(Brittany)";
-  std::cout << "service: " << securestore::extension_service_name("weather@1.0.0") << "\n"
+  std::cout << "service: " << securestore::extension_service_name("example-app", "weather@1.0.0") << "\n"
             << "city round-tripped through " << settings.env_file() << ": " << (same_city ? "yes" : "NO") << "\n"
             << "API key: " << securestore::mask_for_display(loaded.value().secrets.at("WEATHER_API_KEY")) << "\n";
   if (auto removed = settings.remove_all(); !removed) {

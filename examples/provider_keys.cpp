@@ -6,7 +6,9 @@
 #include <securestore/stores/provider_keys.hpp>
 
 int main() {
-  securestore::provider_key_store keys;  // service "securestore-provider-keys", default options
+  // This application's own keys, under the service "example-app:provider-keys" (default options);
+  // provider_key_store::shared() is the service every application shares.
+  securestore::provider_key_store keys{"example-app"};
 
   // Values are trimmed; the name must match ^[A-Za-z0-9._-]{1,64}$.
   if (auto saved = keys.save("example-openai", "  sk-example-0123456789abcdef\n"); !saved) {

@@ -6,7 +6,7 @@
 
 int main() {
   using namespace std::chrono_literals;
-  securestore::token_store tokens;
+  securestore::token_store tokens{"example-app"};  // service "example-app:oauth-tokens"
   securestore::token_manager manager{tokens};
 
   securestore::oauth_credentials c;

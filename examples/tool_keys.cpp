@@ -8,10 +8,11 @@
 #include <securestore/stores/tool_keys.hpp>
 
 int main() {
-  securestore::tool_key_store tools{{
-      {"exa", "Exa Search", "API key for Exa web and code search"},
-      {"brave", "Brave Search", "API key for Brave web search"},
-  }};
+  securestore::tool_key_store tools{"example-app",
+                                    {
+                                        {"exa", "Exa Search", "API key for Exa web and code search"},
+                                        {"brave", "Brave Search", "API key for Brave web search"},
+                                    }};
 
   if (auto stored = tools.save("exa", "exa-example-0123456789"); !stored) {
     std::cerr << "save failed: " << stored.error().message() << "\n";

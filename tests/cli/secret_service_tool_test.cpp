@@ -93,15 +93,43 @@ TEST_CASE("with the secret-service backend, save, list, show, load, exec and del
   CHECK(t.run(with({"key", "load", "token"})).status == 3);
 }
 
+// Issue 29.7: an application's keys are found with --app and --store, and an empty list says so.
+TEST_CASE("the tool's --app and --store reach an application's keys in the Secret Service; an empty list says so",
+          "[cli][secret-service][store-choice]") {
+  if (keyring_ctl().empty()) return;
+  tool_home t;
+  t.set_env("SECURESTORE_BACKEND", std::nullopt);
+  const auto app = unique_service_name("cli-app");
+  const std::vector<std::string> keys{"--backend", "secret-service", "--app", app, "--store", "provider-keys"};
+  auto with = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), keys.begin(), keys.end());
+    return args;
+  };
+  auto empty = t.run(with({"key", "list"}));
+  CHECK(empty.status == 0);
+  CHECK(empty.out.empty());
+  CHECK(contains(empty.err, "no keys in service '" + app + ":provider-keys' (Secret Service)"));
+
+  auto saved = t.run(with({"key", "save", "openai"}), "  " + std::string{canary} + "\n");
+  REQUIRE(saved.status == 0);
+  CHECK(contains(saved.out, "keyring (Secret Service)"));
+  // The service the library's provider_key_store{app} uses, value trimmed as it trims.
+  CHECK(t.run({"--backend", "secret-service", "--service", app + ":provider-keys", "key", "load", "openai"}).out ==
+        std::string{canary} + "\n");
+  CHECK(t.run(with({"--yes", "key", "delete", "openai"})).status == 0);
+}
+
 // Issue 26.3: through the tool, the file override answers as the library does.
-TEST_CASE("the file override (--backend file, SECURESTORE_BACKEND=file) never reports a key the keyring holds as absent",
-          "[cli][secret-service][override]") {
+TEST_CASE(
+    "the file override (--backend file, SECURESTORE_BACKEND=file) never reports a key the keyring holds as absent",
+    "[cli][secret-service][override]") {
   if (keyring_ctl().empty()) return;
   tool_home t;
   t.set_env("SECURESTORE_BACKEND", std::nullopt);
   const auto service = unique_service_name("securestore-cli");
-  REQUIRE(t.run({"--backend", "secret-service", "--service", service, "key", "save", "held"}, std::string{"v"})
-              .status == 0);
+  REQUIRE(
+      t.run({"--backend", "secret-service", "--service", service, "key", "save", "held"}, std::string{"v"}).status ==
+      0);
   REQUIRE(t.run({"--backend", "file", "--service", service, "key", "save", "in-file"}, std::string{"f"}).status == 0);
 
   auto check_override = [&](const std::vector<std::string>& backend) {
@@ -136,8 +164,9 @@ TEST_CASE("key list opens no transfer session, and key load opens one", "[cli][s
   tool_home t;
   t.set_env("SECURESTORE_BACKEND", std::nullopt);
   const auto service = unique_service_name("securestore-cli");
-  REQUIRE(t.run({"--backend", "secret-service", "--service", service, "key", "save", "token"}, std::string{"v"})
-              .status == 0);
+  REQUIRE(
+      t.run({"--backend", "secret-service", "--service", service, "key", "save", "token"}, std::string{"v"}).status ==
+      0);
 
   // dbus-monitor on the private bus records the Secret Service calls of a list, then of a load.
   // The marks between them are calls too (dbus-send, on the monitored interface), so the bus
@@ -290,8 +319,9 @@ TEST_CASE("import keyring copies what secret-tool stored, and removes the origin
     return t.run(args);
   };
   const std::vector<std::string> lookup{"secret-tool", "lookup", "service", theirs, "account", "demo"};
-  REQUIRE(t.run_other({"secret-tool", "store", "--label=their app", "service", theirs, "account", "demo"}, canary)
-              .status == 0);
+  REQUIRE(
+      t.run_other({"secret-tool", "store", "--label=their app", "service", theirs, "account", "demo"}, canary).status ==
+      0);
 
   auto planned = tool({"--json", "import", "keyring", theirs, "--dry-run"});
   CHECK(planned.status == 0);
@@ -379,8 +409,9 @@ TEST_CASE("import keyring: a Python keyring and a secret-tool entry for one acco
     args.insert(args.begin(), {"--backend", "secret-service", "--service", ours});
     return t.run(args);
   };
-  const std::string python_lookup = "import sys, keyring\nv = keyring.get_password(sys.argv[1], 'demo')\n"
-                                    "sys.exit(3) if v is None else sys.stdout.write(v)";
+  const std::string python_lookup =
+      "import sys, keyring\nv = keyring.get_password(sys.argv[1], 'demo')\n"
+      "sys.exit(3) if v is None else sys.stdout.write(v)";
   REQUIRE(t.run_other({"/usr/bin/python3", "-c",
                        "import sys, keyring; keyring.set_password(sys.argv[1], 'demo', 'value-ONE')", theirs})
               .status == 0);

@@ -68,7 +68,7 @@ struct readme_profile {
 };
 inline const readme_profile profile;
 inline securestore::provider_key_store& readme_provider_keys() {
-  static securestore::provider_key_store keys{"readme-app", {}};
+  static securestore::provider_key_store keys{"readme-app"};
   return keys;
 }
 inline securestore::provider_key_store& provider_keys = readme_provider_keys();

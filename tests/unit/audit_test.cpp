@@ -220,7 +220,7 @@ TEST_CASE("no audit line, log line or message of any store holds a secret value"
   note(tokens.clear_all());
 
   // Extension settings.
-  basic_extension_settings<test::memory_store> ext{"ext@1", rig.dir / "ext", make, rig.fs};
+  basic_extension_settings<test::memory_store> ext{"my-app", "ext@1", rig.dir / "ext", make, rig.fs};
   const std::vector<extension_setting> declared{{"SECRET", true, ""}, {"PLAIN", false, ""}};
   note(ext.save(declared, {{"SECRET", canaries[4]}, {"PLAIN", "visible"}}));
   note(ext.load(declared));

@@ -127,7 +127,7 @@ TEST_CASE("extension service names never collide and stay within 255 bytes", "[s
 TEST_CASE("sensitive settings go to the store and the rest to a private .env", "[stores][extension-settings]") {
   test::memory_rig rig;
   const auto dir = rig.dir / "ext";
-  settings_type settings{"weather@2", dir,
+  settings_type settings{"my-app", "weather@2", dir,
                          [&](std::string service) {
                            return test::memory_store{
                                std::move(service), test::options_in(rig.dir), rig.keyring, {}, rig.fs, rig.clock};
@@ -137,7 +137,7 @@ TEST_CASE("sensitive settings go to the store and the rest to a private .env", "
       {"API_KEY", true, "the service's key"}, {"CITY", false, ""}, {"UNITS", false, ""}, {"TOKEN", true, ""}};
   REQUIRE(settings.save(declared, {{"API_KEY", canary}, {"CITY", "New \"York\"\n#1"}, {"TOKEN", "t-1"}}));
 
-  const auto service = extension_service_name("weather@2");
+  const auto service = extension_service_name("my-app", "weather@2");
   auto entries = rig.keyring.entries();
   CHECK(entries.at({service, "API_KEY"}) == canary);
   CHECK(entries.at({service, "TOKEN"}) == "t-1");
@@ -194,7 +194,7 @@ TEST_CASE("sensitive settings go to the store and the rest to a private .env", "
 
 TEST_CASE("extension settings are built from store_options like the core", "[stores][extension-settings]") {
   test::temp_dir dir;
-  basic_extension_settings<file_store> settings{"ext", dir / "ext", test::options_in(dir)};
+  basic_extension_settings<file_store> settings{"my-app", "ext", dir / "ext", test::options_in(dir)};
   const std::vector<extension_setting> declared{{"KEY", true, ""}, {"MODE", false, ""}};
   REQUIRE(settings.save(declared, {{"KEY", canary}, {"MODE", "fast"}}));
   auto loaded = settings.load(declared);

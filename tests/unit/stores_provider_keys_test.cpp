@@ -107,9 +107,9 @@ TEST_CASE("provider keys go to the encrypted file when the keyring is down", "[s
 
 TEST_CASE("a provider key store is built from store_options like the core", "[stores][provider-keys]") {
   test::temp_dir dir;
-  basic_provider_key_store<file_store> keys{test::options_in(dir)};
+  basic_provider_key_store<file_store> keys{app_name{"my-app"}, test::options_in(dir)};
   REQUIRE(keys.save("openai", canary));
-  CHECK(keys.store().fallback_dir() == dir / "entries" / std::string{provider_keys_service});
-  basic_provider_key_store<file_store> other{"custom-service", test::options_in(dir)};
+  CHECK(keys.store().fallback_dir() == dir / "entries" / "my-app%3Aprovider-keys");
+  auto other = basic_provider_key_store<file_store>::with_service("custom-service", test::options_in(dir));
   CHECK(other.get("openai").error() == errc::not_found);
 }

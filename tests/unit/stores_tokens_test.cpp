@@ -124,7 +124,7 @@ TEST_CASE("server names of any characters are kept apart and listed exactly", "[
 
 TEST_CASE("tokens work without a keyring, through the encrypted file", "[stores][tokens]") {
   test::temp_dir dir;
-  basic_token_store<file_store> store{"svc", test::options_in(dir)};
+  basic_token_store<file_store> store{app_name{"my-app"}, test::options_in(dir)};
   REQUIRE(store.save(record("srv")));
   CHECK(store.store().locate("srv").value() == location::file);
   CHECK(store.get("srv").value().token.access_token == std::string_view{access_canary});

@@ -135,9 +135,9 @@ TEST_CASE("keyfile paths persist in a private JSON map", "[stores][tool-keys]") 
 
 TEST_CASE("the keyfile map defaults to the store's directory", "[stores][tool-keys]") {
   test::temp_dir dir;
-  basic_tool_key_store<file_store> keys{registry(), test::options_in(dir)};
+  basic_tool_key_store<file_store> keys{"my-app", registry(), test::options_in(dir)};
   REQUIRE(keys.set_keyfile("exa", "/keys/exa"));
-  CHECK(keys.keyfile_map() == dir / "entries" / std::string{tool_keys_service} / "keyfiles.json");
+  CHECK(keys.keyfile_map() == dir / "entries" / "my-app%3Atool-keys" / "keyfiles.json");
   CHECK(std::filesystem::exists(keys.keyfile_map()));
   REQUIRE(keys.save("exa", canary));
   CHECK(keys.store().list().value() == std::vector<std::string>{"exa"});
@@ -146,7 +146,7 @@ TEST_CASE("the keyfile map defaults to the store's directory", "[stores][tool-ke
 TEST_CASE("the keyfile map is written under the store directory's write lock, so no crash sweep takes its temp file",
           "[stores][tool-keys]") {
   test::temp_dir dir;
-  basic_tool_key_store<file_store> keys{registry(), test::options_in(dir)};
+  basic_tool_key_store<file_store> keys{"my-app", registry(), test::options_in(dir)};
   REQUIRE(keys.set_keyfile("exa", "/keys/exa"));
   posix_fs fs;
   auto store_dir = fs.open_directory(keys.keyfile_map().parent_path(), directory_options{.create = false});

@@ -11,12 +11,18 @@
 
 namespace securestore::tool {
 
+/// The library's domain store --store chose, whose rules `key` commands apply.
+enum class store_domain { none, provider_keys, tool_keys, tokens, extension };
+
 /// The options every command shares.
 struct global_options {
   std::string service = "securestore";
-  std::string backend;       ///< empty: SECURESTORE_BACKEND, else auto
-  std::string fallback_dir;  ///< empty: the library's default
-  bool no_fallback = false;  ///< keyring only: nothing goes to the encrypted file
+  std::string app;                           ///< --app: the application whose --store it is (empty: the shared store)
+  std::string store;                         ///< --store: provider-keys, tool-keys, tokens or extension:NAME
+  store_domain domain = store_domain::none;  ///< what --store chose; service is then its service
+  std::string backend;                       ///< empty: SECURESTORE_BACKEND, else auto
+  std::string fallback_dir;                  ///< empty: the library's default
+  bool no_fallback = false;                  ///< keyring only: nothing goes to the encrypted file
   bool json = false;
   bool quiet = false;
   bool yes = false;

@@ -11,8 +11,11 @@
 #include <utility>
 #include <vector>
 
+#include <securestore/detail/concat.hpp>
+
 #include "exit_codes.hpp"
 #include "migrate_commands.hpp"
+#include "tool_support.hpp"
 
 #ifndef SECURESTORE_VERSION
 #define SECURESTORE_VERSION "unknown"
@@ -28,6 +31,7 @@ constexpr const char* examples =
     "  securestore key load github-token | gh auth login --with-token\n"
     "  securestore key show github-token                        # masked value and where it lives\n"
     "  securestore key list --json\n"
+    "  securestore --app my-app --store provider-keys key list   # the keys my-app keeps with the library\n"
     "  securestore exec --env GITHUB_TOKEN=github-token -- gh repo list\n"
     "  securestore status                                       # which keyring, and why\n"
     "  securestore unlock                                       # the keyring's password prompt\n"
@@ -67,6 +71,12 @@ std::unique_ptr<command_line> make_command_line(const std::vector<std::string>& 
   app.add_option("--service", cli.g.service, "the application the keys belong to")
       ->type_name("NAME")
       ->capture_default_str();
+  app.add_option("--store", cli.g.store,
+                 "a library store instead of --service: provider-keys, tool-keys, tokens or extension:NAME, with "
+                 "its rules")
+      ->type_name("STORE");
+  app.add_option("--app", cli.g.app, "whose --store: the application's name (default: the store all share)")
+      ->type_name("NAME");
   app.add_option("--backend", cli.g.backend, "where secrets go (default: $SECURESTORE_BACKEND, else auto)")
       ->type_name("NAME")
       ->check(CLI::IsMember(backends));
@@ -77,6 +87,13 @@ std::unique_ptr<command_line> make_command_line(const std::vector<std::string>& 
   app.add_flag("--json", cli.g.json, "print one JSON document on stdout");
   app.add_flag("-q,--quiet", cli.g.quiet, "print only errors and requested values");
   app.add_flag("-y,--yes", cli.g.yes, "answer yes to confirmations (needed without a terminal)");
+
+  // --store and --app name the service the library's stores use (tool_support.hpp).
+  app.parse_complete_callback([&cli] {
+    if (auto chosen = choose_store(cli.g, cli.app.count("--service") > 0); !chosen) {
+      throw CLI::ValidationError(detail::concat(chosen.error().what(), "; ", chosen.error().remediation()));
+    }
+  });
 
   auto& commands = cli.commands;
   commands = add_key_commands(app, cli.save);
@@ -125,8 +142,9 @@ void parse_command_line(command_line& cli, std::vector<std::string> args) {
   // CLI11 would hand a subcommand's "--" back to the main command, so it is split off here.
   cli.command_after_mark.reset();
   for (std::size_t i = 0; i < args.size(); ++i) {
-    const bool is_value = i > 0 && (args[i - 1] == "--service" || args[i - 1] == "--backend" ||
-                                    args[i - 1] == "--fallback-dir" || args[i - 1] == "--env");
+    const bool is_value =
+        i > 0 && (args[i - 1] == "--service" || args[i - 1] == "--store" || args[i - 1] == "--app" ||
+                  args[i - 1] == "--backend" || args[i - 1] == "--fallback-dir" || args[i - 1] == "--env");
     if (args[i] == "--" && !is_value) break;
     if (args[i] != "exec" || is_value) continue;
     for (std::size_t j = i + 1; j < args.size(); ++j) {

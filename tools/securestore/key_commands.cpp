@@ -13,6 +13,7 @@
 #include <botan/mem_ops.h>
 #include <botan/secmem.h>
 
+#include <securestore/detail/stores/text.hpp>
 #include <securestore/secret.hpp>
 
 #include "commands.hpp"
@@ -67,8 +68,26 @@ result<std::optional<secret>> secret_to_save(save_options& o) {
   return prompt_secret_twice(detail::concat("Secret for '", printable(o.name), "' (not shown): "), max_secret_bytes);
 }
 
+// The value a domain store keeps: a provider key trimmed (as provider_key_store::save) and never
+// empty, a token store's entry a token record it can read.
+result<std::string_view> domain_value(const global_options& g, const std::string& name, std::string_view value) {
+  if (g.domain == store_domain::provider_keys) {
+    const auto trimmed = detail::stores::trim(value);
+    if (trimmed.empty()) {
+      return error{errc::invalid_argument, "the value is empty or only whitespace", "pass the API key itself"};
+    }
+    return trimmed;
+  }
+  if (g.domain == store_domain::tokens && !read_token_record(value, name)) {
+    return error{errc::invalid_argument, "a token store's entry is an OAuth token record (JSON), and this is not one",
+                 "let the application sign in again, or save it with --service to keep it as it is"};
+  }
+  return value;
+}
+
 exit_code key_save(const global_options& g, save_options& o, opened& s) {
   auto& store = s.store;
+  if (auto named = check_domain_name(g, o.name); !named) return fail(g, "save", o.name, s.backend, named.error());
   // Ask before reading the secret: nobody should type it only to be told it cannot be saved.
   if (auto where = store.locate(o.name); where) {
     const auto question =
@@ -88,7 +107,9 @@ exit_code key_save(const global_options& g, save_options& o, opened& s) {
     std::cerr << "securestore: cancelled; '" << printable(o.name) << "' was not saved\n";
     return exit_code::cancelled;
   }
-  auto stored = store.set(o.name, value.value()->reveal());
+  auto kept = domain_value(g, o.name, value.value()->reveal());
+  if (!kept) return fail(g, "save", o.name, s.backend, kept.error());
+  auto stored = store.set(o.name, kept.value());
   if (!stored && g.no_fallback && stored.error().code() == errc::unavailable) {
     // The library's remedy speaks of its fallback policy; the tool's switch is --no-fallback.
     return fail(g, "save", o.name, s,
@@ -121,6 +142,7 @@ exit_code key_save(const global_options& g, save_options& o, opened& s) {
 }
 
 exit_code key_load(const global_options& g, const std::string& name, bool reveal_asked, opened& s) {
+  if (auto named = check_domain_name(g, name); !named) return fail(g, "load", name, s.backend, named.error());
   auto value = s.store.get(name);
   if (!value) return fail(g, "load", name, s, value.error());
   // A value printed on a terminal stays in its scroll-back: mask it unless asked.
@@ -146,6 +168,7 @@ exit_code key_load(const global_options& g, const std::string& name, bool reveal
 }
 
 exit_code key_show(const global_options& g, const std::string& name, opened& s) {
+  if (auto named = check_domain_name(g, name); !named) return fail(g, "show", name, s.backend, named.error());
   auto value = s.store.get(name);
   if (!value) return fail(g, "show", name, s, value.error());
   auto where = s.store.locate(name);
@@ -200,7 +223,14 @@ exit_code key_list(const global_options& g, opened& s) {
     }
   }
   // A partial list never exits 0: a script would read it as "these are all the keys".
-  if (const auto& missing = listing.value().missing) {
+  const auto& missing = listing.value().missing;
+  if (names.empty() && !missing && !g.quiet && !g.json) {
+    // Said on stderr: a script that counts the lines on stdout still counts none.
+    const auto place = s.backend == "file" ? detail::concat("file ", home_relative(s.store.fallback_dir()))
+                                           : std::string{display_name(s.backend)};
+    std::cerr << "securestore: no keys in service '" << printable(g.service) << "' (" << printable(place) << ")\n";
+  }
+  if (missing) {
     warn(g, detail::concat("the list is partial: the keyring may hold more keys but cannot be read (", missing->what(),
                            "); what to do: ", missing->remediation()));
     return exit_code_for(missing->code());
@@ -209,6 +239,7 @@ exit_code key_list(const global_options& g, opened& s) {
 }
 
 exit_code key_delete(const global_options& g, const std::string& name, bool force, opened& s) {
+  if (auto named = check_domain_name(g, name); !named) return fail(g, "delete", name, s.backend, named.error());
   auto where = s.store.locate(name);
   if (!where) {
     if (where.error().code() == errc::not_found && force) {

@@ -12,6 +12,13 @@
 #include <string_view>
 #include <utility>
 
+#include <securestore/detail/stores/dotenv.hpp>
+#include <securestore/stores/app_name.hpp>
+#include <securestore/stores/extension_settings.hpp>
+#include <securestore/stores/provider_keys.hpp>
+#include <securestore/stores/tokens.hpp>
+#include <securestore/stores/tool_keys.hpp>
+
 #include "display.hpp"
 #include "terminal.hpp"
 
@@ -35,6 +42,66 @@ store_options options_of(const global_options& g, std::string backend, std::opti
 }
 
 }  // namespace
+
+result<void> choose_store(global_options& g, bool service_given) {
+  const auto invalid = [](std::string what, std::string what_to_do) {
+    return error{errc::invalid_argument, std::move(what), std::move(what_to_do)};
+  };
+  const std::string domains = "provider-keys, tool-keys, tokens or extension:NAME";
+  if (g.store.empty()) {
+    if (!g.app.empty()) {
+      return invalid("--app names whose store to use, but no --store says which",
+                     detail::concat("add --store ", domains));
+    }
+    return success();
+  }
+  if (service_given) {
+    return invalid("--store and --service both name the service",
+                   "choose one: --store (and --app) for a library store, --service for any other");
+  }
+  if (!g.app.empty() && !is_valid_app_name(g.app)) {
+    return invalid(
+        "--app: an application name is 1 to 64 characters from A-Z a-z 0-9 . _ - starting with a "
+        "letter or digit",
+        "pass the name the application gives its stores (e.g. --app my-app)");
+  }
+  const bool shared = g.app.empty();
+  const auto own = [&](std::string_view domain) { return app_service_name(g.app, domain); };
+  if (g.store == "provider-keys") {
+    g.domain = store_domain::provider_keys;
+    g.service = shared ? std::string{provider_keys_service} : own(provider_keys_domain);
+  } else if (g.store == "tool-keys") {
+    g.domain = store_domain::tool_keys;
+    g.service = shared ? std::string{tool_keys_service} : own(tool_keys_domain);
+  } else if (g.store == "tokens") {
+    g.domain = store_domain::tokens;
+    g.service = shared ? std::string{tokens_service} : own(tokens_domain);
+  } else if (g.store.starts_with("extension:") && g.store.size() > std::string_view{"extension:"}.size()) {
+    const auto extension = std::string_view{g.store}.substr(std::string_view{"extension:"}.size());
+    g.domain = store_domain::extension;
+    g.service = shared ? extension_service_name(extension) : extension_service_name(g.app, extension);
+  } else {
+    return invalid(detail::concat("--store: '", g.store, "' is not a store"), detail::concat("use ", domains));
+  }
+  return success();
+}
+
+result<void> check_domain_name(const global_options& g, std::string_view name) {
+  if (g.domain == store_domain::provider_keys && !is_valid_provider_key_name(name)) {
+    return error{errc::invalid_argument,
+                 detail::concat("a provider key name is 1 to 64 characters from A-Z a-z 0-9 . _ - (this one has ",
+                                name.size(), " bytes, or a character outside those)"),
+                 "choose another name"};
+  }
+  if (g.domain == store_domain::extension && !detail::stores::is_env_name(name)) {
+    return error{errc::invalid_argument,
+                 "an extension's setting is named like an environment variable ([A-Za-z_][A-Za-z0-9_]*)",
+                 "use the setting's variable name, e.g. WEATHER_API_KEY"};
+  }
+  return success();
+}
+
+std::string describe_service(const global_options& g) { return detail::concat("service '", g.service, "'"); }
 
 std::string dump(const json& doc) { return doc.dump(-1, ' ', false, json::error_handler_t::replace); }
 

@@ -27,6 +27,17 @@ struct opened {
   std::string backend;  ///< as --backend spells it: "secret-service", "keyutils", "pass", "file"
 };
 
+/// Applies --app and --store: sets g.service to the domain store's service (the library's
+/// naming: "<app>:provider-keys", or the shared "securestore-provider-keys" without --app) and
+/// g.domain. errc::invalid_argument, in the tool's words, for a bad combination or name.
+/// `service_given`: --service was on the command line.
+[[nodiscard]] result<void> choose_store(global_options& g, bool service_given);
+/// The domain store's rule for a key name (provider keys: ^[A-Za-z0-9._-]{1,64}$; an extension's
+/// settings: a variable name): errc::invalid_argument saying what is allowed.
+[[nodiscard]] result<void> check_domain_name(const global_options& g, std::string_view name);
+/// "service 'x'", and for a domain store also which one ("provider keys of my-app").
+[[nodiscard]] std::string describe_service(const global_options& g);
+
 /// A store of g.service on `backend_name` ("auto", "keyutils", "file", ...). "file" is the file
 /// override: the default keyring is kept out but may still hold entries (as SECURESTORE_BACKEND=file).
 [[nodiscard]] result<opened> open_store(const global_options& g, const std::string& backend_name,

@@ -26,21 +26,24 @@
 #include <securestore/secret.hpp>
 #include <securestore/securestore.hpp>
 #include <securestore/store_options.hpp>
+#include <securestore/stores/app_name.hpp>
 
 namespace securestore {
 
-/// The prefix of every extension's service name.
+/// The prefix of every shared extension service (extension_service_name(extension)).
 inline constexpr std::string_view extension_service_prefix = "securestore-extension-";
 /// The longest service name extension_service_name() returns.
 inline constexpr std::size_t max_extension_service_bytes = 255;
 
-/// The service name of an extension's sensitive settings: the prefix, then the name with every
-/// byte outside [A-Za-z0-9._-] written as %XX ('%' included), so distinct names never share a
-/// service. A result longer than 255 bytes keeps a prefix of it and ends in "~" + the SHA-256
-/// of the name in hex ('~' never appears otherwise, so a shortened name cannot equal a full one).
-[[nodiscard]] inline std::string extension_service_name(std::string_view extension) {
+namespace detail::stores {
+
+/// `prefix`, then the extension's name with every byte outside [A-Za-z0-9._-] written as %XX ('%'
+/// included), so distinct names never share a service. A result longer than 255 bytes keeps a
+/// prefix of it and ends in "~" + the SHA-256 of the name in hex ('~' never appears otherwise, so
+/// a shortened name cannot equal a full one).
+[[nodiscard]] inline std::string escaped_extension_service(std::string_view prefix, std::string_view extension) {
   constexpr char hex[] = "0123456789ABCDEF";
-  std::string out{extension_service_prefix};
+  std::string out{prefix};
   for (char c : extension) {
     const auto b = static_cast<unsigned char>(c);
     const bool keep =
@@ -65,6 +68,21 @@ inline constexpr std::size_t max_extension_service_bytes = 255;
   return out + digest;
 }
 
+}  // namespace detail::stores
+
+/// The service every application shares for an extension's sensitive settings (the shared()
+/// store, and where they were kept before stores took the application's name): the prefix, then
+/// the escaped name (detail::stores::escaped_extension_service says how).
+[[nodiscard]] inline std::string extension_service_name(std::string_view extension) {
+  return detail::stores::escaped_extension_service(extension_service_prefix, extension);
+}
+
+/// The service of an extension's sensitive settings for application `app` alone:
+/// "<app>:extension-" + the escaped name, at most 255 bytes as above. Needs a valid app name.
+[[nodiscard]] inline std::string extension_service_name(const app_name& app, std::string_view extension) {
+  return detail::stores::escaped_extension_service(app_service_name(app, extension_domain_prefix), extension);
+}
+
 /// One setting an extension declares.
 struct extension_setting {
   std::string env_var;     ///< its name: [A-Za-z_][A-Za-z0-9_]*
@@ -79,31 +97,50 @@ struct loaded_settings {
   std::vector<std::pair<std::string, error>> failures;
 };
 
-/// The settings of one extension: sensitive values in a basic_secure_store under
-/// extension_service_name(name) (account = the setting's env_var), the rest in <dir>/.env (0600,
-/// replaced atomically through the fs policy; the directory is made private). The .env writer
-/// and parser round-trip any value. Thread-safe as the underlying store is, but two writers of
+/// The settings of one extension of one application: sensitive values in a basic_secure_store
+/// under extension_service_name(app, name) (account = the setting's env_var), the rest in
+/// <dir>/.env (0600, replaced atomically through the fs policy; the directory is made private).
+/// The .env writer and parser round-trip any value. Thread-safe as the underlying store is, but two writers of
 /// one .env replace each other's file whole.
 template <class Store, class Fs = detail::stores::fs_of_t<Store>>
 class basic_extension_settings {
  public:
   using values_type = std::map<std::string, std::string, std::less<>>;
 
-  /// Settings of `extension` kept in `dir`, with a store configured by `options`.
-  basic_extension_settings(std::string extension, std::filesystem::path dir, store_options options = {})
-      : basic_extension_settings(std::move(extension), std::move(dir), [&](std::string service) {
+  /// Settings of `extension` of application `app`, kept in `dir`, with a store configured by
+  /// `options`. A bad application name (check_app_name) makes every operation invalid_argument.
+  basic_extension_settings(app_name app, std::string extension, std::filesystem::path dir, store_options options = {})
+      : basic_extension_settings(std::move(app), std::move(extension), std::move(dir), [&](std::string service) {
           return Store{std::move(service), std::move(options)};
         }) {}
   /// Settings with a store that `make_store(service)` builds (tests pass one over test policies).
   template <class MakeStore>
-  requires std::invocable<MakeStore&, std::string> basic_extension_settings(std::string extension,
+  requires std::invocable<MakeStore&, std::string> basic_extension_settings(app_name app, std::string extension,
                                                                             std::filesystem::path dir,
                                                                             MakeStore&& make_store, Fs fs = {})
-      : extension_{std::move(extension)},
+      : problem_{detail::stores::app_problem(app)},
+        extension_{std::move(extension)},
         dir_{std::move(dir)},
         env_file_{dir_ / ".env"},
-        store_{make_store(extension_service_name(extension_))},
+        store_{make_store(problem_ ? std::string{} : extension_service_name(app, extension_))},
         fs_{std::move(fs)} {}
+
+  /// Settings of `extension` under the service every application shares
+  /// (extension_service_name(extension)): an explicit choice, or to keep using settings saved
+  /// before stores took the application's name. `make_store(service)` builds the store.
+  template <std::invocable<std::string> MakeStore>
+  [[nodiscard]] static basic_extension_settings shared(std::string extension, std::filesystem::path dir,
+                                                       MakeStore&& make_store, Fs fs = {}) {
+    auto store = make_store(extension_service_name(extension));
+    return basic_extension_settings{std::move(extension), std::move(dir), std::move(store), std::move(fs)};
+  }
+  /// shared() with a store configured by `options`.
+  [[nodiscard]] static basic_extension_settings shared(std::string extension, std::filesystem::path dir,
+                                                       store_options options = {}) {
+    return shared(std::move(extension), std::move(dir), [&](std::string service) {
+      return Store{std::move(service), std::move(options)};
+    });
+  }
 
   /// Saves `values` for the declared `settings`: plain ones with a value go to the .env file (it
   /// is removed when there are none), sensitive ones are set, and a sensitive one without a value
@@ -112,6 +149,7 @@ class basic_extension_settings {
   /// touched; store failures do not stop the other settings, and the first one's code is
   /// returned naming every setting that failed.
   [[nodiscard]] result<void> save(std::span<const extension_setting> settings, const values_type& values) {
+    if (problem_) return *problem_;
     if (auto valid = check(settings, values); !valid) return valid;
     std::vector<std::pair<std::string, std::string>> plain;
     for (const auto& s : settings) {
@@ -142,6 +180,7 @@ class basic_extension_settings {
   /// the store. A setting with no value is absent from the maps; a sensitive one that cannot be
   /// read is in `failures`. Errors: the .env file's (corrupt with the line, denied, ...).
   [[nodiscard]] result<loaded_settings> load(std::span<const extension_setting> settings) {
+    if (problem_) return *problem_;
     loaded_settings out;
     std::map<std::string, std::string> env;
     auto bytes = detail::stores::read_file_at(fs_, env_file_);
@@ -170,6 +209,7 @@ class basic_extension_settings {
   /// Removes the .env file and every entry of the extension's service, declared or not. Goes
   /// on past failures and returns the first one's code naming what is left.
   [[nodiscard]] result<void> remove_all() {
+    if (problem_) return *problem_;
     std::vector<std::pair<std::string, error>> failures;
     if (auto gone = detail::stores::remove_file_at(fs_, env_file_); !gone) failures.emplace_back(".env", gone.error());
     auto names = store_.list();
@@ -182,6 +222,7 @@ class basic_extension_settings {
 
   /// Whether anything is saved: a .env file, or any entry in the extension's service.
   [[nodiscard]] result<bool> has_settings() {
+    if (problem_) return *problem_;
     auto bytes = detail::stores::read_file_at(fs_, env_file_);
     if (bytes) return true;
     if (bytes.error().code() != errc::not_found) return bytes.error();
@@ -196,6 +237,13 @@ class basic_extension_settings {
   [[nodiscard]] Store& store() noexcept { return store_; }
 
  private:
+  basic_extension_settings(std::string extension, std::filesystem::path dir, Store store, Fs fs)
+      : extension_{std::move(extension)},
+        dir_{std::move(dir)},
+        env_file_{dir_ / ".env"},
+        store_{std::move(store)},
+        fs_{std::move(fs)} {}
+
   result<void> check(std::span<const extension_setting> settings, const values_type& values) const {
     for (const auto& s : settings) {
       if (!detail::stores::is_env_name(s.env_var)) {
@@ -230,6 +278,7 @@ class basic_extension_settings {
         first.remediation()};
   }
 
+  std::optional<error> problem_;  // a bad application name
   std::string extension_;
   std::filesystem::path dir_;
   std::filesystem::path env_file_;

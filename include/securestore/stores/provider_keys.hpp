@@ -3,6 +3,7 @@
 #pragma once
 
 #include <algorithm>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -14,10 +15,13 @@
 #include <securestore/secret.hpp>
 #include <securestore/securestore.hpp>
 #include <securestore/store_options.hpp>
+#include <securestore/stores/app_name.hpp>
 
 namespace securestore {
 
-/// The service provider keys are kept under by default.
+/// The service every application shares (shared()): where provider keys were kept before the
+/// store took the application's name. An application's own keys are under app_service_name(app,
+/// provider_keys_domain): "<app>:provider-keys".
 inline constexpr std::string_view provider_keys_service = "securestore-provider-keys";
 /// The longest provider key name.
 inline constexpr std::size_t max_provider_key_name = 64;
@@ -49,14 +53,28 @@ struct provider_key_listing {
 template <class Store>
 class basic_provider_key_store {
  public:
-  /// Keys under provider_keys_service, configured like any store.
-  explicit basic_provider_key_store(store_options options = {})
-      : store_{std::string{provider_keys_service}, std::move(options)} {}
-  /// Keys under another service name.
-  basic_provider_key_store(std::string service, store_options options)
-      : store_{std::move(service), std::move(options)} {}
+  /// The keys of application `app` alone, under "<app>:provider-keys", configured like any store:
+  /// `provider_key_store{"my-app"}`, or `provider_key_store{app_name{"my-app"}, options}`. A bad
+  /// name (check_app_name) makes every operation errc::invalid_argument.
+  explicit basic_provider_key_store(app_name app, store_options options = {})
+      : problem_{detail::stores::app_problem(app)},
+        store_{detail::stores::app_service_or_none(app, provider_keys_domain), std::move(options)} {}
+  /// Gone: this place now takes the application's name, and a service name given here would
+  /// silently become another service. Use with_service(service, options) for the old meaning.
+  basic_provider_key_store(std::string service, store_options options) = delete;  // app_name{}, or with_service()
   /// Keys in a store built by the caller (tests pass one over test policies).
   explicit basic_provider_key_store(Store store) : store_{std::move(store)} {}
+
+  /// The keys every application shares, under provider_keys_service: an explicit choice to share
+  /// keys between applications, or to keep using keys saved before stores took the application's
+  /// name.
+  [[nodiscard]] static basic_provider_key_store shared(store_options options = {}) {
+    return basic_provider_key_store{Store{std::string{provider_keys_service}, std::move(options)}};
+  }
+  /// Keys under a service the caller names (what `{service, options}` meant before).
+  [[nodiscard]] static basic_provider_key_store with_service(std::string service, store_options options = {}) {
+    return basic_provider_key_store{Store{std::move(service), std::move(options)}};
+  }
 
   /// Stores `value`, trimmed, under `name`. errc::invalid_argument for a bad name, or a value
   /// that is empty after trimming (the previous value, if any, is kept); otherwise the store's
@@ -94,6 +112,7 @@ class basic_provider_key_store {
   /// Every stored name, without reading any value; names that are not valid provider key names
   /// are reported apart. Errors are the store's list() errors.
   [[nodiscard]] result<provider_key_listing> list() {
+    if (problem_) return *problem_;
     auto all = store_.list();
     if (!all) return all.error();
     provider_key_listing out;
@@ -108,7 +127,8 @@ class basic_provider_key_store {
 
  private:
   // The name is not echoed: a caller who swapped the arguments would print the key.
-  static result<void> check_name(std::string_view name) {
+  result<void> check_name(std::string_view name) const {
+    if (problem_) return *problem_;
     if (is_valid_provider_key_name(name)) return success();
     std::string why;
     if (name.empty() || name.size() > max_provider_key_name) {
@@ -125,6 +145,7 @@ class basic_provider_key_store {
         "choose another name"};
   }
 
+  std::optional<error> problem_;  // a bad application name
   Store store_;
 };
 

@@ -19,14 +19,16 @@
 #include <securestore/detail/platform/path_text.hpp>
 #include <securestore/detail/stores/text.hpp>
 #include <securestore/detail/stores/token_record.hpp>
-#include <securestore/oauth.hpp>
 #include <securestore/error.hpp>
+#include <securestore/oauth.hpp>
 #include <securestore/securestore.hpp>
 #include <securestore/store_options.hpp>
+#include <securestore/stores/app_name.hpp>
 
 namespace securestore {
 
-/// The service OAuth credentials are kept under by default.
+/// The service every application shares (shared()): where OAuth credentials were kept before the
+/// store took the application's name. An application's own are under "<app>:oauth-tokens".
 inline constexpr std::string_view tokens_service = "securestore-oauth-tokens";
 /// A token is refreshed when it expires within this margin (inclusive): one expiring exactly
 /// 5 minutes from now is refreshed, one expiring 5 minutes and 1 ms from now is not.
@@ -76,16 +78,32 @@ struct token_listing {
 template <class Store, wall_clock_policy WallClock = std::chrono::system_clock>
 class basic_token_store {
  public:
-  /// Credentials under tokens_service, configured like any store.
-  explicit basic_token_store(store_options options = {}) : store_{std::string{tokens_service}, std::move(options)} {}
-  /// Credentials under another service name (one per application or provider).
-  basic_token_store(std::string service, store_options options) : store_{std::move(service), std::move(options)} {}
+  /// The credentials of application `app` alone, under "<app>:oauth-tokens", configured like any
+  /// store: `token_store{"my-app"}`, or `token_store{app_name{"my-app"}, options}`. A bad name
+  /// (check_app_name) makes every operation errc::invalid_argument.
+  explicit basic_token_store(app_name app, store_options options = {})
+      : problem_{detail::stores::app_problem(app)},
+        store_{detail::stores::app_service_or_none(app, tokens_domain), std::move(options)} {}
+  /// Gone: this place now takes the application's name, and a service name given here would
+  /// silently become another service. Use with_service(service, options) for the old meaning.
+  basic_token_store(std::string service, store_options options) = delete;  // app_name{}, or with_service()
   /// Credentials in a store built by the caller, with a wall clock for updated_at.
   explicit basic_token_store(Store store, WallClock clock = {}) : store_{std::move(store)}, clock_{std::move(clock)} {}
+
+  /// The credentials every application shares, under tokens_service: an explicit choice to share
+  /// them, or to keep using those saved before stores took the application's name.
+  [[nodiscard]] static basic_token_store shared(store_options options = {}) {
+    return basic_token_store{Store{std::string{tokens_service}, std::move(options)}};
+  }
+  /// Credentials under a service the caller names (what `{service, options}` meant before).
+  [[nodiscard]] static basic_token_store with_service(std::string service, store_options options = {}) {
+    return basic_token_store{Store{std::move(service), std::move(options)}};
+  }
 
   /// Stores `c` under c.server_name with updated_at set to now. Errors: invalid_argument (blank
   /// server name, no access token or token type, strings that are not UTF-8), else the store's.
   [[nodiscard]] result<stored_at> save(oauth_credentials c) {
+    if (problem_) return *problem_;
     if (auto valid = detail::stores::validate_credentials(c); !valid) return valid.error();
     c.updated_at = clock_.now();
     detail::stores::scrubbed_string encoded;
@@ -102,16 +120,23 @@ class basic_token_store {
   /// The credentials of `server`: not_found when absence is proven, corrupt for a record that
   /// fails validation. The token's expiry is not checked here (token_manager does that).
   [[nodiscard]] result<oauth_credentials> get(std::string_view server) {
+    if (problem_) return *problem_;
     auto bytes = store_.get(server);
     if (!bytes) return bytes.error();
     return read_token_record(bytes.value().reveal(), server);
   }
 
   /// Removes the credentials of `server`: true if there were some.
-  [[nodiscard]] result<bool> remove(std::string_view server) { return store_.remove(server); }
+  [[nodiscard]] result<bool> remove(std::string_view server) {
+    if (problem_) return *problem_;
+    return store_.remove(server);
+  }
 
   /// The server names, exactly as saved, sorted byte-wise; reads no record.
-  [[nodiscard]] result<std::vector<std::string>> list() { return store_.list(); }
+  [[nodiscard]] result<std::vector<std::string>> list() {
+    if (problem_) return *problem_;
+    return store_.list();
+  }
 
   /// Every record; one that cannot be read is reported in `failures` and hides no other.
   /// Errors: only the failure to list.
@@ -162,6 +187,7 @@ class basic_token_store {
   [[nodiscard]] WallClock& clock() noexcept { return clock_; }
 
  private:
+  std::optional<error> problem_;  // a bad application name
   Store store_;
   WallClock clock_{};
 };
@@ -234,10 +260,10 @@ class basic_token_manager {
     auto saved = tokens_.save(next);
     if (!saved) saved = tokens_.save(next);  // once more: a busy keyring or a full disk may pass
     if (!saved) {
-      tokens_.store().warn("refresh", saved.error().code(),
-                           detail::stores::join("tokens: the refreshed token of server '", server,
-                                                "' could not be saved (", saved.error().what(),
-                                                "); the application holds it for this run only"));
+      tokens_.store().warn(
+          "refresh", saved.error().code(),
+          detail::stores::join("tokens: the refreshed token of server '", server, "' could not be saved (",
+                               saved.error().what(), "); the application holds it for this run only"));
       next.updated_at = tokens_.clock().now();
       return refreshed_credentials{std::move(next), std::move(saved).error()};
     }

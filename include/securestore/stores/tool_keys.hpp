@@ -23,10 +23,12 @@
 #include <securestore/secret.hpp>
 #include <securestore/securestore.hpp>
 #include <securestore/store_options.hpp>
+#include <securestore/stores/app_name.hpp>
 
 namespace securestore {
 
-/// The service tool keys are kept under by default.
+/// The service every application shares (shared()): where tool keys were kept before the store
+/// took the application's name. An application's own are under "<app>:tool-keys".
 inline constexpr std::string_view tool_keys_service = "securestore-tool-keys";
 /// The keyfile map's file name, in the store's fallback directory unless told otherwise.
 inline constexpr std::string_view keyfile_map_name = "keyfiles.json";
@@ -55,9 +57,13 @@ struct resolved_tool_key {
 template <class Store, class Fs = detail::stores::fs_of_t<Store>>
 class basic_tool_key_store {
  public:
-  /// Keys of `tools` under tool_keys_service, configured like any store.
-  explicit basic_tool_key_store(std::vector<tool_info> tools, store_options options = {})
-      : basic_tool_key_store(std::move(tools), Store{std::string{tool_keys_service}, std::move(options)}) {}
+  /// Keys of `tools` for application `app` alone, under "<app>:tool-keys", configured like any
+  /// store. A bad name (check_app_name) makes every operation errc::invalid_argument.
+  basic_tool_key_store(app_name app, std::vector<tool_info> tools, store_options options = {})
+      : basic_tool_key_store(std::move(tools),
+                             Store{detail::stores::app_service_or_none(app, tool_keys_domain), std::move(options)}) {
+    problem_ = detail::stores::app_problem(app);
+  }
   /// Keys of `tools` in a store built by the caller, with the keyfile map at `keyfile_map`
   /// (default: keyfiles.json in the store's fallback directory).
   basic_tool_key_store(std::vector<tool_info> tools, Store store, Fs fs = {}, std::filesystem::path keyfile_map = {})
@@ -65,11 +71,18 @@ class basic_tool_key_store {
     if (map_.empty() && !store_.fallback_dir().empty()) map_ = store_.fallback_dir() / keyfile_map_name;
   }
 
+  /// Keys of `tools` that every application shares, under tool_keys_service: an explicit choice to
+  /// share them, or to keep using keys saved before stores took the application's name.
+  [[nodiscard]] static basic_tool_key_store shared(std::vector<tool_info> tools, store_options options = {}) {
+    return basic_tool_key_store{std::move(tools), Store{std::string{tool_keys_service}, std::move(options)}};
+  }
+
   /// The registry, in the order the application gave it.
   [[nodiscard]] const std::vector<tool_info>& tools() const noexcept { return tools_; }
 
   /// The registry entry of `tool`, or invalid_argument naming the supported tools.
   [[nodiscard]] result<tool_info> info(std::string_view tool) const {
+    if (problem_) return *problem_;
     auto it = std::find_if(tools_.begin(), tools_.end(), [&](const tool_info& t) { return t.name == tool; });
     if (it != tools_.end()) return *it;
     std::string names;
@@ -216,6 +229,7 @@ class basic_tool_key_store {
     }
   }
 
+  std::optional<error> problem_;  // a bad application name
   std::vector<tool_info> tools_;
   Store store_;
   Fs fs_;
