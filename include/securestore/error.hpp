@@ -61,7 +61,10 @@ class error_category_impl final : public std::error_category {
   switch (e) {
     case errc::unavailable:
       return "install or start a keyring (gnome-keyring, kwallet), or allow the encrypted file fallback";
-    case errc::locked: return "unlock your keyring, or set SECURESTORE_BACKEND=file";
+    case errc::locked:
+      // Never "use the file store": it cannot return what the locked keyring holds.
+      return "unlock your keyring (your desktop unlocks it at login; its password manager, such as Seahorse, "
+             "unlocks it by hand; from an SSH session, unlock it at the desktop first)";
     case errc::denied: return "check the permissions, and run as the user who owns the secrets";
     case errc::corrupt: return "delete the entry and store the secret again";
     case errc::timeout: return "retry; if the keyring keeps hanging, set SECURESTORE_BACKEND=file";

@@ -103,3 +103,19 @@ TEST_CASE("storage() reports the store's directory, its root secret and what sea
     CHECK(store.storage().sealing == file_sealing::root_secret);  // each service has its own directory
   }
 }
+
+// Issue 28.6: `locked` said "or set SECURESTORE_BACKEND=file", which then answered unavailable for
+// every key the keyring holds: a circle. The way out of a locked keyring is to unlock it.
+TEST_CASE("a locked keyring's remedy says how to unlock it, never to switch to the file store", "[store][remedy]") {
+  memory_rig rig;
+  auto store = rig.make();
+  REQUIRE(store.set("api", canary));
+  rig.keyring.fail_with(errc::locked);
+  auto got = store.get("api");
+  REQUIRE_FALSE(got);
+  CHECK(got.error().code() == errc::locked);
+  CHECK(got.error().remediation().find("SECURESTORE_BACKEND") == std::string::npos);  // the backend's own remedy
+  const auto fallback = securestore::default_remediation(errc::locked);  // for an error that has none
+  CHECK(fallback.find("unlock your keyring") != std::string_view::npos);
+  CHECK(fallback.find("SECURESTORE_BACKEND") == std::string_view::npos);
+}

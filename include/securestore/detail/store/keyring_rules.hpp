@@ -43,10 +43,10 @@ inline constexpr std::string_view latched_warning =
     "the keyring is locked or refused access; securestore has turned it off (unlock it, then call "
     "retry_keyring() or restart; or set SECURESTORE_BACKEND=file)";
 
-/// A keyring's error with the store's own remedy after the backend's: the file override.
+/// A keyring's error with the store's own remedy after the backend's: the file override. Not for
+/// a locked keyring: the file cannot return what it holds, so the way out is to unlock it.
 [[nodiscard]] inline error with_store_remedy(const error& e) {
   switch (e.code()) {
-    case errc::locked:
     case errc::denied:
     case errc::timeout:
     case errc::unavailable: return e.with_remedy("set SECURESTORE_BACKEND=file to use the encrypted file store");
