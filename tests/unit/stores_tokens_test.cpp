@@ -275,3 +275,65 @@ TEST_CASE("threads asking for an expiring token at once refresh it once", "[stor
   CHECK(refreshes == 1);
   CHECK(ok == threads);
 }
+
+// Issue 29.12 (seed 003): a server that answers 401 before the recorded expiry.
+TEST_CASE("a rejected token is refreshed at once, and only once when another caller already did", "[stores][tokens]") {
+  test::memory_rig rig;
+  manual_wall_clock wall;
+  tokens store{rig.make(), wall};
+  manager tokens_manager{store};
+  REQUIRE(store.save(record("srv", wall.now() + 1h)));  // far from expiry: valid_token would not refresh
+  int refreshes = 0;
+  auto refresh = [&](const oauth_credentials&) -> result<oauth_credentials> {
+    ++refreshes;
+    oauth_credentials next;
+    next.token.access_token = secret{"canary-forced-access-20c4"};
+    next.token.token_type = "Bearer";
+    next.token.expires_at = wall.now() + 1h;
+    return next;
+  };
+  CHECK(tokens_manager.valid_token("srv", refresh).value().credentials.token.access_token ==
+        std::string_view{access_canary});
+  CHECK(refreshes == 0);
+
+  auto forced = tokens_manager.refresh_rejected("srv", access_canary, refresh);
+  REQUIRE(forced);
+  CHECK(refreshes == 1);
+  CHECK(forced.value().credentials.token.access_token == std::string_view{"canary-forced-access-20c4"});
+  CHECK(forced.value().credentials.token.refresh_token.value() == std::string_view{refresh_canary});  // kept
+  CHECK(store.get("srv").value().token.access_token == std::string_view{"canary-forced-access-20c4"});
+
+  // A second caller that was rejected with the old token gets the new one, without a refresh.
+  auto late = tokens_manager.refresh_rejected("srv", access_canary, refresh);
+  REQUIRE(late);
+  CHECK(refreshes == 1);
+  CHECK(late.value().credentials.token.access_token == std::string_view{"canary-forced-access-20c4"});
+
+  CHECK(tokens_manager.refresh_rejected("srv", "canary-forced-access-20c4", {}).error() == errc::invalid_argument);
+  CHECK(tokens_manager.refresh_rejected("nobody", access_canary, refresh).error() == errc::not_found);
+}
+
+TEST_CASE("revoke calls the application's revoker, then removes the record; a failed one keeps it",
+          "[stores][tokens]") {
+  test::memory_rig rig;
+  manual_wall_clock wall;
+  tokens store{rig.make(), wall};
+  manager tokens_manager{store};
+  REQUIRE(store.save(record("srv", wall.now() + 1h)));
+  std::vector<std::string> revoked;
+
+  auto refused = tokens_manager.revoke("srv", [&](const oauth_credentials&) -> result<void> {
+    return error{errc::unavailable, "test: revocation endpoint down", "retry"};
+  });
+  CHECK(refused.error() == errc::unavailable);
+  CHECK(store.get("srv"));  // kept, so the revocation can be tried again
+
+  auto done = tokens_manager.revoke("srv", [&](const oauth_credentials& c) -> result<void> {
+    revoked.push_back(std::string{c.token.access_token.reveal()});
+    return success();
+  });
+  REQUIRE(done);
+  CHECK(revoked == std::vector<std::string>{access_canary});
+  CHECK(store.get("srv").error() == errc::not_found);
+  CHECK(tokens_manager.revoke("srv", {}).error() == errc::not_found);
+}

@@ -241,16 +241,59 @@ class basic_token_manager {
     if (!needs_refresh(current.value(), tokens_.clock().now())) {
       return refreshed_credentials{std::move(current).value(), std::nullopt};
     }
+    return refresh_locked(server, current.value(), refresh, "expires soon");
+  }
+
+  /// Refreshes now, whatever the expiry says: for a server that rejected `rejected_access_token`
+  /// (HTTP 401) before its recorded expiry (revoked, or the clocks disagree). When the stored
+  /// token is no longer the rejected one, another thread or process has refreshed it since, and
+  /// that record is returned without a second refresh (a rotated refresh token would make a
+  /// second one fail). Otherwise as valid_token.
+  [[nodiscard]] result<refreshed_credentials> refresh_rejected(std::string_view server,
+                                                               std::string_view rejected_access_token,
+                                                               const refresh_function& refresh) {
+    std::lock_guard serial{lock_for(server)};
+    auto current = tokens_.get(server);
+    if (!current) return current.error();
+    if (current.value().token.access_token != rejected_access_token) {
+      return refreshed_credentials{std::move(current).value(), std::nullopt};
+    }
+    return refresh_locked(server, current.value(), refresh, "was rejected");
+  }
+
+  /// Ends a sign-in: calls the application's `revoke` with the current record (RFC 7009's
+  /// revocation endpoint, say), and when it succeeds removes the record. When it fails, the
+  /// record is kept (so that the revocation can be tried again) and its error is returned.
+  /// Errors: the store's (not_found when there is no record), the callback's.
+  [[nodiscard]] result<void> revoke(std::string_view server,
+                                    const std::function<result<void>(const oauth_credentials&)>& revoke) {
+    std::lock_guard serial{lock_for(server)};
+    auto current = tokens_.get(server);
+    if (!current) return current.error();
+    if (revoke) {
+      if (auto revoked = revoke(current.value()); !revoked) return revoked.error();
+    }
+    auto removed = tokens_.remove(server);
+    if (!removed) {
+      return removed.error().with_remedy("the server revoked the token: remove the record (token_store::remove)");
+    }
+    return success();
+  }
+
+ private:
+  // Runs `refresh` on `current` (the caller holds the server's lock), merges what the refresh
+  // omitted, and saves the result: valid_token's rules.
+  result<refreshed_credentials> refresh_locked(std::string_view server, const oauth_credentials& old,
+                                               const refresh_function& refresh, std::string_view why) {
     if (!refresh) {
       return error{errc::invalid_argument,
-                   detail::stores::join("tokens: the token of server '", server,
-                                        "' expires soon and no refresh callback was given"),
+                   detail::stores::join("tokens: the token of server '", server, "' ", why,
+                                        " and no refresh callback was given"),
                    "pass one, or sign in again"};
     }
-    auto fresh = refresh(current.value());
+    auto fresh = refresh(old);
     if (!fresh) return fresh.error();
     auto next = std::move(fresh.value());
-    const auto& old = current.value();
     next.server_name = old.server_name;
     if (!next.token.refresh_token) next.token.refresh_token = old.token.refresh_token;
     if (!next.client_id) next.client_id = old.client_id;
@@ -275,7 +318,6 @@ class basic_token_manager {
     return refreshed_credentials{std::move(stored).value(), std::nullopt};
   }
 
- private:
   // One mutex per store directory and server for the whole process (one per server ever
   // refreshed: a handful), so two managers over the same credentials refresh once too.
   std::mutex& lock_for(std::string_view server) {
