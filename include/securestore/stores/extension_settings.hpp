@@ -253,7 +253,8 @@ class basic_extension_settings {
                      "fix the declaration"};
       }
     }
-    for (const auto& [name, value] : values) {
+    for (const auto& entry : values) {
+      const auto& name = entry.first;  // not a structured binding: clang 14 cannot capture one in a lambda
       auto declared =
           std::find_if(settings.begin(), settings.end(), [&](const extension_setting& s) { return s.env_var == name; });
       if (declared == settings.end()) {
