@@ -42,6 +42,19 @@ lap() { echo "test.sh: $1 took $((SECONDS - lap_start)) s" >&2; lap_start=$SECON
 
 scripts/install-deps.sh
 lap "installing the dependencies"
+mkdir -p build
+
+# The core lane's Botan 3 (a source build of about twelve CPU-minutes on a fresh machine) starts now
+# in the background at the lowest CPU priority: it takes the CPU the other lanes leave idle (their
+# tests wait on daemons, prompts and timeouts), and the core lane waits for it. Its output is in
+# build/botan3.log.
+botan3_job=
+if [[ " ${lanes[*]} " == *" core "* ]]; then
+  # In a session of its own, so that a failed run can stop it and its compilers together.
+  setsid nice -n 19 scripts/build-botan3.sh >build/botan3.prefix 2>build/botan3.log &
+  botan3_job=$!
+  trap 'kill -- -"$botan3_job" 2>/dev/null || true' EXIT
+fi
 
 # Every build goes through ccache when it is there; directories are not part of the hash, so the
 # lanes' identical compilations (and a second run) share entries.
@@ -55,7 +68,6 @@ export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
 export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$root/tests/lsan.supp:print_suppressions=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 # Tests append their figures here; with --record the last step turns them into tests/RELIABILITY.md.
-mkdir -p build
 export SECURESTORE_RELIABILITY_LOG="$root/build/reliability.log"
 : >"$SECURESTORE_RELIABILITY_LOG"
 
@@ -119,7 +131,12 @@ lane_release() {
 # the other lanes use Debian 12's Botan 2. Then the files each version writes open with the other.
 lane_core() {
   local core=build/core botan3 botan2=build/crossversion-botan2
-  botan3=$(scripts/build-botan3.sh)
+  if [ -n "$botan3_job" ] && ! wait "$botan3_job"; then
+    echo "test.sh: building Botan 3 failed; its log (build/botan3.log) ends:" >&2
+    tail -n 30 build/botan3.log >&2
+    exit 1
+  fi
+  botan3=$(scripts/build-botan3.sh)  # the cache the background build filled (or a build now)
   PKG_CONFIG_PATH="$botan3/lib/pkgconfig" cmake -S . -B "$core" "${launcher[@]}" -DCMAKE_BUILD_TYPE=Debug \
     -DSECURESTORE_WERROR=ON -DSECURESTORE_BOTAN=3 -DSECURESTORE_BACKENDS= -DSECURESTORE_INSTALL=OFF \
     -DSECURESTORE_CHECK_HEADERS=OFF -DSECURESTORE_BUILD_EXAMPLES=OFF -DSECURESTORE_BUILD_TOOLS=OFF >/dev/null

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "commands.hpp"
+#include "help_formatter.hpp"
 
 namespace securestore::tool {
 namespace {
@@ -78,7 +79,7 @@ void walk(const CLI::App& app, const std::string& path, command_table& table) {
       if (option->get_type_name().find("DIR") != std::string::npos) table.directories.insert(flag);
     }
   }
-  for (const CLI::App* sub : app.get_subcommands([](const CLI::App* a) { return !a->get_group().empty(); })) {
+  for (const CLI::App* sub : app.get_subcommands(visible)) {
     for (const auto& name : std::vector<std::string>{sub->get_name()}) {
       table.subcommands[path].push_back(name);
       table.offered[path].push_back(name);
@@ -395,7 +396,7 @@ std::string fish_completion(const CLI::App& app) {
     if (auto values = t.positional_choices.find(path); values != t.positional_choices.end()) {
       out += c + at + " -a " + fish_quoted(values->second) + "\n";
     }
-    for (const CLI::App* sub : command.get_subcommands([](const CLI::App* a) { return !a->get_group().empty(); })) {
+    for (const CLI::App* sub : command.get_subcommands(visible)) {
       out += c + at + " -a " + fish_quoted(sub->get_name()) + " -d " + fish_quoted(sub->get_description()) + "\n";
       add(*sub, join_path(path, sub->get_name()));
       for (const auto& alias : sub->get_aliases()) add(*sub, join_path(path, alias));

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "commands.hpp"
+#include "help_formatter.hpp"
 #include "tool_support.hpp"
 #include "usage.hpp"
 
@@ -48,7 +49,7 @@ std::vector<const CLI::App*> commonest(const CLI::App& app) {
 exit_code print_overview(const global_options& g, const CLI::App& command) {
   const auto commands = command.get_parent() == nullptr
                             ? commonest(command)
-                            : command.get_subcommands([](const CLI::App* a) { return !a->get_group().empty(); });
+                            : command.get_subcommands(visible);
   const auto status = short_status(g);
   if (g.json) {
     json doc{{"status", status}, {"commands", json::array()}};

@@ -9,6 +9,10 @@
 
 namespace securestore::tool {
 
+/// Whether a person is shown this command (in help, usage, the man page and completion): CLI11
+/// leaves a command with an empty group out of its help, and so does the tool everywhere.
+[[nodiscard]] inline bool visible(const CLI::App* command) { return !command->get_group().empty(); }
+
 class help_formatter : public CLI::Formatter {
  public:
   /// CLI11's usage line; for a prefix command (exec), followed by "[--] CMD [ARGS]...".

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "commands.hpp"
+#include "help_formatter.hpp"
 
 namespace securestore::tool {
 namespace {
@@ -40,8 +41,6 @@ std::string verbatim(const std::string& text) {
   for (std::string line; std::getline(in, line);) out += roff_line(line) + "\n";
   return out + ".fi\n";
 }
-
-bool visible(const CLI::App* app) { return !app->get_group().empty(); }
 
 std::string option_entry(const CLI::Option* option) {
   std::string names;

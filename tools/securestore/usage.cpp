@@ -14,6 +14,7 @@
 #include <securestore/detail/concat.hpp>
 
 #include "display.hpp"
+#include "help_formatter.hpp"
 
 namespace securestore::tool {
 namespace {
@@ -37,8 +38,6 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
 
 // At most this far from a name, a word is taken for a slip of that name.
 std::size_t tolerance(std::string_view word) { return word.size() <= 3 ? 1 : 2; }
-
-bool visible(const CLI::App* a) { return !a->get_group().empty(); }
 
 // "--name" of "--name=value", or "-n" of "-nvalue".
 std::string option_name(const std::string& arg) {
