@@ -1,7 +1,8 @@
 // detail/store/keyring_gate.hpp: decides whether a store may call its keyring: a probe cached for
-// a TTL, invalidated by a timeout, and a latch that turns the keyring off after a locked or denied
-// answer (one warning, no prompt storms) until it can heal: after the TTL when nothing can prompt,
-// else when the backend reports a change or the application calls retry_keyring().
+// a TTL (a call that timed out or found no keyring counts as a failed probe), and a latch that
+// turns the keyring off after a locked or denied answer (one warning, no prompt storms) until it
+// can heal: after the TTL when nothing can prompt, else when the backend reports a change or the
+// application calls retry_keyring().
 #pragma once
 
 #include <functional>
@@ -122,14 +123,17 @@ class keyring_gate {
     return available;
   }
 
-  /// Learns from a failed keyring call: a timeout makes the next call probe again; locked or
-  /// denied latch the keyring off; unavailable marks it absent for the TTL. A failure that
-  /// concerns one value (invalid_argument, not_found, corrupt) says nothing about the keyring.
+  /// Learns from a failed keyring call: a timeout marks it busy and unavailable marks it absent,
+  /// each for the TTL; locked or denied latch the keyring off. A failure that concerns one value
+  /// (invalid_argument, not_found, corrupt) says nothing about the keyring. A timeout does not
+  /// send the next call to a new probe: a probe that answers proves little about an operation
+  /// that hangs (a pass store whose gpg can list keys but not decrypt), and one command would
+  /// then wait out the bound once per call.
   /// Returns true when this failure latched the keyring (the caller warns once).
   bool note_failure(const error& e) {
     std::lock_guard lock{mutex_};
     switch (e.code()) {
-      case errc::timeout: checked_.reset(); return false;
+      case errc::timeout: record(keyring_state::busy, e); return false;
       case errc::locked:
       case errc::denied: return latch(e);
       case errc::unavailable: record(keyring_state::absent, e); return false;
