@@ -120,6 +120,9 @@ std::unique_ptr<command_line> make_command_line(const std::vector<std::string>& 
 #if defined(SECURESTORE_WITH_SECRET_SERVICE)
              add_import_keyring(*import_command),
 #endif
+#if defined(SECURESTORE_WITH_PASS)
+             add_import_pass(*import_command),
+#endif
        }) {
     sources += (sources.empty() ? "" : ", ") + importer.command->get_name();
     commands.push_back(std::move(importer));
