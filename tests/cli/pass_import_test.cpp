@@ -10,23 +10,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cli/pass_store.hpp"
 #include "cli/tool.hpp"
 #include "support/migrate.hpp"
 #include "support/names.hpp"
 
 namespace securestore::test {
-namespace {
-
-// Whether the pass store of scripts/with-pass-store.sh is there; under CI=true its absence fails.
-bool have_pass_store() {
-  if (std::getenv("PASSWORD_STORE_DIR") != nullptr && std::getenv("GNUPGHOME") != nullptr) return true;
-  const char* ci = std::getenv("CI");
-  if (ci != nullptr && std::string_view{ci} == "true") FAIL("no pass store: run inside scripts/with-pass-store.sh");
-  WARN("skipped: no pass store (run inside scripts/with-pass-store.sh)");
-  return false;
-}
-
-}  // namespace
 
 TEST_CASE(
     "import pass copies each entry's first line under its name below the folder, and removes only "

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
@@ -219,6 +220,25 @@ class pass_keyring {
     if (!std::filesystem::is_directory(folder, ec)) return names;
     if (auto walked = walk(folder, "", names); !walked) return walked.error();
     return names;
+  }
+
+  /// The services() hook: each service folder under options::folder with its number of entries,
+  /// from the file names (no gpg, no process), sorted by name.
+  [[nodiscard]] result<std::vector<service_keys>> services() {
+    BOOST_OUTCOME_TRY(dir, require_store());
+    std::vector<service_keys> out;
+    std::error_code ec;
+    if (!std::filesystem::is_directory(dir / state_->opts.folder, ec)) return out;
+    for (std::filesystem::directory_iterator it{dir / state_->opts.folder, ec}, end; !ec && it != end;
+         it.increment(ec)) {
+      auto service = detail::pass_unescape_piece(it->path().filename().string());
+      std::vector<std::string> names;
+      if (!service || !it->is_directory(ec)) continue;
+      if (auto walked = walk(it->path(), "", names); !walked) return walked.error();
+      if (!names.empty()) out.push_back({std::move(*service), names.size()});
+    }
+    std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.service < b.service; });
+    return out;
   }
 
  private:
