@@ -89,6 +89,8 @@ enum class interaction {
 /// - `probe(service) -> result<void>`: proves the keyring usable without writing (a pass store
 ///   with git must not gain commits); without it, the store probes with set, get and remove of a
 ///   reserved account.
+/// - `services() -> result<std::vector<service_keys>>`: every service the backend holds our keys
+///   for, with how many, sorted by name; without it, the backend cannot say (never "none").
 /// - `on_change(std::function<void()>)`: the backend calls it when the keyring may have become
 ///   usable again (the Secret Service: the collection's Locked turned false); the store then lifts
 ///   its latch.
@@ -97,7 +99,9 @@ enum class interaction {
 /// any_keyring detect them through these and nowhere else. A keyring without a hook gets the
 /// default written beside it.
 template <class K>  // default: nothing; the keyring never prompts
-concept keyring_with_interaction = requires(K& k, interaction mode) { k.set_interaction(mode); };
+concept keyring_with_interaction = requires(K& k, interaction mode) {
+  k.set_interaction(mode);
+};
 template <class K>  // default: the backend's name, process-wide
 concept keyring_with_latch_scope = requires(const K& k) {
   { k.latch_scope() } -> std::convertible_to<std::string>;
@@ -105,6 +109,15 @@ concept keyring_with_latch_scope = requires(const K& k) {
 template <class K>  // default: a set, get and remove of a reserved account (which writes)
 concept keyring_with_probe = requires(K& k, std::string_view service) {
   { k.probe(service) } -> std::same_as<result<void>>;
+};
+/// One service a keyring holds keys for, and how many (the `services()` hook).
+struct service_keys {
+  std::string service;
+  std::size_t keys = 0;
+};
+template <class K>  // default: none; the tool reports such a backend as unable to enumerate
+concept keyring_with_services = requires(K& k) {
+  { k.services() } -> std::same_as<result<std::vector<service_keys>>>;
 };
 template <class K>  // default: none; a latch lasts until retry_keyring() or, if `locked`, probe_ttl
 concept keyring_with_change_signal = requires(K& k, std::function<void()> listener) {
@@ -117,19 +130,28 @@ concept keyring_with_change_signal = requires(K& k, std::function<void()> listen
 /// any_keyring static_assert it, naming the hook.
 template <class K>
 constexpr bool keyring_hooks_well_formed() {
-  static_assert(!requires(K& k, std::string_view s) { k.probe(s); } || keyring_with_probe<K>,
-                "keyring hook: probe(std::string_view service) must return result<void> (concepts.hpp)");
-  static_assert(!requires(K& k) { k.probe(); } || keyring_with_probe<K>,
-                "keyring hook: probe takes the service name: result<void> probe(std::string_view) (concepts.hpp)");
-  static_assert(!requires(const K& k) { k.latch_scope(); } || keyring_with_latch_scope<K>,
-                "keyring hook: latch_scope() must be const and return std::string (concepts.hpp)");
-  static_assert(!requires(K& k) { k.latch_scope(); } || keyring_with_latch_scope<K>,
-                "keyring hook: latch_scope() must be const and return std::string (concepts.hpp)");
-  static_assert(!requires(K& k) { k.set_interaction(); } || keyring_with_interaction<K>,
-                "keyring hook: set_interaction takes the store's mode: void set_interaction(interaction) "
-                "(concepts.hpp)");
-  static_assert(!requires(K& k) { k.on_change(); } || keyring_with_change_signal<K>,
-                "keyring hook: on_change takes the listener: void on_change(std::function<void()>) (concepts.hpp)");
+  static_assert(
+      !requires(K & k, std::string_view s) { k.probe(s); } || keyring_with_probe<K>,
+      "keyring hook: probe(std::string_view service) must return result<void> (concepts.hpp)");
+  static_assert(
+      !requires(K & k) { k.probe(); } || keyring_with_probe<K>,
+      "keyring hook: probe takes the service name: result<void> probe(std::string_view) (concepts.hpp)");
+  static_assert(
+      !requires(const K& k) { k.latch_scope(); } || keyring_with_latch_scope<K>,
+      "keyring hook: latch_scope() must be const and return std::string (concepts.hpp)");
+  static_assert(
+      !requires(K & k) { k.latch_scope(); } || keyring_with_latch_scope<K>,
+      "keyring hook: latch_scope() must be const and return std::string (concepts.hpp)");
+  static_assert(
+      !requires(K & k) { k.set_interaction(); } || keyring_with_interaction<K>,
+      "keyring hook: set_interaction takes the store's mode: void set_interaction(interaction) "
+      "(concepts.hpp)");
+  static_assert(
+      !requires(K & k) { k.services(); } || keyring_with_services<K>,
+      "keyring hook: services() must return result<std::vector<service_keys>> (concepts.hpp)");
+  static_assert(
+      !requires(K & k) { k.on_change(); } || keyring_with_change_signal<K>,
+      "keyring hook: on_change takes the listener: void on_change(std::function<void()>) (concepts.hpp)");
   return true;
 }
 
@@ -183,14 +205,16 @@ concept shared_keyring = requires(K& k, std::string_view service, std::string_vi
 /// hosts' updates. basic_secure_store static_asserts it.
 template <class K>
 constexpr bool shared_hooks_well_formed() {
-  static_assert(!requires(K& k, std::string_view s) { k.get_revisioned(s, s); } || shared_keyring<K>,
-                "keyring hook: a shared keyring offers get_revisioned(service, account) -> result<revisioned_secret> "
-                "and set_if(service, account, value, std::optional<keyring_revision>) -> "
-                "result<std::optional<keyring_revision>> (concepts.hpp)");
-  static_assert(!requires(K& k, std::string_view s) { k.set_if(s, s, s, keyring_revision{}); } || shared_keyring<K>,
-                "keyring hook: a shared keyring offers get_revisioned(service, account) -> result<revisioned_secret> "
-                "and set_if(service, account, value, std::optional<keyring_revision>) -> "
-                "result<std::optional<keyring_revision>> (concepts.hpp)");
+  static_assert(
+      !requires(K & k, std::string_view s) { k.get_revisioned(s, s); } || shared_keyring<K>,
+      "keyring hook: a shared keyring offers get_revisioned(service, account) -> result<revisioned_secret> "
+      "and set_if(service, account, value, std::optional<keyring_revision>) -> "
+      "result<std::optional<keyring_revision>> (concepts.hpp)");
+  static_assert(
+      !requires(K & k, std::string_view s) { k.set_if(s, s, s, keyring_revision{}); } || shared_keyring<K>,
+      "keyring hook: a shared keyring offers get_revisioned(service, account) -> result<revisioned_secret> "
+      "and set_if(service, account, value, std::optional<keyring_revision>) -> "
+      "result<std::optional<keyring_revision>> (concepts.hpp)");
   return true;
 }
 

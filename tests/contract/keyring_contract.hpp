@@ -6,6 +6,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <cstddef>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -190,6 +192,29 @@ void check_keyring_contract() {
     CHECK(keyring.list(second).value() == std::vector<std::string>{"shared"});
     REQUIRE(keyring.remove(first, "shared").value());
     CHECK(keyring.get(second, "shared").value() == std::string_view{"value-of-second"});
+  }
+  SECTION("services(), where a keyring has it, counts each service's keys and forgets an emptied one") {
+    auto keyring = make_keyring<K>();
+    if (!backend_ready(keyring)) return;
+    if constexpr (keyring_with_services<K>) {
+      const auto first = unique_service_name();
+      const auto second = unique_service_name();
+      const service_cleanup cleanup_first{keyring, first};
+      const service_cleanup cleanup_second{keyring, second};
+      REQUIRE(keyring.set(first, "a", "x"));
+      REQUIRE(keyring.set(first, "b", "x"));
+      REQUIRE(keyring.set(second, "a", "x"));
+      const auto count = [&](const std::string& service) -> std::optional<std::size_t> {
+        for (const auto& found : keyring.services().value()) {
+          if (found.service == service) return found.keys;
+        }
+        return std::nullopt;
+      };
+      CHECK(count(first) == std::optional<std::size_t>{2});
+      CHECK(count(second) == std::optional<std::size_t>{1});
+      REQUIRE(keyring.remove(second, "a").value());
+      CHECK(count(second) == std::nullopt);
+    }
   }
   SECTION("a service whose name is a prefix of another lists only its own entries") {
     auto keyring = make_keyring<K>();

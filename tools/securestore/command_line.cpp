@@ -34,9 +34,11 @@ constexpr const char* examples =
     "  securestore --app my-app --store provider-keys key list   # the keys my-app keeps with the library\n"
     "  securestore exec --env GITHUB_TOKEN=github-token -- gh repo list\n"
     "  securestore status                                       # which keyring, and why\n"
+    "  securestore services                                     # every backend's services, with key counts\n"
     "  securestore unlock                                       # the keyring's password prompt\n"
     "  securestore import env ANTHROPIC_API_KEY=anthropic       # environment variables into the store\n"
     "  securestore import config app.json --field apiKey=openai --remove-source\n"
+    "  securestore import pass claude --dry-run                 # what you keep in pass under claude/\n"
     "  securestore export backup.json                           # plaintext JSON, 0600, never overwritten\n"
     "\n"
     "Environment:\n"
@@ -99,6 +101,7 @@ std::unique_ptr<command_line> make_command_line(const std::vector<std::string>& 
   commands = add_key_commands(app, cli.save);
   cli.key_save = commands.front().command;
   commands.push_back(add_status(app));
+  commands.push_back(add_services(app));
   commands.push_back(add_lock(app));
   commands.push_back(add_unlock(app));
   commands.push_back(add_exec(app, cli.command_after_mark));
@@ -119,6 +122,9 @@ std::unique_ptr<command_line> make_command_line(const std::vector<std::string>& 
              add_import_reference(*import_command),
 #if defined(SECURESTORE_WITH_SECRET_SERVICE)
              add_import_keyring(*import_command),
+#endif
+#if defined(SECURESTORE_WITH_PASS)
+             add_import_pass(*import_command),
 #endif
        }) {
     sources += (sources.empty() ? "" : ", ") + importer.command->get_name();

@@ -33,6 +33,8 @@ struct save_options {
 /// `lock` and `unlock`: the Secret Service's default collection (lock_commands.cpp).
 [[nodiscard]] wired_command add_lock(CLI::App& app);
 [[nodiscard]] wired_command add_unlock(CLI::App& app);
+/// `services`: every service each backend holds keys for, with how many (services_command.cpp).
+[[nodiscard]] wired_command add_services(CLI::App& app);
 /// `exec`; CMD is what followed "--" (split off before the parse), else what CLI11 left over.
 [[nodiscard]] wired_command add_exec(CLI::App& app, const std::optional<std::vector<std::string>>& after_mark);
 /// `help [COMMAND]`.

@@ -21,6 +21,9 @@
 #include <securestore/keyring/secret_service/foreign_entries.hpp>
 #include <securestore/migrate/secret_service_entries.hpp>
 #endif
+#if defined(SECURESTORE_WITH_PASS)
+#include <securestore/migrate/pass_entries.hpp>
+#endif
 
 #include "completion.hpp"
 #include "display.hpp"
@@ -272,6 +275,39 @@ wired_command add_import_keyring(CLI::App& import) {
             return with_store(g, "import into", g.service, [&](opened& s) {
               auto report = import_keyring_entries(s.store, o->service, o->options);
               if (!report) return fail(g, "import from", o->service, "secret-service", report.error());
+              return print_report(g, report.value());
+            });
+          },
+          /*needs_every_backend=*/true};
+}
+#endif
+
+#if defined(SECURESTORE_WITH_PASS)
+wired_command add_import_pass(CLI::App& import) {
+  struct parsed {
+    std::string folder;
+    migration_options options;
+  };
+  auto o = std::make_shared<parsed>();
+  auto* command = import.add_subcommand("pass", "copy the entries you keep in pass (below a folder) into the store");
+  command->add_option("PREFIX", o->folder, "the folder of the password store to import, e.g. claude (default: all)");
+  add_migration_flags(*command, o->options, true);
+  command->footer(
+      "Each entry below PREFIX becomes the key named by the rest of its name: claude/anthropic is the key\n"
+      "anthropic, and an entry in a sub-folder keeps it (claude/work/openai is work/openai). Its value is the\n"
+      "entry's first line, the password as pass takes it; the other lines (login:, url:, notes) are not\n"
+      "imported, and --remove-source keeps such an entry. Without PREFIX the whole store is imported, except\n"
+      "the folder securestore writes with --backend pass. The store is $PASSWORD_STORE_DIR, else\n"
+      "~/.password-store; gpg may need your key's passphrase in gpg-agent (no prompt is shown).\n\n"
+      "Examples:\n"
+      "  securestore import pass claude --dry-run\n"
+      "  securestore import pass claude --remove-source\n");
+  return {command,
+          [o](const global_options& g) {
+            return with_store(g, "import into", g.service, [&](opened& s) {
+              auto report = import_pass_entries(s.store, o->folder, o->options);
+              if (!report)
+                return fail(g, "import from", o->folder.empty() ? "pass" : o->folder, "pass", report.error());
               return print_report(g, report.value());
             });
           },

@@ -22,6 +22,10 @@ namespace securestore::tool {
 /// secret-tool wrote for SERVICE.
 [[nodiscard]] wired_command add_import_keyring(CLI::App& import);
 #endif
+#if defined(SECURESTORE_WITH_PASS)
+/// `import pass [PREFIX]`: the entries a user keeps in pass, below the folder PREFIX.
+[[nodiscard]] wired_command add_import_pass(CLI::App& import);
+#endif
 /// `export FILE`: every secret into a new plaintext JSON file (0600).
 [[nodiscard]] wired_command add_export(CLI::App& app);
 

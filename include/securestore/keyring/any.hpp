@@ -191,6 +191,27 @@ class any_keyring {
         keyring_);
   }
 
+  /// Whether the chosen backend has the services() hook (keyring_with_services).
+  [[nodiscard]] bool can_enumerate_services() const noexcept {
+    return std::visit([](const auto& k) noexcept { return keyring_with_services<std::decay_t<decltype(k)>>; },
+                      keyring_);
+  }
+
+  /// The chosen backend's services() hook; errc::unavailable ("cannot enumerate") when it has none.
+  [[nodiscard]] result<std::vector<service_keys>> services() {
+    return std::visit(
+        [](auto& k) -> result<std::vector<service_keys>> {
+          if constexpr (keyring_with_services<std::decay_t<decltype(k)>>) {
+            return k.services();
+          } else {
+            return error{errc::unavailable,
+                         detail::concat(k.capabilities().backend, ": this backend cannot enumerate its services"),
+                         "ask for each service by name"};
+          }
+        },
+        keyring_);
+  }
+
   /// Registers `callback` with a backend that reports when it may have become usable again;
   /// with any other backend it is never called.
   void on_change(std::function<void()> callback) {

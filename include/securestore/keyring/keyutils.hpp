@@ -10,6 +10,7 @@
 #include <atomic>
 #include <cstdint>
 #include <cstdlib>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -124,13 +125,36 @@ class keyutils_keyring {
   /// The accounts of `service`, read from the keyring's list of keys and their descriptions
   /// (never their payloads). Keys that vanish while listing are skipped.
   [[nodiscard]] result<std::vector<std::string>> list(std::string_view service) {
+    BOOST_OUTCOME_TRY(descriptions, user_key_descriptions());
+    std::vector<std::string> names;
+    for (const auto& description : descriptions) {
+      if (auto account = detail::keyutils_account_of(description, service)) names.push_back(std::move(*account));
+    }
+    return names;
+  }
+
+  /// The services() hook: every service our "user" keys in the keyring belong to, with how many.
+  [[nodiscard]] result<std::vector<service_keys>> services() {
+    BOOST_OUTCOME_TRY(descriptions, user_key_descriptions());
+    std::map<std::string, std::size_t> counts;
+    for (const auto& description : descriptions) {
+      if (auto names = detail::keyutils_names_of(description)) ++counts[names->first];
+    }
+    std::vector<service_keys> out;
+    for (auto& [service, keys] : counts) out.push_back({service, keys});
+    return out;
+  }
+
+ private:
+  // The descriptions of the "user" keys linked into the keyring (any other type is not ours).
+  [[nodiscard]] result<std::vector<std::string>> user_key_descriptions() const {
     BOOST_OUTCOME_TRY(ring, keyring());
     void* raw = nullptr;
     const int length = ::keyctl_read_alloc(ring, &raw);
     if (length < 0) return failure("list", "", errno);
     const std::unique_ptr<void, void (*)(void*)> owned{raw, std::free};
     const auto* ids = static_cast<const key_serial_t*>(raw);
-    std::vector<std::string> names;
+    std::vector<std::string> descriptions;
     for (std::size_t i = 0; i < static_cast<std::size_t>(length) / sizeof(key_serial_t); ++i) {
       char* text = nullptr;
       if (::keyctl_describe_alloc(ids[i], &text) < 0) continue;  // gone, or not ours to see
@@ -143,12 +167,9 @@ class keyutils_keyring {
         cut = view.find(';', cut);
         if (cut != std::string_view::npos) ++cut;
       }
-      if (cut == std::string_view::npos) continue;
-      if (auto account = detail::keyutils_account_of(view.substr(cut), service)) {
-        names.push_back(std::move(*account));
-      }
+      if (cut != std::string_view::npos) descriptions.emplace_back(view.substr(cut));
     }
-    return names;
+    return descriptions;
   }
 
  private:

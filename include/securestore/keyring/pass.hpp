@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
@@ -26,6 +27,7 @@
 #include <securestore/detail/keyring_value.hpp>
 #include <securestore/error.hpp>
 #include <securestore/keyring/pass/classify.hpp>
+#include <securestore/keyring/pass/failure.hpp>
 #include <securestore/keyring/pass/paths.hpp>
 #include <securestore/keyring/pass/recipients.hpp>
 #include <securestore/keyring/pass/spawn.hpp>
@@ -136,7 +138,7 @@ class pass_keyring {
           !detail::pass_key_can_encrypt({reinterpret_cast<const char*>(run.out.data()), run.out.size()})) {
         return error{errc::unavailable,
                      detail::concat("pass: gpg has no usable public key for '", recipient, "' (named in ",
-                                    source.native(), ", ", run_outcome(run), ")"),
+                                    source.native(), ", ", detail::pass_run_outcome(run), ")"),
                      "import the key, renew it, or run `pass init` with a key that can encrypt"};
       }
     }
@@ -148,17 +150,24 @@ class pass_keyring {
   /// when the key's passphrase is not available; errc::timeout past the bound.
   [[nodiscard]] result<secret> get(std::string_view service, std::string_view account) {
     BOOST_OUTCOME_TRY(name, entry_name(service, account));
+    return read_entry(name, account);
+  }
+
+  /// The whole content of the store's entry `pass_name` (<store>/<pass_name>.gpg, not escaped: any
+  /// entry, such as "work/github" a pass user made), as `pass show` prints it; get()'s errc values
+  /// and bounds. `label` names the entry in messages. For importing what pass users keep.
+  [[nodiscard]] result<secret> read_entry(const std::string& pass_name, std::string_view label) {
     BOOST_OUTCOME_TRY(dir, require_store());
-    const auto file = entry_file(dir, name);
-    if (!std::filesystem::is_regular_file(file)) return absent(account);
-    auto run = execute(dir, {"show", "--", name}, {});
+    const auto file = entry_file(dir, pass_name);
+    if (!std::filesystem::is_regular_file(file)) return absent(label);
+    auto run = execute(dir, {"show", "--", pass_name}, {});
     if (!run.succeeded()) {
-      if (!std::filesystem::exists(file)) return absent(account);
+      if (!std::filesystem::exists(file)) return absent(label);
       if (!run.timed_out && run.wait_errno == 0 && run.status.find("DECRYPTION_FAILED") != std::string::npos &&
           run.status.find("NO_SECKEY") == std::string::npos) {
         run.status = diagnose(file);
       }
-      return failure(run, "read", account);
+      return failure(run, "read", label);
     }
     return secret{std::move(run.out)};
   }
@@ -186,12 +195,20 @@ class pass_keyring {
   /// Removes the entry with `pass rm --force`: true if there was one, false if its file did not exist.
   [[nodiscard]] result<bool> remove(std::string_view service, std::string_view account) {
     BOOST_OUTCOME_TRY(name, entry_name(service, account));
+    return remove_entry(name, account);
+  }
+
+  /// Removes the store's entry `pass_name` (as read_entry names it) like remove().
+  [[nodiscard]] result<bool> remove_entry(const std::string& pass_name, std::string_view label) {
     BOOST_OUTCOME_TRY(dir, require_store());
-    if (!std::filesystem::is_regular_file(entry_file(dir, name))) return false;
-    auto run = execute(dir, {"rm", "--force", "--", name}, {});
-    if (!run.succeeded()) return failure(run, "remove", account);
+    if (!std::filesystem::is_regular_file(entry_file(dir, pass_name))) return false;
+    auto run = execute(dir, {"rm", "--force", "--", pass_name}, {});
+    if (!run.succeeded()) return failure(run, "remove", label);
     return true;
   }
+
+  /// The initialised store's directory; errc::unavailable (or denied) as get() without one.
+  [[nodiscard]] result<std::filesystem::path> directory() const { return require_store(); }
 
   /// The accounts of `service`, from the file names under its folder (no gpg, no process).
   [[nodiscard]] result<std::vector<std::string>> list(std::string_view service) {
@@ -203,6 +220,25 @@ class pass_keyring {
     if (!std::filesystem::is_directory(folder, ec)) return names;
     if (auto walked = walk(folder, "", names); !walked) return walked.error();
     return names;
+  }
+
+  /// The services() hook: each service folder under options::folder with its number of entries,
+  /// from the file names (no gpg, no process), sorted by name.
+  [[nodiscard]] result<std::vector<service_keys>> services() {
+    BOOST_OUTCOME_TRY(dir, require_store());
+    std::vector<service_keys> out;
+    std::error_code ec;
+    if (!std::filesystem::is_directory(dir / state_->opts.folder, ec)) return out;
+    for (std::filesystem::directory_iterator it{dir / state_->opts.folder, ec}, end; !ec && it != end;
+         it.increment(ec)) {
+      auto service = detail::pass_unescape_piece(it->path().filename().string());
+      std::vector<std::string> names;
+      if (!service || !it->is_directory(ec)) continue;
+      if (auto walked = walk(it->path(), "", names); !walked) return walked.error();
+      if (!names.empty()) out.push_back({std::move(*service), names.size()});
+    }
+    std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.service < b.service; });
+    return out;
   }
 
  private:
@@ -368,48 +404,7 @@ class pass_keyring {
   }
 
   [[nodiscard]] error failure(const detail::pass_run& run, std::string_view what, std::string_view account) const {
-    if (run.spawn_errno != 0) {
-      return error{errc::unavailable,
-                   detail::concat("pass: cannot run '", state_->opts.program, "' (", run_outcome(run), ")"),
-                   "install pass where an absolute PATH element finds it"};
-    }
-    if (run.wait_errno != 0) {
-      return error{errc::unavailable,
-                   detail::concat("pass: cannot tell whether `pass` could ", what, " '", account, "' (",
-                                  run_outcome(run), "): the program ignores SIGCHLD or reaps every child itself"),
-                   "let securestore wait for its own children"};
-    }
-    if (run.timed_out) {
-      return error{errc::timeout,
-                   detail::concat("pass: no answer to ", what, " '", account, "' within ", state_->opts.timeout.count(),
-                                  " ms (killed)"),
-                   "check gpg-agent"};
-    }
-    const errc code = detail::classify_pass(run.status);
-    if (code == errc::corrupt) {
-      return error{code, detail::concat("pass: the entry for '", account, "' is damaged or not OpenPGP data"),
-                   "remove it and store the secret again"};
-    }
-    if (code == errc::locked) {
-      return error{code,
-                   detail::concat("pass: cannot ", what, " '", account,
-                                  "': the GPG key's passphrase is needed and no prompt may be shown"),
-                   "unlock the key in gpg-agent"};
-    }
-    return error{code,
-                 detail::concat("pass: cannot ", what, " '", account, "' (pass exited with ", run.exit_status, ")"),
-                 "check `pass` and your GPG key"};
-  }
-
-  // How a run ended, for a message: never its output.
-  [[nodiscard]] static std::string run_outcome(const detail::pass_run& run) {
-    if (run.spawn_errno != 0) {
-      return detail::concat("not started: ", std::generic_category().message(run.spawn_errno));
-    }
-    if (run.wait_errno != 0) {
-      return detail::concat("its exit status was lost: waitpid: ", std::generic_category().message(run.wait_errno));
-    }
-    return detail::concat("exit status ", run.exit_status);
+    return detail::pass_failure(run, state_->opts.program, state_->opts.timeout, what, account);
   }
 
   std::shared_ptr<state> state_;

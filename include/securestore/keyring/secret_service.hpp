@@ -194,40 +194,18 @@ class secret_service_keyring {
     return removed;
   }
 
-  /// The accounts of `service`: one SearchItems round trip, then the attributes of only those item
-  /// paths this process does not know yet, asked for all at once (see detail::ss_item_cache for why
-  /// the cache is exact). Never reads a secret. errc::locked when matching items are locked.
+  /// The accounts of `service`, sorted (our_items). Never reads a secret. errc::locked when items are locked.
   [[nodiscard]] result<std::vector<std::string>> list(std::string_view service) {
     if (auto bad = detail::ss_check_names(service, "-"); !bad) return bad.error();
-    BOOST_OUTCOME_TRY(h, acquire(detail::ss_need::bus));
-    std::vector<std::pair<std::string, std::string>> query{{"xdg:schema", detail::ss_schema},
-                                                           {"service", detail::ss_encode_name(service)}};
-    BOOST_OUTCOME_TRY(found, search(h, query, service, ""));
-    BOOST_OUTCOME_TRY(paths, unlock_all(h, found, ""));
-    if (paths.empty()) {
-      BOOST_OUTCOME_TRY(require_unlocked(h, found));
-      return std::vector<std::string>{};
-    }
+    BOOST_OUTCOME_TRY(items, our_items(service));
+    return detail::ss_accounts_of(std::move(items), service);
+  }
 
-    std::vector<std::string> names;
-    std::vector<std::string> unknown;
-    for (auto& path : paths) {
-      if (auto known = state_->opts.signal_cache ? shared().cache().lookup(path) : std::nullopt;
-          known && known->service == service) {
-        names.push_back(std::move(known->account));
-      } else {
-        unknown.push_back(std::move(path));
-      }
-    }
-    if (!unknown.empty()) {
-      BOOST_OUTCOME_TRY(fetched, fetch_names(h, unknown));
-      for (auto& item : fetched) {
-        if (item.service == service) names.push_back(std::move(item.account));
-      }
-    }
-    std::sort(names.begin(), names.end());
-    names.erase(std::unique(names.begin(), names.end()), names.end());
-    return names;
+  /// The services() hook: the services of our items (by our xdg:schema alone), with how many keys
+  /// each, sorted by name; list()'s round trips and errc values.
+  [[nodiscard]] result<std::vector<service_keys>> services() {
+    BOOST_OUTCOME_TRY(items, our_items(std::nullopt));
+    return detail::ss_count_services(std::move(items));
   }
 
  private:
@@ -245,6 +223,33 @@ class secret_service_keyring {
   };
   using handle = detail::ss_connection::handle;
 
+  // Our items' names in the default collection (of `service` when given): one SearchItems round
+  // trip, then the attributes of only those paths this process does not know yet, asked for all at
+  // once (see detail::ss_item_cache for why the cache is exact).
+  [[nodiscard]] result<std::vector<detail::ss_item_names>> our_items(std::optional<std::string_view> service) {
+    BOOST_OUTCOME_TRY(h, acquire(detail::ss_need::bus));
+    std::vector<std::pair<std::string, std::string>> query{{"xdg:schema", detail::ss_schema}};
+    if (service) query.emplace_back("service", detail::ss_encode_name(*service));
+    BOOST_OUTCOME_TRY(found, search(h, query, service.value_or(""), ""));
+    BOOST_OUTCOME_TRY(paths, unlock_all(h, found, ""));
+    if (paths.empty()) {
+      BOOST_OUTCOME_TRY(require_unlocked(h, found));
+    }
+    std::vector<detail::ss_item_names> items;
+    std::vector<std::string> unknown;
+    for (auto& path : paths) {
+      if (auto known = state_->opts.signal_cache ? shared().cache().lookup(path) : std::nullopt;
+          known && (!service || known->service == *service)) {
+        items.push_back(std::move(*known));
+      } else {
+        unknown.push_back(std::move(path));
+      }
+    }
+    if (unknown.empty()) return items;
+    BOOST_OUTCOME_TRY(fetched, fetch_names(h, unknown));
+    for (auto& item : fetched) items.push_back(std::move(item));
+    return items;
+  }
   [[nodiscard]] detail::ss_connection& shared() const { return *state_->shared; }
   [[nodiscard]] detail::ss_client client(const handle& h) const {
     return detail::ss_client{h.bus.get(), state_->opts.timeout, state_->opts.activate, shared().stale_flag()};

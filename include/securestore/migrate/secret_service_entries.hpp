@@ -51,13 +51,7 @@ template <class Store>
       item.reason = value.error().message();
     } else if (detail::copy_in_run(store, entry.account, value.value().reveal(), options, report, item) &&
                options.remove_source) {
-      removals.add(report.items.size(), value.value().reveal(), [&reader, entry](migration_item& removing) {
-        if (auto removed = reader.remove(entry)) {
-          removing.source_removed = removed.value();
-        } else {
-          removing.reason = detail::concat("copied, but the original was kept: ", removed.error().message());
-        }
-      });
+      removals.add(report.items.size(), value.value().reveal(), detail::remove_through(reader, entry));
     }
     report.items.push_back(std::move(item));
   }

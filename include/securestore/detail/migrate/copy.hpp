@@ -146,4 +146,18 @@ class deferred_removals {
   std::vector<queued> queued_;
 };
 
+/// A deferred_removals::remove_fn that removes `entry` with `reader.remove(entry)` (a
+/// result<bool>: whether it was there) and records it in the item: source_removed, or why the
+/// original was kept. `reader` must outlive the run's deferred_removals::finish.
+template <class Reader, class Entry>
+[[nodiscard]] deferred_removals::remove_fn remove_through(Reader& reader, Entry entry) {
+  return [&reader, entry = std::move(entry)](migration_item& removing) {
+    if (auto removed = reader.remove(entry)) {
+      removing.source_removed = removed.value();
+    } else {
+      removing.reason = concat("copied, but the original was kept: ", removed.error().message());
+    }
+  };
+}
+
 }  // namespace securestore::detail

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include <securestore/detail/concat.hpp>
 #include <securestore/detail/format/percent.hpp>
@@ -39,6 +40,20 @@ namespace securestore::detail {
   const auto prefix = concat("securestore:", keyutils_escape(service), ":");
   if (description.substr(0, prefix.size()) != prefix) return std::nullopt;
   return keyutils_unescape(description.substr(prefix.size()));
+}
+
+/// The (service, account) of one of our key descriptions; nullopt for any other key.
+[[nodiscard]] inline std::optional<std::pair<std::string, std::string>> keyutils_names_of(
+    std::string_view description) {
+  constexpr std::string_view tag = "securestore:";
+  if (description.substr(0, tag.size()) != tag) return std::nullopt;
+  description.remove_prefix(tag.size());
+  const auto colon = description.find(':');  // escaped names hold no ':'
+  if (colon == std::string_view::npos) return std::nullopt;
+  auto service = keyutils_unescape(description.substr(0, colon));
+  auto account = keyutils_unescape(description.substr(colon + 1));
+  if (!service || !account) return std::nullopt;
+  return std::pair{std::move(*service), std::move(*account)};
 }
 
 }  // namespace securestore::detail

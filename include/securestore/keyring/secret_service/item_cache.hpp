@@ -4,6 +4,7 @@
 // connection's message filter parses each signal into an ss_signal, and tests feed them directly.
 #pragma once
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
@@ -11,6 +12,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -18,6 +20,7 @@
 #include <utility>
 #include <vector>
 
+#include <securestore/concepts.hpp>
 #include <securestore/keyring/secret_service/names.hpp>
 
 namespace securestore::detail {
@@ -27,6 +30,27 @@ struct ss_item_names {
   std::string service;
   std::string account;
 };
+
+/// The accounts of `service` among `items`, sorted, each once.
+[[nodiscard]] inline std::vector<std::string> ss_accounts_of(std::vector<ss_item_names> items,
+                                                             std::string_view service) {
+  std::vector<std::string> names;
+  for (auto& item : items) {
+    if (item.service == service) names.push_back(std::move(item.account));
+  }
+  std::sort(names.begin(), names.end());
+  names.erase(std::unique(names.begin(), names.end()), names.end());
+  return names;
+}
+
+/// Each service among `items` with its number of distinct accounts, sorted by service.
+[[nodiscard]] inline std::vector<service_keys> ss_count_services(std::vector<ss_item_names> items) {
+  std::map<std::string, std::set<std::string>> accounts;
+  for (auto& item : items) accounts[std::move(item.service)].insert(std::move(item.account));
+  std::vector<service_keys> out;
+  for (const auto& [service, names] : accounts) out.push_back({service, names.size()});
+  return out;
+}
 
 /// One incoming signal, as the cache needs it.
 struct ss_signal {
