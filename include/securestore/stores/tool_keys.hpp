@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include <securestore/basic_secure_store.hpp>
+#include <securestore/detail/format/lock_file_name.hpp>
 #include <securestore/detail/platform/path_text.hpp>
 #include <securestore/detail/stores/files.hpp>
 #include <securestore/detail/stores/key_file.hpp>
