@@ -13,7 +13,8 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 botan=$(pkg-config --exists botan-3 && echo botan-3 || echo botan-2)
 # What securestore::platform gives a file on Linux: the core, and the Secret Service as the keyring.
-read -r -a flags <<<"-std=c++20 -O0 -I$root/include $(pkg-config --cflags "$botan" gio-2.0) -DSECURESTORE_WITH_SECRET_SERVICE=1"
+read -r -a flags <<<"-std=c++20 -O0 -I$root/include $(pkg-config --cflags "$botan" gio-2.0)"
+flags+=(-DSECURESTORE_WITH_SECRET_SERVICE=1)
 separate=-DSECURESTORE_SEPARATE_COMPILATION=1
 
 cat >"$work/hello.cpp" <<'CPP'
@@ -39,7 +40,7 @@ int main() {
 CPP
 echo '#include <securestore/src.hpp>' >"$work/src.cpp"
 
-# name -> "source extra-flag"
+# Each measured file: its source, and whether it is compiled in separate mode.
 names=(floor header_only separate provider_keys_header_only provider_keys_separate src_once)
 declare -A source=([floor]=hello [header_only]=store [separate]=store [provider_keys_header_only]=provider_keys
                    [provider_keys_separate]=provider_keys [src_once]=src)
@@ -54,17 +55,22 @@ seconds() {  # wall time of one compile to an object file
   end=$(date +%s.%N)
   echo "$end - $start" | bc
 }
-median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
+median() {
+  printf '%s\n' "$@" | sort -g | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'
+}
 
 echo "compiler: $("$cxx" --version | head -1); $botan; $(nproc) cores; load: $(cut -d' ' -f1-3 /proc/loadavg)"
 for ((run = 1; run <= runs; ++run)); do
-  for name in "${names[@]}"; do times[$name]+="$(seconds "${source[$name]}" "${extra[$name]}") "; done
+  for name in "${names[@]}"; do
+    times[$name]+="$(seconds "${source[$name]}" "${extra[$name]}") "
+  done
 done
 floor=$(median ${times[floor]})
 printf '%-28s %10s %8s %12s\n' "file" "median s" "/ floor" "-E lines"
 for name in "${names[@]}"; do
   m=$(median ${times[$name]})
   lines=$("$cxx" "${flags[@]}" ${extra[$name]} -E "$work/${source[$name]}.cpp" | wc -l)
-  printf '%-28s %10.2f %7.1fx %12d   (runs: %s)\n' "$name" "$m" "$(echo "$m / $floor" | bc -l)" "$lines" "${times[$name]% }"
+  printf '%-28s %10.2f %7.1fx %12d   (runs: %s)\n' "$name" "$m" "$(echo "$m / $floor" | bc -l)" "$lines" \
+    "${times[$name]% }"
 done
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -4,8 +4,7 @@
 #pragma once
 
 #if !defined(SECURESTORE_SEPARATE_COMPILATION)
-#error \
-    "securestore/src.hpp is for SECURESTORE_SEPARATE_COMPILATION: define it in every file (CMake: securestore::compiled)"
+#error "securestore/src.hpp needs SECURESTORE_SEPARATE_COMPILATION in every file (CMake: securestore::compiled)"
 #endif
 
 #include <cstddef>
