@@ -1,7 +1,8 @@
 # install(): headers, the exported targets, securestoreConfig.cmake (+ version) and securestore.pc.
 include(CMakePackageConfigHelpers)
 install(DIRECTORY include/securestore DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
-install(TARGETS securestore ${SECURESTORE_BACKEND_TARGETS} securestore_platform EXPORT securestoreTargets)
+install(TARGETS securestore ${SECURESTORE_BACKEND_TARGETS} securestore_platform securestore_compiled
+        EXPORT securestoreTargets)
 install(EXPORT securestoreTargets NAMESPACE securestore:: DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/securestore)
 configure_package_config_file(cmake/securestoreConfig.cmake.in ${PROJECT_BINARY_DIR}/securestoreConfig.cmake
   INSTALL_DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/securestore)
@@ -39,4 +40,11 @@ file(WRITE ${PROJECT_BINARY_DIR}/securestore-platform.pc
      "Description: securestore with this platform's keyring (what secure_store uses)\n"
      "Version: ${PROJECT_VERSION}\nRequires: ${platform_requires}\nCflags:\nLibs:\n")
 list(APPEND securestore_pc_files ${PROJECT_BINARY_DIR}/securestore-platform.pc)
+# securestore-compiled.pc: the same, compiled once (securestore::compiled; README, "Compile time").
+file(WRITE ${PROJECT_BINARY_DIR}/securestore-compiled.pc
+     "prefix=${CMAKE_INSTALL_PREFIX}\n\nName: securestore-compiled\n"
+     "Description: securestore-platform with the stores compiled once, in the file that includes securestore/src.hpp\n"
+     "Version: ${PROJECT_VERSION}\nRequires: securestore-platform\nCflags: -DSECURESTORE_SEPARATE_COMPILATION=1\n"
+     "Libs:\n")
+list(APPEND securestore_pc_files ${PROJECT_BINARY_DIR}/securestore-compiled.pc)
 install(FILES ${securestore_pc_files} DESTINATION ${CMAKE_INSTALL_DATADIR}/pkgconfig)

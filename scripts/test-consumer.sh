@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Proves a downstream project can use securestore through find_package (after install) and
-# through add_subdirectory. Usage: scripts/test-consumer.sh [work dir]
+# through add_subdirectory, each header-only and in separate-compilation mode (securestore::compiled).
+# Usage: scripts/test-consumer.sh [work dir]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 work=${1:-$root/build/consumer}
@@ -17,11 +18,13 @@ test -f "$work/prefix/include/securestore/securestore.hpp"
 cmake -S "$root/tests/consumer" -B "$work/find_package" -DCMAKE_PREFIX_PATH="$work/prefix" >/dev/null
 cmake --build "$work/find_package" -j2 >/dev/null
 "$work/find_package/consumer"
+"$work/find_package/consumer_compiled"
 
 cmake -S "$root/tests/consumer" -B "$work/subdirectory" -DCONSUMER_USE_SUBDIRECTORY=ON \
   -DSECURESTORE_SOURCE_DIR="$root" >/dev/null
 cmake --build "$work/subdirectory" -j2 >/dev/null
 "$work/subdirectory/consumer"
+"$work/subdirectory/consumer_compiled"
 
 # The pkg-config file points at the installed headers.
 PKG_CONFIG_PATH="$work/prefix/share/pkgconfig" pkg-config --cflags securestore | grep -q -- "-I$work/prefix/include"
@@ -30,4 +33,7 @@ PKG_CONFIG_PATH="$work/prefix/share/pkgconfig" pkg-config --cflags securestore |
 PKG_CONFIG_PATH="$work/prefix/share/pkgconfig" pkg-config --cflags securestore-platform |
   grep -q -- "-DSECURESTORE_WITH_SECRET_SERVICE=1"
 PKG_CONFIG_PATH="$work/prefix/share/pkgconfig" pkg-config --libs securestore-platform | grep -q -- "-lgio-2.0"
-echo "consumer: find_package, add_subdirectory and pkg-config all work"
+# ... and securestore-compiled.pc is that, compiled once.
+PKG_CONFIG_PATH="$work/prefix/share/pkgconfig" pkg-config --cflags securestore-compiled |
+  grep -q -- "-DSECURESTORE_SEPARATE_COMPILATION=1"
+echo "consumer: find_package, add_subdirectory (each header-only and separately compiled) and pkg-config all work"

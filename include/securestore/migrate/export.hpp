@@ -20,6 +20,12 @@
 #include <securestore/detail/utf8.hpp>
 #include <securestore/error.hpp>
 
+// Under SECURESTORE_SEPARATE_COMPILATION securestore.hpp only declares the stores' fs_type, the
+// default of Fs below: its definition comes from here.
+#if defined(SECURESTORE_SEPARATE_COMPILATION)
+#include <securestore/fs/default.hpp>
+#endif
+
 namespace securestore {
 
 /// How export_to_file treats an existing file and a partial listing.

@@ -26,6 +26,12 @@
 #include <securestore/migrate/report.hpp>
 #include <securestore/store_types.hpp>
 
+// Under SECURESTORE_SEPARATE_COMPILATION securestore.hpp only declares the stores' fs_type, the
+// default of Fs below: its definition comes from here.
+#if defined(SECURESTORE_SEPARATE_COMPILATION)
+#include <securestore/fs/default.hpp>
+#endif
+
 namespace securestore {
 
 /// One secret in a config, and the key it gets in the store.

@@ -17,12 +17,12 @@
 #include <botan/hash.h>
 #include <botan/hex.h>
 
-#include <securestore/basic_secure_store.hpp>
 #include <securestore/detail/platform/path_text.hpp>
 #include <securestore/detail/stores/dotenv.hpp>
 #include <securestore/detail/stores/files.hpp>
 #include <securestore/detail/stores/text.hpp>
 #include <securestore/error.hpp>
+#include <securestore/fs/default.hpp>
 #include <securestore/secret.hpp>
 #include <securestore/securestore.hpp>
 #include <securestore/store_options.hpp>

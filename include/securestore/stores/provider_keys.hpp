@@ -9,7 +9,6 @@
 #include <utility>
 #include <vector>
 
-#include <securestore/basic_secure_store.hpp>
 #include <securestore/detail/stores/text.hpp>
 #include <securestore/error.hpp>
 #include <securestore/secret.hpp>

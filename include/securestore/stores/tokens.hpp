@@ -15,7 +15,6 @@
 #include <utility>
 #include <vector>
 
-#include <securestore/basic_secure_store.hpp>
 #include <securestore/detail/platform/path_text.hpp>
 #include <securestore/detail/stores/text.hpp>
 #include <securestore/detail/stores/token_record.hpp>

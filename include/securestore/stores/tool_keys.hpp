@@ -14,12 +14,13 @@
 
 #include <nlohmann/json.hpp>
 
-#include <securestore/basic_secure_store.hpp>
+#include <securestore/detail/format/lock_file_name.hpp>
 #include <securestore/detail/platform/path_text.hpp>
 #include <securestore/detail/stores/files.hpp>
 #include <securestore/detail/stores/key_file.hpp>
 #include <securestore/detail/stores/text.hpp>
 #include <securestore/error.hpp>
+#include <securestore/fs/default.hpp>
 #include <securestore/secret.hpp>
 #include <securestore/securestore.hpp>
 #include <securestore/store_options.hpp>

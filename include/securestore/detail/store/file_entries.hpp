@@ -19,6 +19,7 @@
 #include <securestore/detail/crypto.hpp>
 #include <securestore/detail/format/envelope.hpp>
 #include <securestore/detail/format/file_names.hpp>
+#include <securestore/detail/format/lock_file_name.hpp>
 #include <securestore/detail/store/key_source.hpp>
 #include <securestore/error.hpp>
 #include <securestore/secret.hpp>
@@ -26,9 +27,6 @@
 #include <securestore/store_types.hpp>
 
 namespace securestore::detail {
-
-/// The name of the lock file in a store's directory.
-inline constexpr std::string_view lock_file_name = ".lock";
 
 /// The optional fs hooks change_stamp(dir) -> std::optional<Stamp> (an equal stamp later proves
 /// the same entry names) and Fs::is_temp_name(name) (a write's temp file), see concepts.hpp.
