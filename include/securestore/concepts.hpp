@@ -64,7 +64,7 @@ enum class interaction {
 /// | `not_found` | absence proven (the collection is unlocked, no match) | consults the file; answers `not_found` if neither has it |
 /// | `invalid_argument` | this one value or name cannot be held (size, quota, a name it refuses) | under `allow` writes that value to the file and keeps the keyring on; under `deny` returns it |
 /// | `unavailable` | the whole keyring cannot be reached (no bus, daemon gone) | off for `probe_ttl`; writes go to the file under `allow`; reads whose key may be in the keyring answer `unavailable`, never `not_found` |
-/// | `timeout` | no answer within the backend's bound | as `unavailable`, and the next call probes again |
+/// | `timeout` | no answer within the backend's bound | as `unavailable`, the keyring `busy` for `probe_ttl` (a probe that answers proves little about a call that hung) |
 /// | `locked` | the keyring or item is locked, and may not prompt (or the prompt was dismissed) | surfaced, never bypassed; latches the keyring off (see below) |
 /// | `denied` | the user or system refused access (another user's bus or Secret Service included) | surfaced; latches the keyring off |
 /// | `corrupt` | the backend holds bytes that are not a value of ours | surfaced as is |
