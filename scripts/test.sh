@@ -44,17 +44,29 @@ scripts/install-deps.sh
 lap "installing the dependencies"
 mkdir -p build
 
-# The core lane's Botan 3 (a source build of about twelve CPU-minutes on a fresh machine) starts now
-# in the background at the lowest CPU priority: it takes the CPU the other lanes leave idle (their
-# tests wait on daemons, prompts and timeouts), and the core lane waits for it. Its output is in
-# build/botan3.log.
-botan3_job=
-if [[ " ${lanes[*]} " == *" core "* ]]; then
-  # In a session of its own, so that a failed run can stop it and its compilers together.
-  setsid nice -n 19 scripts/build-botan3.sh >build/botan3.prefix 2>build/botan3.log &
-  botan3_job=$!
-  trap 'kill -- -"$botan3_job" 2>/dev/null || true' EXIT
-fi
+# Work that starts in the background at the lowest CPU priority, in a session of its own (so that
+# a failed run stops it and its compilers together): it takes the CPU the running lane leaves idle
+# (the sanitizer tests wait on daemons, prompts and timeouts), and the lane that needs it waits for
+# it. Each job's output is in build/<name>.log.
+declare -A background=()
+in_background() {
+  local name=$1
+  shift
+  setsid -w nice -n 19 "$@" >"build/$name.log" 2>&1 &
+  background[$name]=$!
+}
+# Waits for a background job (none started: success); its exit status.
+await() {
+  local pid=${background[$1]:-}
+  [ -n "$pid" ] || return 0
+  unset "background[$1]"
+  wait "$pid"
+}
+trap 'for pid in "${background[@]}"; do kill -- -"$pid" 2>/dev/null || true; done' EXIT
+wanted() { [[ " ${lanes[*]} " == *" $1 "* ]]; }
+
+# The core lane's Botan 3: a source build of about twelve CPU-minutes on a fresh machine.
+if wanted core; then in_background botan3 scripts/build-botan3.sh; fi
 
 # Every build goes through ccache when it is there; directories are not part of the hash, so the
 # lanes' identical compilations (and a second run) share entries.
@@ -79,6 +91,11 @@ lane_sanitizer() {
     -DSECURESTORE_BUILD_BENCHMARKS=OFF -DSECURESTORE_CHECK_HEADERS=OFF -DSECURESTORE_WERROR=ON >/dev/null
   cmake --build "$build" -j2
   lap "the sanitizer build"
+  # The Release lane's build, while these tests run.
+  if wanted release; then
+    configure_release
+    in_background release-build cmake --build build/release -j2 --target "${release_targets[@]}"
+  fi
 
   # The npm libraries the Secret Service interop tests write with, in a throw-away directory.
   SECURESTORE_NPM_PEERS=$(scripts/install-npm-peers.sh "$(mktemp -d)")
@@ -114,11 +131,16 @@ lane_sanitizer() {
 # what only it can check: every header alone, the benchmarks, the tool as it ships (libstdc++ and
 # Botan linked statically) with its end-to-end tests, and the memory scans, which need a heap they
 # can read (they are skipped under ASan). The unit and contract tests ran in the sanitizer lane.
+release_targets=(securestore_header_units memory_tests cli_tests benchmarks_all)
+configure_release() {
+  cmake -S . -B build/release "${launcher[@]}" -DCMAKE_BUILD_TYPE=Release -DSECURESTORE_WERROR=ON \
+    -DSECURESTORE_BUILD_BENCHMARKS=ON -DSECURESTORE_BUILD_EXAMPLES=OFF -DSECURESTORE_INSTALL=OFF >/dev/null
+}
 lane_release() {
   local release=build/release
-  cmake -S . -B "$release" "${launcher[@]}" -DCMAKE_BUILD_TYPE=Release -DSECURESTORE_WERROR=ON \
-    -DSECURESTORE_BUILD_BENCHMARKS=ON -DSECURESTORE_BUILD_EXAMPLES=OFF -DSECURESTORE_INSTALL=OFF >/dev/null
-  cmake --build "$release" -j2 --target securestore_header_units memory_tests cli_tests benchmarks_all
+  await release-build || true  # whatever it did not finish (or failed on) is built, and shown, here
+  configure_release
+  cmake --build "$release" -j2 --target "${release_targets[@]}"
   scripts/with-secret-service.sh scripts/with-pass-store.sh "$release/tests/memory_tests" "[memory]"
   scripts/with-secret-service.sh scripts/with-pass-store.sh \
     ctest --test-dir "$release" --output-on-failure -j2 --timeout 600 -R "^cli:"
@@ -131,7 +153,7 @@ lane_release() {
 # the other lanes use Debian 12's Botan 2. Then the files each version writes open with the other.
 lane_core() {
   local core=build/core botan3 botan2=build/crossversion-botan2
-  if [ -n "$botan3_job" ] && ! wait "$botan3_job"; then
+  if ! await botan3; then
     echo "test.sh: building Botan 3 failed; its log (build/botan3.log) ends:" >&2
     tail -n 30 build/botan3.log >&2
     exit 1
